@@ -1,0 +1,40 @@
+// Builds everything `npm start` and `npm run serve` need: main (ESM), preload (one CommonJS file,
+// as a sandboxed preload must be) and the renderer (Vite).
+import { readFileSync, rmSync } from 'node:fs';
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// Native and runtime dependencies stay in node_modules; electron comes from the runtime itself.
+const external = ['electron', ...Object.keys(pkg.dependencies ?? {})];
+const started = performance.now();
+
+rmSync('dist/main', { recursive: true, force: true });
+rmSync('dist/preload', { recursive: true, force: true });
+
+await Promise.all([
+  esbuild({
+    entryPoints: { 'electron-main': 'src-main/electron/main.ts', headless: 'src-main/remote/headless.main.ts' },
+    outdir: 'dist/main',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    sourcemap: true,
+    external,
+    logLevel: 'warning',
+  }),
+  esbuild({
+    entryPoints: { preload: 'src-preload/preload.ts' },
+    outdir: 'dist/preload',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    external: ['electron'],
+    logLevel: 'warning',
+  }),
+  viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
+]);
+console.log(`build: dist/ ready in ${Math.round(performance.now() - started)} ms`);

@@ -1,0 +1,208 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { writeFileAtomic } from '../fs/atomic-file';
+import { ConfigSchema, SECRET_PATHS, type Config } from './config.schema';
+
+export const CONFIG_FILE = 'config.json';
+export const LAST_GOOD_FILE = 'config.last-good.json';
+/** RVM_* variables that are not config overrides. */
+const NON_CONFIG_VARS = new Set(['RVM_DATA_DIR']);
+
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly path: string;
+  readonly loadedFromFile: boolean;
+  /** Config keys (dotted) whose value came from an RVM_* variable. */
+  readonly overriddenByEnv: readonly string[];
+}
+
+export interface ConfigProblem {
+  readonly key: string;
+  readonly value: string;
+  readonly rule: string;
+  readonly source: string;
+}
+
+/** Start-up must stop on this: the message names key, value and rule, and what to do. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+    hint: string,
+  ) {
+    const lines = problems.map((p) => `  - ${p.key} = ${p.value}: ${p.rule} (${p.source})`);
+    super(`Configuration is invalid (${file}):\n${lines.join('\n')}\n${hint}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The user-data folder: RVM_DATA_DIR, else $XDG_CONFIG_HOME/rvm-kiosk, else ~/.config/rvm-kiosk. */
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RVM_DATA_DIR) return env.RVM_DATA_DIR;
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'rvm-kiosk');
+}
+
+/** Reads config.json (optional) and RVM_* overrides; throws ConfigError and changes no file when invalid. */
+export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, CONFIG_FILE);
+  const lastGood = join(dataDir, LAST_GOOD_FILE);
+  const hint = existsSync(lastGood)
+    ? `Fix the value, or remove the key to use its default. Nothing was changed; the last valid configuration is in ${lastGood}.`
+    : 'Fix the value, or remove the key to use its default. Nothing was changed.';
+  const loadedFromFile = existsSync(path);
+  const fromFile = loadedFromFile ? readJsonObject(path, hint) : {};
+  const { merged, sources } = applyEnvOverrides(fromFile, env, path, hint);
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(path, describeIssues(parsed.error, merged, sources, path), hint);
+  }
+  if (loadedFromFile) rememberLastGood(path, lastGood);
+  return { config: parsed.data, path, loadedFromFile, overriddenByEnv: [...sources.keys()] };
+}
+
+/** Validates first, then writes atomically: an invalid config never replaces a valid file. */
+export function saveConfig(path: string, candidate: unknown): Config {
+  const parsed = ConfigSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new ConfigError(path, describeIssues(parsed.error, candidate, new Map(), path), 'Nothing was written.');
+  }
+  writeFileAtomic(path, `${JSON.stringify(candidate, null, 2)}\n`);
+  return parsed.data;
+}
+
+function readJsonObject(path: string, hint: string): Record<string, unknown> {
+  const text = readFileSync(path, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const rule = `is not valid JSON: ${(error as Error).message}`;
+    throw new ConfigError(path, [{ key: '(file)', value: '(unparsed)', rule, source: path }], hint);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const rule = 'must be a JSON object such as {"machine": {"name": "RVM-01"}}';
+    throw new ConfigError(path, [{ key: '(file)', value: show(value), rule, source: path }], hint);
+  }
+  return value as Record<string, unknown>;
+}
+
+function rememberLastGood(path: string, lastGood: string): void {
+  const current = readFileSync(path, 'utf8');
+  if (existsSync(lastGood) && readFileSync(lastGood, 'utf8') === current) return;
+  writeFileAtomic(lastGood, current);
+}
+
+/** RVM_REMOTE__ALLOW_CIDRS=a,b sets remote.allowCidrs; `__` separates levels, `_` joins words. */
+export function envKeyToPath(name: string): string[] {
+  return name
+    .slice('RVM_'.length)
+    .split('__')
+    .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+}
+
+function applyEnvOverrides(base: Record<string, unknown>, env: NodeJS.ProcessEnv, file: string, hint: string) {
+  const merged = structuredClone(base);
+  const sources = new Map<string, string>();
+  const defaults = ConfigSchema.parse({}) as Record<string, unknown>;
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('RVM_') || NON_CONFIG_VARS.has(name) || raw === undefined) continue;
+    const path = envKeyToPath(name);
+    const key = path.join('.');
+    const known = knownLeaf(path);
+    if (!known) {
+      const rule = `is not a configuration key; check the spelling (e.g. RVM_MACHINE__NAME for machine.name)`;
+      throw new ConfigError(file, [{ key, value: show(raw), rule, source: name }], hint);
+    }
+    setPath(merged, path, coerce(raw, getPath(defaults, path)));
+    sources.set(key, name);
+  }
+  return { merged, sources };
+}
+
+function knownLeaf(path: readonly string[]): boolean {
+  let schema: z.ZodType = ConfigSchema;
+  for (const part of path) {
+    const shape = objectShape(schema);
+    if (!shape || !Object.hasOwn(shape, part)) return false;
+    schema = shape[part] as z.ZodType;
+  }
+  return objectShape(schema) === undefined;
+}
+
+function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
+  let s: { def?: { type?: string; innerType?: z.ZodType; in?: z.ZodType }; shape?: Record<string, unknown> } =
+    schema as never;
+  // Unwrap default/prefault/optional/pipe wrappers to reach an object's shape.
+  for (let i = 0; i < 8 && s.def && s.def.type !== 'object'; i++) {
+    s = (s.def.innerType ?? s.def.in ?? {}) as never;
+  }
+  return s.def?.type === 'object' ? s.shape : undefined;
+}
+
+function coerce(raw: string, example: unknown): unknown {
+  if (typeof example === 'number') return raw.trim() === '' ? raw : Number.isNaN(Number(raw)) ? raw : Number(raw);
+  if (typeof example === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  if (Array.isArray(example)) {
+    if (raw.trim().startsWith('[')) {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        return raw;
+      }
+    }
+    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  return raw;
+}
+
+function describeIssues(error: z.ZodError, input: unknown, sources: Map<string, string>, file: string) {
+  return error.issues.map((issue): ConfigProblem => {
+    const key = issue.path.length ? issue.path.join('.') : '(root)';
+    const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    if (unknownKeys.length) {
+      const fullKey = [...issue.path, unknownKeys[0]].join('.');
+      return { key: fullKey, value: show(getPath(input, [...issue.path.map(String), unknownKeys[0]!])), rule: 'is not a known configuration key', source: file };
+    }
+    const value = SECRET_PATHS.includes(key) ? '(secret, hidden)' : show(getPath(input, issue.path.map(String)));
+    return { key, value, rule: issue.message, source: sources.get(key) ?? file };
+  });
+}
+
+function getPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let current = target;
+  for (const part of path.slice(0, -1)) {
+    const next = current[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) current[part] = {};
+    current = current[part] as Record<string, unknown>;
+  }
+  current[path[path.length - 1]!] = value;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The config as the maintenance screen may see it: secrets reduced to whether they are set. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  for (const key of SECRET_PATHS) {
+    const path = key.split('.');
+    const present = getPath(copy, path) !== undefined;
+    setPath(copy, path, present ? '(set)' : '(not set)');
+  }
+  return copy;
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { loadConfig, resolveDataDir, type LoadedConfig } from '../config/config.loader';
+import { createLogger, type Logger } from '../log/logger';
+import type { RuntimeInfo } from './app.handlers';
+import { KioskCore } from './kiosk-core';
+
+export interface Booted {
+  readonly dataDir: string;
+  readonly loaded: LoadedConfig;
+  readonly logger: Logger;
+  readonly core: KioskCore;
+}
+
+/**
+ * The start-up both runtimes share: data folder → config (throws ConfigError, changing nothing) →
+ * logger → core. The caller starts the core and its transport.
+ */
+export function bootstrap(runtime: RuntimeInfo, env: NodeJS.ProcessEnv = process.env, dataDir = resolveDataDir(env)): Booted {
+  const loaded = loadConfig(dataDir, env);
+  const { config } = loaded;
+  const logger = createLogger({
+    dir: join(dataDir, 'logs'),
+    level: config.log.level,
+    maxFileMb: config.log.maxFileMb,
+    secrets: config.remote.token ? [config.remote.token] : [],
+  });
+  const core = new KioskCore({ loaded, logger, runtime });
+  return { dataDir, loaded, logger, core };
+}
+
+/** EX_CONFIG from sysexits.h: systemd and technicians can tell a config refusal from a crash. */
+export const EXIT_CONFIG = 78;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { err, findDef, ok, type ErrorCode, type Result } from '../../src-preload/contract';
+import type { Logger } from '../log/logger';
+import type { CallContext, Handlers } from './contract-types';
+
+/** Thrown by a handler to answer a specific error code; anything else becomes INTERNAL. */
+export class AppFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppFailure';
+  }
+}
+
+export interface Router {
+  /** Validates, runs the handler, validates the answer. Never throws, never rejects. */
+  dispatch(channel: string, payload: unknown, ctx: CallContext): Promise<Result<unknown>>;
+}
+
+export function createRouter(handlers: Handlers, logger: Logger): Router {
+  const log = logger.scope('router');
+  return {
+    async dispatch(channel, payload, ctx) {
+      const def = typeof channel === 'string' ? findDef(channel) : undefined;
+      if (!def || def.kind !== 'call') {
+        return err('UNKNOWN_CHANNEL', `"${String(channel)}" is not a call in the contract.`);
+      }
+      const request = def.request.safeParse(payload);
+      if (!request.success) {
+        return err('BAD_REQUEST', `Invalid request for ${channel}: ${z.prettifyError(request.error)}`);
+      }
+      const handler = lookupHandler(handlers, channel);
+      try {
+        const value = await handler(request.data, ctx);
+        const response = def.response.safeParse(value);
+        if (response.success) return ok(response.data);
+        log.error(`handler for ${channel} answered outside the contract`, z.prettifyError(response.error));
+        return err('INTERNAL', `The kiosk produced an invalid answer for ${channel}.`);
+      } catch (error) {
+        if (error instanceof AppFailure) return err(error.code, error.message);
+        log.error(`handler for ${channel} failed`, error);
+        return err('INTERNAL', `${channel} failed inside the kiosk; the technician log has details.`);
+      }
+    },
+  };
+}
+
+type AnyHandler = (request: unknown, ctx: CallContext) => unknown;
+
+function lookupHandler(handlers: Handlers, channel: string): AnyHandler {
+  const [feature, name] = channel.split('.') as [string, string];
+  const group = (handlers as unknown as Record<string, Record<string, AnyHandler>>)[feature];
+  const handler = group?.[name];
+  if (!handler) throw new Error(`No handler is wired for ${channel}`);
+  return handler;
+}

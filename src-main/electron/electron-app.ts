@@ -1,0 +1,92 @@
+import { fileURLToPath } from 'node:url';
+import type * as ElectronModule from 'electron';
+import type { BrowserWindow as BrowserWindowType } from 'electron';
+import { ConfigError, resolveDataDir } from '../config/config.loader';
+import { bootstrap, EXIT_CONFIG, type Booted } from '../core/bootstrap';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { denyAllPermissions, lockDownWebContents } from './hardening';
+import { serveContractOverIpc } from './ipc.transport';
+import { APP_ENTRY_URL, isLockedDown, kioskWindowOptions } from './window-options';
+
+export type ElectronApi = Pick<
+  typeof ElectronModule,
+  'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'powerSaveBlocker' | 'Menu' | 'dialog'
+>;
+
+export interface AppPaths {
+  readonly preload: string;
+  readonly rendererDir: string;
+}
+
+const defaultPaths = (): AppPaths => ({
+  preload: fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)),
+  rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+});
+
+/** A renderer that crashes more often than this within a minute is not reloaded again. */
+const MAX_RELOADS_PER_MINUTE = 5;
+
+/** The Electron main process: window, IPC transport and OS integration around the shared core. */
+export async function runElectronApp(electron: ElectronApi, env = process.env, paths = defaultPaths()): Promise<void> {
+  const { app, protocol } = electron;
+  registerAppScheme(protocol);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.setPath('userData', resolveDataDir(env));
+  let booted: Booted;
+  try {
+    booted = bootstrap({ runtime: 'electron', electronVersion: process.versions.electron ?? null }, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`RVM kiosk refused to start.\n${error.message}`);
+    await app.whenReady();
+    electron.dialog.showErrorBox('RVM kiosk: configuration error', error.message);
+    app.exit(EXIT_CONFIG);
+    return;
+  }
+  const lockedDown = isLockedDown(booted.loaded.config.environment);
+  // Filled once the app is ready; handlers registered before then read it late.
+  const ui: { window?: BrowserWindowType } = {};
+
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, lockedDown));
+  app.on('second-instance', () => {
+    if (ui.window && !ui.window.isDestroyed()) ui.window.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => booted.core.stop());
+
+  await app.whenReady();
+  denyAllPermissions(electron.session.defaultSession);
+  handleAppProtocol(protocol, paths.rendererDir);
+  if (lockedDown) electron.Menu.setApplicationMenu(null);
+  serveContractOverIpc(electron.ipcMain, booted.core.router, booted.core.hub, () => ui.window, booted.logger.scope('ipc'));
+  booted.core.start();
+  electron.powerSaveBlocker.start('prevent-display-sleep');
+
+  const window = new electron.BrowserWindow(kioskWindowOptions(booted.loaded.config.environment, paths.preload));
+  ui.window = window;
+  window.once('ready-to-show', () => window.show());
+  reloadWhenRendererGone(window, booted);
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+function reloadWhenRendererGone(window: BrowserWindowType, booted: Booted): void {
+  const recent: number[] = [];
+  window.webContents.on('render-process-gone', (_event, details) => {
+    const now = Date.now();
+    while (recent.length && now - recent[0]! > 60_000) recent.shift();
+    recent.push(now);
+    booted.logger.error(`renderer gone (${details.reason}, exit ${details.exitCode}); reload ${recent.length}`);
+    const reload = () => {
+      if (!window.isDestroyed()) window.webContents.reload();
+    };
+    if (recent.length > MAX_RELOADS_PER_MINUTE) {
+      booted.logger.error('renderer keeps crashing; next reload in 30 s');
+      setTimeout(reload, 30_000);
+      return;
+    }
+    reload();
+  });
+}

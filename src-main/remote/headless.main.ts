@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../config/config.loader';
+import { bootstrap, EXIT_CONFIG } from '../core/bootstrap';
+import { startRemoteServer } from './remote.server';
+
+/** `npm run serve`: the same core as the Electron app, with the UI at http://127.0.0.1:PORT/. */
+async function main(): Promise<void> {
+  let booted;
+  try {
+    booted = bootstrap({ runtime: 'headless', electronVersion: null });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`RVM kiosk refused to start.\n${error.message}`);
+    process.exit(EXIT_CONFIG);
+  }
+  const { core, loaded, logger } = booted;
+  core.start();
+  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger });
+  logger.info(`RVM kiosk (headless) listening on ${server.url}`);
+  // One machine-readable line for scripts and tests that start us with port 0.
+  process.stdout.write(`RVM_LISTENING ${server.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    await server.close();
+    core.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('RVM kiosk (headless) failed to start:', error);
+  process.exit(1);
+});

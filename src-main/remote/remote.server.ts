@@ -1,0 +1,125 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { WS_PATH } from '../../src-preload/contract';
+import { contentTypeFor, resolveAsset, SECURITY_HEADERS } from '../assets/renderer-assets';
+import type { KioskCore } from '../core/kiosk-core';
+import type { Logger } from '../log/logger';
+import { createAccessPolicy, originAllowed, TOKEN_COOKIE, type RemoteAccessConfig } from './access-policy';
+import { serveContractOverWs } from './ws.transport';
+
+export interface RemoteServerOptions {
+  readonly core: Pick<KioskCore, 'router' | 'hub' | 'health'>;
+  readonly remote: RemoteAccessConfig & { readonly port: number };
+  /** The built renderer (dist/renderer). */
+  readonly rendererDir: string;
+  readonly logger: Logger;
+}
+
+export interface RemoteServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Headless transport: the renderer over HTTP and the contract over a WebSocket at /ws. */
+export async function startRemoteServer(options: RemoteServerOptions): Promise<RemoteServer> {
+  const log = options.logger.scope('remote');
+  const policy = createAccessPolicy(options.remote);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const sockets = new Set<Socket>();
+
+  const server: Server = createServer((req, res) => {
+    try {
+      handleHttp(req, res);
+    } catch (error) {
+      log.error('http request failed', error);
+      if (!res.headersSent) send(res, 500, 'Internal error');
+    }
+  });
+
+  function handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://kiosk.invalid');
+    const decision = policy.check(req, { withoutToken: url.pathname === '/healthz' });
+    if (!decision.ok && !acceptQueryToken(req, res, url)) {
+      log.warn(`refused ${req.method} ${url.pathname} from ${req.socket.remoteAddress}: ${decision.reason}`);
+      return send(res, decision.status, decision.status === 401 ? 'Unauthorized' : 'Forbidden');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    if (url.pathname === '/healthz') {
+      const { status } = options.core.health.snapshot();
+      res.writeHead(status === 'out_of_service' ? 503 : 200, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
+      return void res.end(JSON.stringify({ status }));
+    }
+    const file = resolveAsset(options.rendererDir, url.pathname);
+    if (!file) return send(res, 404, 'Not found');
+    res.writeHead(200, {
+      'Content-Type': contentTypeFor(file),
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+      ...SECURITY_HEADERS,
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  /** `/?token=…` lets a technician's browser log in once: the token moves into an HttpOnly cookie. */
+  function acceptQueryToken(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const token = url.searchParams.get('token');
+    if (!policy.requiresToken || token === null || !policy.check(req, { token }).ok) return false;
+    url.searchParams.delete('token');
+    res.writeHead(303, {
+      Location: `${url.pathname}${url.search}`,
+      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      ...SECURITY_HEADERS,
+    });
+    res.end();
+    return true;
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://kiosk.invalid').pathname;
+    const decision = policy.check(req);
+    const refusal =
+      path !== WS_PATH ? '404 Not Found'
+      : !decision.ok ? `${decision.status} ${decision.status === 401 ? 'Unauthorized' : 'Forbidden'}`
+      : !originAllowed(req) ? '403 Forbidden'
+      : undefined;
+    if (refusal) {
+      log.warn(`refused websocket ${path} from ${req.socket.remoteAddress} (origin ${req.headers.origin ?? 'none'}): ${refusal}`);
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveContractOverWs(ws, options.core.router, options.core.hub, log));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.remote.port, options.remote.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.remote.host.includes(':') ? `[${options.remote.host}]` : options.remote.host;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+  res.end(`${text}\n`);
+}

@@ -1,0 +1,47 @@
+import { appContract } from './app.contract';
+import { channelOf, type ContractApi } from './api';
+import type { ContractDef } from './define';
+
+export * from './result';
+export * from './define';
+export * from './api';
+export * from './app.contract';
+
+/**
+ * The single source of truth for what the renderer may call and receive. Each feature is one
+ * module; other features add their own `*.contract.ts` and a line here.
+ */
+export const contract = {
+  app: appContract,
+} as const satisfies ContractDef;
+
+export type Contract = typeof contract;
+export type RvmApi = ContractApi<Contract>;
+
+type ChannelsOf<C extends ContractDef, Kind extends 'call' | 'event'> = {
+  [F in keyof C & string]: {
+    [N in keyof C[F] & string]: C[F][N]['kind'] extends Kind ? `${F}.${N}` : never;
+  }[keyof C[F] & string];
+}[keyof C & string];
+export type CallChannel = ChannelsOf<Contract, 'call'>;
+export type EventChannel = ChannelsOf<Contract, 'event'>;
+
+function listChannels(kind: 'call' | 'event'): readonly string[] {
+  return Object.entries(contract).flatMap(([feature, defs]) =>
+    Object.entries(defs)
+      .filter(([, def]) => def.kind === kind)
+      .map(([name]) => channelOf(feature, name)),
+  );
+}
+/** Channel constants, derived so that they can never drift from the schemas. */
+export const CALL_CHANNELS = listChannels('call') as readonly CallChannel[];
+export const EVENT_CHANNELS = listChannels('event') as readonly EventChannel[];
+
+/** Looks a channel up; undefined for anything not in the contract. */
+export function findDef(channel: string) {
+  const dot = channel.indexOf('.');
+  if (dot < 0) return undefined;
+  const feature = (contract as ContractDef)[channel.slice(0, dot)];
+  return feature && Object.hasOwn(feature, channel.slice(dot + 1)) ? feature[channel.slice(dot + 1)] : undefined;
+}
+export * from './wire';
