@@ -1,0 +1,143 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/test-core';
+import { ConfigError, envKeyToPath, LAST_GOOD_FILE, loadConfig, redactConfig, saveConfig } from './config.loader';
+
+const dirs: Array<{ cleanup(): void }> = [];
+function folder(config?: unknown): string {
+  const t = tempDir('rvm-config-');
+  dirs.push(t);
+  if (config !== undefined) {
+    writeFileSync(join(t.dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+  }
+  return t.dir;
+}
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+function loadError(dir: string, env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    loadConfig(dir, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to refuse');
+}
+
+describe('loadConfig', () => {
+  it('starts on defaults when there is no file, and writes none', () => {
+    const dir = folder();
+    const loaded = loadConfig(dir, {});
+    expect(loaded.loadedFromFile).toBe(false);
+    expect(loaded.config.environment).toBe('production');
+    expect(loaded.config.remote).toMatchObject({ host: '127.0.0.1', port: 8787, allowCidrs: [] });
+    expect(loaded.config.machine.defaultLocale).toBe('id');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('reads the file and lets RVM_* variables override it, typed by the schema', () => {
+    const dir = folder({ machine: { name: 'Indomaret Sudirman' }, remote: { port: 9000 } });
+    const loaded = loadConfig(dir, {
+      RVM_REMOTE__PORT: '9100',
+      RVM_ENVIRONMENT: 'staging',
+      RVM_HEARTBEAT__INTERVAL_MS: '500',
+      RVM_DATA_DIR: '/ignored/here',
+    });
+    expect(loaded.config.machine.name).toBe('Indomaret Sudirman');
+    expect(loaded.config.remote.port).toBe(9100);
+    expect(loaded.config.environment).toBe('staging');
+    expect(loaded.config.heartbeat.intervalMs).toBe(500);
+    expect([...loaded.overriddenByEnv].sort()).toEqual(['environment', 'heartbeat.intervalMs', 'remote.port']);
+  });
+
+  it('refuses a corrupt file, says where, and leaves the file exactly as it was', () => {
+    const corrupt = '{ "machine": { "name": "RVM-7" }, ';
+    const dir = folder(corrupt);
+    const error = loadError(dir);
+    expect(error.message).toContain(join(dir, 'config.json'));
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(corrupt);
+  });
+
+  it('names the key, the value and the rule of an invalid value', () => {
+    const dir = folder({ remote: { port: 70000 } });
+    const error = loadError(dir);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ key: 'remote.port', value: '70000', rule: expect.stringMatching(/65535/) }),
+    ]);
+    expect(error.message).toMatch(/remote\.port = 70000: .*65535/);
+  });
+
+  it('names the variable when an override is the invalid part', () => {
+    const dir = folder();
+    const error = loadError(dir, { RVM_REMOTE__PORT: 'eighty' });
+    expect(error.problems[0]).toMatchObject({ key: 'remote.port', value: '"eighty"', source: 'RVM_REMOTE__PORT' });
+    const typo = loadError(dir, { RVM_MACHINE__NAEM: 'x' });
+    expect(typo.message).toMatch(/machine\.naem .*not a configuration key/);
+  });
+
+  it('rejects unknown keys in the file (a typo must not silently use a default)', () => {
+    const error = loadError(folder({ machine: { nmae: 'RVM' } }));
+    expect(error.problems[0]).toMatchObject({ key: 'machine.nmae', rule: 'is not a known configuration key' });
+  });
+
+  it('requires a token and an allow-list when remote access leaves loopback', () => {
+    const error = loadError(folder({ remote: { host: '0.0.0.0' } }));
+    expect(error.problems.map((p) => p.key).sort()).toEqual(['remote.allowCidrs', 'remote.token']);
+    const bad = loadError(folder({ remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/33'] } }), {
+      RVM_REMOTE__TOKEN: 'short',
+    });
+    expect(bad.problems.map((p) => p.key).sort()).toEqual(['remote.allowCidrs.0', 'remote.token']);
+    // The secret itself never appears in the message.
+    expect(bad.message).not.toContain('"short"');
+    const fine = loadConfig(folder({ remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/24'] } }), {
+      RVM_REMOTE__TOKEN: 't'.repeat(32),
+    });
+    expect(fine.config.remote.allowCidrs).toEqual(['10.8.0.0/24']);
+  });
+
+  it('keeps a copy of the last valid file and points to it when the file breaks', () => {
+    const dir = folder({ machine: { name: 'RVM-OK' } });
+    loadConfig(dir, {});
+    const good = readFileSync(join(dir, LAST_GOOD_FILE), 'utf8');
+    writeFileSync(join(dir, 'config.json'), '{"machine": {"name": ""}}');
+    const error = loadError(dir);
+    expect(error.message).toContain(join(dir, LAST_GOOD_FILE));
+    expect(readFileSync(join(dir, LAST_GOOD_FILE), 'utf8')).toBe(good);
+  });
+});
+
+describe('saveConfig', () => {
+  it('writes a valid config atomically with mode 0600', () => {
+    const dir = folder();
+    const path = join(dir, 'config.json');
+    saveConfig(path, { machine: { name: 'RVM-NEW' } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ machine: { name: 'RVM-NEW' } });
+    expect((readdirSync(dir) as string[]).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(loadConfig(dir, {}).config.machine.name).toBe('RVM-NEW');
+  });
+
+  it('refuses an invalid config and keeps the previous file', () => {
+    const dir = folder({ machine: { name: 'RVM-KEEP' } });
+    const path = join(dir, 'config.json');
+    const before = readFileSync(path, 'utf8');
+    expect(() => saveConfig(path, { heartbeat: { intervalMs: 1 } })).toThrow(/heartbeat\.intervalMs = 1/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('helpers', () => {
+  it('maps variable names to config paths', () => {
+    expect(envKeyToPath('RVM_REMOTE__ALLOW_CIDRS')).toEqual(['remote', 'allowCidrs']);
+    expect(envKeyToPath('RVM_ENVIRONMENT')).toEqual(['environment']);
+  });
+
+  it('redacts secrets to whether they are set', () => {
+    const loaded = loadConfig(folder(), { RVM_REMOTE__TOKEN: 's'.repeat(40) });
+    expect(redactConfig(loaded.config)).toMatchObject({ remote: { token: '(set)' } });
+    expect(JSON.stringify(redactConfig(loaded.config))).not.toContain('s'.repeat(40));
+    expect(redactConfig(loadConfig(folder(), {}).config)).toMatchObject({ remote: { token: '(not set)' } });
+  });
+});

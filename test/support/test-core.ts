@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src-main/config/config.loader';
+import { KioskCore } from '../../src-main/core/kiosk-core';
+import { createLogger } from '../../src-main/log/logger';
+
+export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A real core over a real config folder; the heartbeat runs fast so event tests are quick. */
+export function makeTestCore(env: NodeJS.ProcessEnv = {}) {
+  const { dir, cleanup } = tempDir();
+  const loaded = loadConfig(dir, { RVM_HEARTBEAT__INTERVAL_MS: '250', RVM_MACHINE__NAME: 'RVM-TEST-01', ...env });
+  const logger = createLogger({ dir: join(dir, 'logs'), level: 'warn', maxFileMb: 1, console: false });
+  const core = new KioskCore({ loaded, logger, runtime: { runtime: 'headless', electronVersion: null } });
+  return {
+    core,
+    loaded,
+    logger,
+    dir,
+    dispose() {
+      core.stop();
+      cleanup();
+    },
+  };
+}

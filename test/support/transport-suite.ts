@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RvmApi } from '../../src-preload/contract';
+import { makeTestCore } from './test-core';
+
+export interface TransportUnderTest {
+  readonly api: RvmApi;
+  close(): Promise<void> | void;
+}
+
+type AnyCall = (request: unknown) => Promise<unknown>;
+
+/**
+ * The same contract calls, run against every transport (Electron IPC and WebSocket), so the two can
+ * never disagree about what the renderer sees.
+ */
+export function describeContractTransport(
+  name: string,
+  connect: (env: ReturnType<typeof makeTestCore>) => Promise<TransportUnderTest>,
+): void {
+  describe(`contract over ${name}`, () => {
+    const env = makeTestCore({ RVM_REMOTE__TOKEN: 'x'.repeat(40) });
+    let transport: TransportUnderTest;
+
+    beforeAll(async () => {
+      env.core.start();
+      transport = await connect(env);
+    });
+    afterAll(async () => {
+      await transport.close();
+      env.dispose();
+    });
+
+    it('answers app.info with the configured machine', async () => {
+      const result = await transport.api.app.info();
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.value.machineName).toBe('RVM-TEST-01');
+      expect(result.value.environment).toBe('production');
+      expect(result.value.version).toMatch(/^\d+\.\d+\.\d+/);
+    });
+
+    it('shows the config without its secrets', async () => {
+      const result = await transport.api.app.configView();
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(JSON.stringify(result.value)).not.toContain('x'.repeat(40));
+      expect(result.value.values).toMatchObject({ remote: { token: '(set)' } });
+      expect(result.value.overriddenByEnv).toContain('machine.name');
+    });
+
+    it('reports health with named checks', async () => {
+      const result = await transport.api.app.health();
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.value.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['config', 'event-loop']));
+      expect(['ok', 'degraded']).toContain(result.value.status);
+    });
+
+    it('delivers heartbeats until unsubscribed', async () => {
+      const seen: number[] = [];
+      const unsubscribe = transport.api.app.onHeartbeat((beat) => seen.push(beat.seq));
+      await expect.poll(() => seen.length, { timeout: 3000 }).toBeGreaterThanOrEqual(2);
+      expect(seen[1]).toBeGreaterThan(seen[0]!);
+      unsubscribe();
+      const count = seen.length;
+      await new Promise((r) => setTimeout(r, 700));
+      expect(seen.length).toBe(count);
+    });
+
+    it('answers a malformed payload with BAD_REQUEST and keeps serving', async () => {
+      const info = transport.api.app.info as unknown as AnyCall;
+      const bad = await info({ evil: '__proto__' });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      const after = await transport.api.app.info();
+      expect(after.ok).toBe(true);
+    });
+  });
+}
