@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALL_CHANNELS } from '../../src-preload/contract';
+import { tempDir } from '../../test/support/test-core';
+import { runElectronApp, type ElectronApi } from './electron-app';
+
+/**
+ * A recording stand-in for the Electron module (no Electron binary can run here). It lets the test
+ * check that the real start-up code applies every hardening step, in order, from the code itself.
+ */
+function fakeElectron(options: { gotLock?: boolean } = {}) {
+  const calls: string[] = [];
+  const app = Object.assign(new EventEmitter(), {
+    requestSingleInstanceLock: () => (calls.push('requestSingleInstanceLock'), options.gotLock ?? true),
+    quit: () => calls.push('quit'),
+    exit: (code: number) => calls.push(`exit:${code}`),
+    setPath: (name: string) => calls.push(`setPath:${name}`),
+    whenReady: () => (calls.push('whenReady'), Promise.resolve()),
+  });
+  const windows: Array<EventEmitter & { options: unknown; webContents: EventEmitter & { reloads: number } }> = [];
+  class BrowserWindow extends EventEmitter {
+    readonly webContents = Object.assign(new EventEmitter(), {
+      reloads: 0,
+      reload() {
+        this.reloads++;
+      },
+      send: () => undefined,
+      mainFrame: { url: 'app://rvm/index.html' },
+    });
+    constructor(readonly options: unknown) {
+      super();
+      windows.push(this as never);
+    }
+    loadURL(url: string) {
+      calls.push(`loadURL:${url}`);
+      return Promise.resolve();
+    }
+    show() {
+      calls.push('show');
+    }
+    isDestroyed() {
+      return false;
+    }
+    focus() {
+      calls.push('focus');
+    }
+  }
+  const handled: string[] = [];
+  const electron = {
+    app,
+    BrowserWindow,
+    ipcMain: { handle: (c: string) => handled.push(c), removeHandler: () => undefined },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: Array<{ scheme: string; privileges: object }>) =>
+        calls.push(`registerSchemes:${JSON.stringify(schemes)}`),
+      handle: (scheme: string) => calls.push(`protocol.handle:${scheme}`),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: () => calls.push('deny:request'),
+        setPermissionCheckHandler: () => calls.push('deny:check'),
+        setDevicePermissionHandler: () => calls.push('deny:device'),
+      },
+    },
+    powerSaveBlocker: { start: (type: string) => (calls.push(`powerSaveBlocker:${type}`), 1) },
+    Menu: { setApplicationMenu: (menu: unknown) => calls.push(`setApplicationMenu:${String(menu)}`) },
+    dialog: { showErrorBox: (title: string, body: string) => calls.push(`errorBox:${title}:${body}`) },
+  };
+  return { electron: electron as unknown as ElectronApi, calls, windows, handled, app };
+}
+
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+function dataDir() {
+  const t = tempDir('rvm-electron-');
+  dirs.push(t);
+  return t.dir;
+}
+const paths = { preload: '/app/dist/preload/preload.cjs', rendererDir: '/app/dist/renderer' };
+
+describe('runElectronApp', () => {
+  it('starts locked down: privileged app:// before ready, deny-all permissions, no menu, IPC, no display sleep', async () => {
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths);
+    const index = (prefix: string) => f.calls.findIndex((c) => c.startsWith(prefix));
+    expect(f.calls[0]).toMatch(/^registerSchemes:.*"scheme":"app".*"secure":true/);
+    expect(index('registerSchemes')).toBeLessThan(index('whenReady'));
+    expect(index('requestSingleInstanceLock')).toBeLessThan(index('whenReady'));
+    expect(f.calls).toEqual(
+      expect.arrayContaining([
+        'deny:request',
+        'deny:check',
+        'deny:device',
+        'protocol.handle:app',
+        'setApplicationMenu:null',
+        'powerSaveBlocker:prevent-display-sleep',
+        'loadURL:app://rvm/index.html',
+      ]),
+    );
+    expect(f.handled.sort()).toEqual([...CALL_CHANNELS].sort());
+    expect(f.windows).toHaveLength(1);
+    expect(f.windows[0]!.options).toMatchObject({
+      kiosk: true,
+      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false, preload: paths.preload },
+    });
+    expect(f.app.listenerCount('web-contents-created')).toBe(1);
+    f.app.emit('before-quit');
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    const f = fakeElectron({ gotLock: false });
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths);
+    expect(f.calls).toContain('quit');
+    expect(f.calls).not.toContain('whenReady');
+    expect(f.windows).toHaveLength(0);
+  });
+
+  it('reloads the renderer when its process is gone', async () => {
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths);
+    f.windows[0]!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(f.windows[0]!.webContents.reloads).toBe(1);
+    f.app.emit('before-quit');
+  });
+
+  it('keeps the menu and DevTools in development', async () => {
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir(), RVM_ENVIRONMENT: 'development' }, paths);
+    expect(f.calls.some((c) => c.startsWith('setApplicationMenu'))).toBe(false);
+    expect(f.windows[0]!.options).toMatchObject({ kiosk: false, webPreferences: { devTools: true } });
+    f.app.emit('before-quit');
+  });
+
+  it('refuses to start on an invalid config: error box naming the key, exit 78, file untouched', async () => {
+    const dir = dataDir();
+    const bad = '{"remote": {"port": -1}}';
+    writeFileSync(join(dir, 'config.json'), bad);
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths);
+    expect(f.calls.find((c) => c.startsWith('errorBox:'))).toMatch(/remote\.port = -1/);
+    expect(f.calls).toContain('exit:78');
+    expect(f.windows).toHaveLength(0);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(bad);
+  });
+});

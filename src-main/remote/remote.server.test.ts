@@ -1,0 +1,150 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCore, tempDir } from '../../test/support/test-core';
+import { createAccessPolicy } from './access-policy';
+import { startRemoteServer, type RemoteServer } from './remote.server';
+
+const TOKEN = 'k'.repeat(48);
+const site = tempDir('rvm-site-');
+mkdirSync(join(site.dir, 'renderer'));
+writeFileSync(join(site.dir, 'renderer', 'index.html'), '<!doctype html><title>kiosk</title>');
+writeFileSync(join(site.dir, 'private.txt'), 'not for you');
+const rendererDir = join(site.dir, 'renderer');
+
+/** A raw HTTP request, so paths reach the server exactly as written (no client normalisation). */
+function get(port: number, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function wsOpens(port: number, headers: Record<string, string> = {}): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/ws',
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve(true);
+    });
+    req.on('response', () => resolve(false));
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+describe('remote server on loopback (default)', () => {
+  const env = makeTestCore();
+  let server: RemoteServer;
+  beforeAll(async () => {
+    server = await startRemoteServer({ core: env.core, remote: { host: '127.0.0.1', port: 0, allowCidrs: [] }, rendererDir, logger: env.logger });
+  });
+  afterAll(async () => {
+    await server.close();
+    env.dispose();
+  });
+
+  it('binds to 127.0.0.1 and serves the renderer with the CSP', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const res = await get(server.port, '/');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<title>kiosk</title>');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('does not let a path leave the renderer folder', async () => {
+    for (const path of ['/../private.txt', '/%2e%2e/private.txt', '/..%2fprivate.txt']) {
+      const res = await get(server.port, path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toContain('not for you');
+    }
+  });
+
+  it('answers /healthz and refuses other methods', async () => {
+    const res = await get(server.port, '/healthz');
+    expect(JSON.parse(res.body)).toEqual({ status: expect.stringMatching(/ok|degraded/) });
+    const post = await new Promise<number>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/', method: 'POST' }, (r) => resolve(r.statusCode ?? 0));
+      req.end('x');
+    });
+    expect(post).toBe(405);
+  });
+
+  it('refuses a WebSocket opened by a page of another origin', async () => {
+    expect(await wsOpens(server.port, { Origin: 'http://evil.example' })).toBe(false);
+    expect(await wsOpens(server.port, { Origin: `http://127.0.0.1:${server.port}` })).toBe(true);
+  });
+});
+
+describe('remote server bound beyond loopback', () => {
+  const env = makeTestCore({ RVM_REMOTE__TOKEN: TOKEN });
+  let server: RemoteServer;
+  // Bound to all interfaces, as an operator would for a VPN; only loopback is in the allow-list.
+  beforeAll(async () => {
+    server = await startRemoteServer({
+      core: env.core,
+      remote: { host: '0.0.0.0', port: 0, token: TOKEN, allowCidrs: ['127.0.0.1/32'] },
+      rendererDir,
+      logger: env.logger,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    env.dispose();
+    site.cleanup();
+  });
+
+  it('requires the bearer token for pages and the WebSocket', async () => {
+    expect((await get(server.port, '/')).status).toBe(401);
+    expect((await get(server.port, '/', { Authorization: `Bearer ${'x'.repeat(48)}` })).status).toBe(401);
+    expect((await get(server.port, '/', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(await wsOpens(server.port)).toBe(false);
+    expect(await wsOpens(server.port, { Authorization: `Bearer ${TOKEN}` })).toBe(true);
+  });
+
+  it('turns a one-time ?token= into an HttpOnly cookie and drops it from the URL', async () => {
+    const res = await get(server.port, `/?token=${TOKEN}&lang=en`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/?lang=en');
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await get(server.port, '/', { Cookie: cookie.split(';')[0]! });
+    expect(page.status).toBe(200);
+    expect((await get(server.port, '/?token=wrong')).status).toBe(401);
+  });
+
+  it('answers /healthz to allowed addresses without the token', async () => {
+    expect((await get(server.port, '/healthz')).status).toBe(200);
+  });
+});
+
+describe('access policy', () => {
+  const policy = createAccessPolicy({ host: '0.0.0.0', token: TOKEN, allowCidrs: ['10.8.0.0/24', 'fd00::/64'] });
+  const req = (remoteAddress: string, authorization?: string) =>
+    ({ socket: { remoteAddress }, headers: authorization ? { authorization } : {} }) as never;
+
+  it('refuses addresses outside the allow-list even with the right token', () => {
+    expect(policy.check(req('10.8.1.5', `Bearer ${TOKEN}`))).toMatchObject({ ok: false, status: 403 });
+    expect(policy.check(req('127.0.0.1', `Bearer ${TOKEN}`))).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('accepts allowed addresses (IPv4, IPv4-mapped IPv6, IPv6) with the token only', () => {
+    expect(policy.check(req('10.8.0.9', `Bearer ${TOKEN}`))).toEqual({ ok: true });
+    expect(policy.check(req('::ffff:10.8.0.9', `Bearer ${TOKEN}`))).toEqual({ ok: true });
+    expect(policy.check(req('fd00::1', `Bearer ${TOKEN}`))).toEqual({ ok: true });
+    expect(policy.check(req('10.8.0.9'))).toMatchObject({ ok: false, status: 401 });
+  });
+});
