@@ -1,11 +1,12 @@
+// Lives in test/ because it joins two layers: main's server and the renderer's client.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi, contract } from '../../src-preload/contract';
 import { createWsTransport } from '../../src-renderer/transport/ws-transport';
-import { describeContractTransport } from '../../test/support/transport-suite';
-import { makeTestCore, tempDir } from '../../test/support/test-core';
-import { startRemoteServer, type RemoteServer } from './remote.server';
+import { describeContractTransport } from '../support/transport-suite';
+import { makeTestCore, tempDir } from '../support/test-core';
+import { startRemoteServer, type RemoteServer } from '../../src-main/remote/remote.server';
 
 const rendererDir = tempDir('rvm-renderer-');
 mkdirSync(rendererDir.dir, { recursive: true });
