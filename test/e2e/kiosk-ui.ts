@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const RESULTS_DIR = 'test-results';
+
+/** Starts the built headless kiosk (`dist/main/headless.js`) as its own process, as `npm run serve` does. */
+export async function startHeadlessKiosk(env: NodeJS.ProcessEnv): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
+  if (!existsSync('dist/main/headless.js') || !existsSync('dist/renderer/index.html')) {
+    throw new Error('dist/ is missing: run `npm run build` (npm test does) before the e2e tests');
+  }
+  const child = spawn(process.execPath, ['dist/main/headless.js'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, RVM_REMOTE__PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kiosk did not listen within 15 s:\n${output}`)), 15_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /RVM_LISTENING (\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`kiosk exited (${code}) before listening:\n${output}`)));
+  });
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** The customer's view of the kiosk, in words a test script reads like a person would act. */
+export function kioskUi(page: Page) {
+  return {
+    async expectScreen(name: string) {
+      await page.locator(`[data-screen="${name}"]`).waitFor();
+    },
+    async expectMachineName(name: string) {
+      await expect.poll(() => page.getByTestId('machine-name').textContent()).toBe(name);
+    },
+    async expectIndicator(state: 'online' | 'degraded' | 'offline' | 'connecting') {
+      await page.locator(`[data-indicator="${state}"]`).waitFor({ timeout: 10_000 });
+    },
+    async tapLanguageToggle() {
+      await page.getByRole('button', { name: /Bahasa|Language/ }).click();
+    },
+    heading: () => page.getByRole('heading', { level: 1 }).textContent(),
+    async screenshot(name: string) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      await page.screenshot({ path: `${RESULTS_DIR}/${name}.png` });
+    },
+  };
+}
