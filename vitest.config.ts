@@ -9,7 +9,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'eslint-rules/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: [
+            'src-main/**/*.test.ts',
+            'src-preload/**/*.test.ts',
+            'eslint-rules/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+          ],
         },
       },
       {

@@ -18,7 +18,11 @@ const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2
 /** Returns why `spec` may not be imported from `file`, or undefined when it may. */
 export function layerViolation(file, spec, typeOnly = false) {
   const local = spec.startsWith('.') || spec.startsWith('/');
-  const target = local ? relative(process.cwd(), resolve(dirname(resolve(file)), spec)).split('\\').join('/') : undefined;
+  const target = local
+    ? relative(process.cwd(), resolve(dirname(resolve(file)), spec))
+        .split('\\')
+        .join('/')
+    : undefined;
   const from = relative(process.cwd(), resolve(file)).split('\\').join('/');
   if (!local && packageName(spec) === 'electron') {
     const allowed = isUnder(from, typeOnly ? ELECTRON_TYPE_ALLOWED : ELECTRON_VALUE_ALLOWED);

@@ -12,11 +12,23 @@ async function layering(filePath: string, code: string): Promise<string[]> {
 describe('layering lint rule', () => {
   it.each([
     ['src-renderer/customer/X.tsx', "import { readFileSync } from 'node:fs';", /Node built-ins/],
-    ['src-renderer/customer/X.tsx', "import { KioskCore } from '../../src-main/core/kiosk-core';", /only src-renderer and src-preload\/contract/],
-    ['src-renderer/customer/X.tsx', "import { createIpcApi } from '../../src-preload/ipc-client';", /only src-renderer and src-preload\/contract/],
+    [
+      'src-renderer/customer/X.tsx',
+      "import { KioskCore } from '../../src-main/core/kiosk-core';",
+      /only src-renderer and src-preload\/contract/,
+    ],
+    [
+      'src-renderer/customer/X.tsx',
+      "import { createIpcApi } from '../../src-preload/ipc-client';",
+      /only src-renderer and src-preload\/contract/,
+    ],
     ['src-renderer/customer/X.tsx', "import { ipcRenderer } from 'electron';", /only src-main\/electron/],
     ['src-preload/contract/x.ts', "import React from 'react';", /only itself and 'zod'/],
-    ['src-preload/contract/x.ts', "import { CONFIG_FILE } from '../../src-main/config/config.loader';", /only itself and 'zod'/],
+    [
+      'src-preload/contract/x.ts',
+      "import { CONFIG_FILE } from '../../src-main/config/config.loader';",
+      /only itself and 'zod'/,
+    ],
     ['src-main/core/x.ts', "import { app } from 'electron';", /only src-main\/electron/],
     ['src-main/core/x.ts', "const e = require('electron');", /only src-main\/electron/],
     ['src-main/core/x.ts', "export { app } from 'electron';", /only src-main\/electron/],

@@ -24,7 +24,8 @@ function fakeMain() {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const linkListeners = new Set<(s: LinkState) => void>();
   const api = buildApi(contract, {
-    invoke: async (channel) => (channel === 'app.info' ? ok(info) : { ok: false, error: { code: 'INTERNAL', message: 'n/a' } }),
+    invoke: async (channel) =>
+      channel === 'app.info' ? ok(info) : { ok: false, error: { code: 'INTERNAL', message: 'n/a' } },
     subscribe: (channel, listener) => {
       const set = listeners.get(channel) ?? new Set();
       listeners.set(channel, set.add(listener));
@@ -54,7 +55,13 @@ function fakeMain() {
 }
 
 beforeEach(() => {
-  useKioskStore.setState({ info: undefined, locale: 'id', link: 'connecting', heartbeat: undefined, heartbeatAt: undefined });
+  useKioskStore.setState({
+    info: undefined,
+    locale: 'id',
+    link: 'connecting',
+    heartbeat: undefined,
+    heartbeatAt: undefined,
+  });
 });
 afterEach(() => {
   cleanup();

@@ -44,7 +44,8 @@ const TYPES: Readonly<Record<string, string>> = {
   '.ico': 'image/x-icon',
 };
 
-export const contentTypeFor = (file: string): string => TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+export const contentTypeFor = (file: string): string =>
+  TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /**
  * Maps a URL path to a file inside `root`, or undefined when it would leave `root` (traversal,

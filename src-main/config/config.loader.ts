@@ -153,7 +153,10 @@ function coerce(raw: string, example: unknown): unknown {
         return raw;
       }
     }
-    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return raw;
 }
@@ -164,7 +167,12 @@ function describeIssues(error: z.ZodError, input: unknown, sources: Map<string, 
     const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     if (unknownKeys.length) {
       const fullKey = [...issue.path, unknownKeys[0]].join('.');
-      return { key: fullKey, value: show(getPath(input, [...issue.path.map(String), unknownKeys[0]!])), rule: 'is not a known configuration key', source: file };
+      return {
+        key: fullKey,
+        value: show(getPath(input, [...issue.path.map(String), unknownKeys[0]!])),
+        rule: 'is not a known configuration key',
+        source: file,
+      };
     }
     const value = SECRET_PATHS.includes(key) ? '(secret, hidden)' : show(getPath(input, issue.path.map(String)));
     return { key, value, rule: issue.message, source: sources.get(key) ?? file };

@@ -15,7 +15,11 @@ export interface Booted {
  * The start-up both runtimes share: data folder → config (throws ConfigError, changing nothing) →
  * logger → core. The caller starts the core and its transport.
  */
-export function bootstrap(runtime: RuntimeInfo, env: NodeJS.ProcessEnv = process.env, dataDir = resolveDataDir(env)): Booted {
+export function bootstrap(
+  runtime: RuntimeInfo,
+  env: NodeJS.ProcessEnv = process.env,
+  dataDir = resolveDataDir(env),
+): Booted {
   const loaded = loadConfig(dataDir, env);
   const { config } = loaded;
   const logger = createLogger({

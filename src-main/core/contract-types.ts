@@ -17,9 +17,10 @@ export interface CallContext {
   readonly transport: 'ipc' | 'ws';
 }
 
-type Handler<D> = D extends CallDef<infer Req, infer Res>
-  ? (request: z.output<Req>, ctx: CallContext) => Promise<z.input<Res>> | z.input<Res>
-  : never;
+type Handler<D> =
+  D extends CallDef<infer Req, infer Res>
+    ? (request: z.output<Req>, ctx: CallContext) => Promise<z.input<Res>> | z.input<Res>
+    : never;
 
 /** One handler per call in the contract; the compiler reports any that is missing. */
 export type Handlers = {

@@ -44,7 +44,10 @@ export class HealthService {
         return { name, status: 'degraded', detail: `probe failed: ${(error as Error).message}` };
       }
     });
-    const status = checks.reduce<Health['status']>((worst, c) => (RANK[c.status] > RANK[worst] ? c.status : worst), 'ok');
+    const status = checks.reduce<Health['status']>(
+      (worst, c) => (RANK[c.status] > RANK[worst] ? c.status : worst),
+      'ok',
+    );
     return {
       status,
       checks,

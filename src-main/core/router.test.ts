@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { Health } from '../../src-preload/contract';
 import { createLogger } from '../log/logger';
 import type { Handlers } from './contract-types';
 import { AppFailure, createRouter } from './router';
 
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
 const ctx = { transport: 'ws' } as const;
-const health = {
-  status: 'ok',
-  checks: [],
-  uptimeS: 1,
-  eventLoopLagP99Ms: 0,
-  rssMb: 10,
-} as const;
+const health: Health = { status: 'ok', checks: [], uptimeS: 1, eventLoopLagP99Ms: 0, rssMb: 10 };
 
 function routerWith(app: Partial<Handlers['app']>) {
   const base: Handlers['app'] = {

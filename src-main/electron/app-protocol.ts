@@ -12,7 +12,10 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
 }
 
 /** Serves the built renderer; anything outside it (traversal included) is a 404. */
-export async function appProtocolResponse(request: { url: string; method?: string }, rendererDir: string): Promise<Response> {
+export async function appProtocolResponse(
+  request: { url: string; method?: string },
+  rendererDir: string,
+): Promise<Response> {
   if (request.method && request.method !== 'GET') return new Response('Method not allowed', { status: 405 });
   const url = new URL(request.url);
   const file = url.host === 'rvm' ? resolveAsset(rendererDir, url.pathname) : undefined;

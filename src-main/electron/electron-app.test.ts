@@ -103,7 +103,13 @@ describe('runElectronApp', () => {
     expect(f.windows).toHaveLength(1);
     expect(f.windows[0]!.options).toMatchObject({
       kiosk: true,
-      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false, preload: paths.preload },
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        devTools: false,
+        preload: paths.preload,
+      },
     });
     expect(f.app.listenerCount('web-contents-created')).toBe(1);
     f.app.emit('before-quit');

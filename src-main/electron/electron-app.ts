@@ -61,7 +61,13 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
   denyAllPermissions(electron.session.defaultSession);
   handleAppProtocol(protocol, paths.rendererDir);
   if (lockedDown) electron.Menu.setApplicationMenu(null);
-  serveContractOverIpc(electron.ipcMain, booted.core.router, booted.core.hub, () => ui.window, booted.logger.scope('ipc'));
+  serveContractOverIpc(
+    electron.ipcMain,
+    booted.core.router,
+    booted.core.hub,
+    () => ui.window,
+    booted.logger.scope('ipc'),
+  );
   booted.core.start();
   electron.powerSaveBlocker.start('prevent-display-sleep');
 

@@ -45,7 +45,10 @@ export function isBlockedShortcut(input: Pick<Input, 'type' | 'key' | 'control' 
 }
 
 /** IPC is answered only for our own window's main frame, showing our own app:// page. */
-export function isTrustedSender(frame: WebFrameMain | null | undefined, window: { webContents: WebContents } | undefined): boolean {
+export function isTrustedSender(
+  frame: WebFrameMain | null | undefined,
+  window: { webContents: WebContents } | undefined,
+): boolean {
   if (!frame || !window) return false;
   return frame === window.webContents.mainFrame && isAppUrl(frame.url);
 }

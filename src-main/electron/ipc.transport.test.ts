@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { IpcMain } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { createIpcApi } from '../../src-preload/ipc-client';
 import { describeContractTransport } from '../../test/support/transport-suite';
@@ -23,9 +24,9 @@ function fakeElectronIpc(frameUrl = 'app://rvm/index.html') {
     isDestroyed: () => false,
   } as unknown as IpcWindow;
   const ipcMain = {
-    handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
-    removeHandler: (channel: string) => handlers.delete(channel),
-  };
+    handle: (channel: string, handler: Handler) => void handlers.set(channel, handler),
+    removeHandler: (channel: string) => void handlers.delete(channel),
+  } as unknown as Pick<IpcMain, 'handle' | 'removeHandler'>;
   const invokeFrom = async (frame: unknown, channel: string, payload: unknown) => {
     const handler = handlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
@@ -63,7 +64,10 @@ describe('IPC sender checks', () => {
     const env = makeTestCore();
     const ipc = fakeElectronIpc('https://example.invalid/');
     serveContractOverIpc(ipc.ipcMain, env.core.router, env.core.hub, () => ipc.window, env.logger);
-    await expect(ipc.ipcRenderer.invoke('app.info', undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await expect(ipc.ipcRenderer.invoke('app.info', undefined)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     env.dispose();
   });
 

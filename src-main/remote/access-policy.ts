@@ -9,7 +9,8 @@ export interface RemoteAccessConfig {
   readonly allowCidrs: readonly string[];
 }
 
-export type AccessDecision = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
+export type AccessDecision =
+  { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
 
 export const TOKEN_COOKIE = 'rvm_token';
 
@@ -40,7 +41,8 @@ export function createAccessPolicy(config: RemoteAccessConfig) {
     check(req: IncomingMessage, opts: { withoutToken?: boolean; token?: string } = {}): AccessDecision {
       if (open) return { ok: true };
       const address = req.socket.remoteAddress;
-      if (!addressAllowed(address)) return { ok: false, status: 403, reason: `address ${address} is outside remote.allowCidrs` };
+      if (!addressAllowed(address))
+        return { ok: false, status: 403, reason: `address ${address} is outside remote.allowCidrs` };
       if (opts.withoutToken || tokenMatches(opts.token ?? presentedToken(req))) return { ok: true };
       return { ok: false, status: 401, reason: 'missing or wrong bearer token' };
     },

@@ -32,7 +32,13 @@ function wsOpens(port: number, headers: Record<string, string> = {}): Promise<bo
       host: '127.0.0.1',
       port,
       path: '/ws',
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
     req.on('upgrade', (_res, socket) => {
       socket.destroy();
@@ -48,7 +54,12 @@ describe('remote server on loopback (default)', () => {
   const env = makeTestCore();
   let server: RemoteServer;
   beforeAll(async () => {
-    server = await startRemoteServer({ core: env.core, remote: { host: '127.0.0.1', port: 0, allowCidrs: [] }, rendererDir, logger: env.logger });
+    server = await startRemoteServer({
+      core: env.core,
+      remote: { host: '127.0.0.1', port: 0, allowCidrs: [] },
+      rendererDir,
+      logger: env.logger,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -76,7 +87,9 @@ describe('remote server on loopback (default)', () => {
     const res = await get(server.port, '/healthz');
     expect(JSON.parse(res.body)).toEqual({ status: expect.stringMatching(/ok|degraded/) });
     const post = await new Promise<number>((resolve) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/', method: 'POST' }, (r) => resolve(r.statusCode ?? 0));
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/', method: 'POST' }, (r) =>
+        resolve(r.statusCode ?? 0),
+      );
       req.end('x');
     });
     expect(post).toBe(405);

@@ -49,7 +49,10 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
     if (url.pathname === '/healthz') {
       const { status } = options.core.health.snapshot();
-      res.writeHead(status === 'out_of_service' ? 503 : 200, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
+      res.writeHead(status === 'out_of_service' ? 503 : 200, {
+        'Content-Type': 'application/json',
+        ...SECURITY_HEADERS,
+      });
       return void res.end(JSON.stringify({ status }));
     }
     const file = resolveAsset(options.rendererDir, url.pathname);
@@ -81,12 +84,17 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
     const path = new URL(req.url ?? '/', 'http://kiosk.invalid').pathname;
     const decision = policy.check(req);
     const refusal =
-      path !== WS_PATH ? '404 Not Found'
-      : !decision.ok ? `${decision.status} ${decision.status === 401 ? 'Unauthorized' : 'Forbidden'}`
-      : !originAllowed(req) ? '403 Forbidden'
-      : undefined;
+      path !== WS_PATH
+        ? '404 Not Found'
+        : !decision.ok
+          ? `${decision.status} ${decision.status === 401 ? 'Unauthorized' : 'Forbidden'}`
+          : !originAllowed(req)
+            ? '403 Forbidden'
+            : undefined;
     if (refusal) {
-      log.warn(`refused websocket ${path} from ${req.socket.remoteAddress} (origin ${req.headers.origin ?? 'none'}): ${refusal}`);
+      log.warn(
+        `refused websocket ${path} from ${req.socket.remoteAddress} (origin ${req.headers.origin ?? 'none'}): ${refusal}`,
+      );
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
       return;
     }

@@ -4,9 +4,10 @@ import { err, resultSchema, type Result } from './result';
 
 export type Unsubscribe = () => void;
 
-type CallFn<D extends CallDef> = undefined extends z.input<D['request']>
-  ? (request?: z.input<D['request']>) => Promise<Result<z.output<D['response']>>>
-  : (request: z.input<D['request']>) => Promise<Result<z.output<D['response']>>>;
+type CallFn<D extends CallDef> =
+  undefined extends z.input<D['request']>
+    ? (request?: z.input<D['request']>) => Promise<Result<z.output<D['response']>>>
+    : (request: z.input<D['request']>) => Promise<Result<z.output<D['response']>>>;
 type EventFn<D extends EventDef> = (listener: (payload: z.output<D['payload']>) => void) => Unsubscribe;
 
 /** `heartbeat` in the contract becomes `onHeartbeat` on the API. */

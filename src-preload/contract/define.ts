@@ -9,10 +9,11 @@ export type CallDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z
 /** A stream main pushes to the renderer; subscribing returns an unsubscribe function. */
 export type EventDef<P extends z.ZodType = z.ZodType> = { readonly kind: 'event'; readonly payload: P };
 
-export const call = <Req extends z.ZodType, Res extends z.ZodType>(
-  request: Req,
-  response: Res,
-): CallDef<Req, Res> => ({ kind: 'call', request, response });
+export const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res): CallDef<Req, Res> => ({
+  kind: 'call',
+  request,
+  response,
+});
 
 export const event = <P extends z.ZodType>(payload: P): EventDef<P> => ({ kind: 'event', payload });
 

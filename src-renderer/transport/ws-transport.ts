@@ -126,6 +126,6 @@ export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket =
 }
 
 /** ws://host/ws for the page's own origin (wss:// behind TLS). */
-export function wsUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+export function wsUrlFor(location: { readonly protocol: string; readonly host: string }): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WS_PATH}`;
 }

@@ -11,7 +11,13 @@ function startOnce() {
   const dir = mkdtempSync(join(tmpdir(), 'rvm-bench-'));
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['dist/main/headless.js'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, RVM_DATA_DIR: dir, RVM_REMOTE__PORT: '0', RVM_LOG__LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      RVM_DATA_DIR: dir,
+      RVM_REMOTE__PORT: '0',
+      RVM_LOG__LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -38,4 +44,6 @@ for (let i = 0; i < RUNS; i++) times.push(await startOnce());
 times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
 console.log(`bench:startup  node ${process.versions.node}  runs ${RUNS}`);
-console.log(`  process start -> listening: min ${times[0].toFixed(0)} ms, median ${pct(0.5).toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms`);
+console.log(
+  `  process start -> listening: min ${times[0].toFixed(0)} ms, median ${pct(0.5).toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms`,
+);

@@ -68,14 +68,16 @@ describe('WebSocket transport with malformed frames', () => {
     socket.send(JSON.stringify({ type: 'call', id: 11, channel: 'app.info' }));
     await expect.poll(() => received.length).toBe(6);
     // Answers are asynchronous: compare as a set, matched by id.
-    expect(received).toEqual(expect.arrayContaining([
-      { type: 'result', id: null, result: { ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) } },
-      { type: 'result', id: null, result: { ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) } },
-      { type: 'result', id: 8, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) } },
-      { type: 'result', id: 9, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) } },
-      { type: 'result', id: 10, result: { ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) } },
-      { type: 'result', id: 11, result: expect.objectContaining({ ok: true }) },
-    ]));
+    expect(received).toEqual(
+      expect.arrayContaining([
+        { type: 'result', id: null, result: { ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) } },
+        { type: 'result', id: null, result: { ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) } },
+        { type: 'result', id: 8, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) } },
+        { type: 'result', id: 9, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) } },
+        { type: 'result', id: 10, result: { ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) } },
+        { type: 'result', id: 11, result: expect.objectContaining({ ok: true }) },
+      ]),
+    );
     socket.close();
   });
 

@@ -7,7 +7,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = 'test-results';
 
 /** Starts the built headless kiosk (`dist/main/headless.js`) as its own process, as `npm run serve` does. */
-export async function startHeadlessKiosk(env: NodeJS.ProcessEnv): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
+export async function startHeadlessKiosk(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
   if (!existsSync('dist/main/headless.js') || !existsSync('dist/renderer/index.html')) {
     throw new Error('dist/ is missing: run `npm run build` (npm test does) before the e2e tests');
   }
@@ -42,7 +44,8 @@ export async function startHeadlessKiosk(env: NodeJS.ProcessEnv): Promise<{ url:
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -27,7 +27,10 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true);
     const unpack = config.asarUnpack as string[];
     for (const mod of ['better-sqlite3', 'onnxruntime-node', 'sharp']) {
-      expect(unpack.some((p) => p.includes(mod)), mod).toBe(true);
+      expect(
+        unpack.some((p) => p.includes(mod)),
+        mod,
+      ).toBe(true);
     }
     const files = config.files as string[];
     expect(files).toEqual(expect.arrayContaining(['!**/node_modules/onnxruntime-node/bin/napi-v*/darwin/**']));
