@@ -41,7 +41,10 @@ export const EVENT_CHANNELS = listChannels('event') as readonly EventChannel[];
 export function findDef(channel: string) {
   const dot = channel.indexOf('.');
   if (dot < 0) return undefined;
-  const feature = (contract as ContractDef)[channel.slice(0, dot)];
-  return feature && Object.hasOwn(feature, channel.slice(dot + 1)) ? feature[channel.slice(dot + 1)] : undefined;
+  const [featureName, name] = [channel.slice(0, dot), channel.slice(dot + 1)];
+  // Own properties only: "constructor.name" must not reach Object's prototype.
+  if (!Object.hasOwn(contract, featureName)) return undefined;
+  const feature = (contract as ContractDef)[featureName]!;
+  return Object.hasOwn(feature, name) ? feature[name] : undefined;
 }
 export * from './wire';

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { buildApi, CALL_CHANNELS, contract, EVENT_CHANNELS, findDef, type ClientTransport } from './index';
+
+describe('contract', () => {
+  it('derives channel names from the schemas', () => {
+    expect([...CALL_CHANNELS].sort()).toEqual(['app.configView', 'app.health', 'app.info']);
+    expect(EVENT_CHANNELS).toEqual(['app.heartbeat']);
+    expect(findDef('app.info')?.kind).toBe('call');
+    for (const bogus of ['app', 'app.', '.info', 'app.toString', 'constructor.name', 'app.info.x']) {
+      expect(findDef(bogus), bogus).toBeUndefined();
+    }
+  });
+
+  it('builds a typed API whose answers are checked against the contract', async () => {
+    const answers: Record<string, unknown> = {
+      'app.health': { ok: true, value: { status: 'sideways' } },
+      'app.configView': { ok: false, error: { code: 'UNAVAILABLE', message: 'later' } },
+    };
+    const transport: ClientTransport = {
+      invoke: async (channel) => {
+        if (channel === 'app.info') throw new Error('socket closed');
+        return answers[channel];
+      },
+      subscribe: () => () => undefined,
+    };
+    const api = buildApi(contract, transport);
+    expect(await api.app.health()).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(await api.app.configView()).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: 'later' } });
+    expect(await api.app.info()).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: /socket closed/ } });
+  });
+
+  it('drops event payloads that do not match their schema', () => {
+    let emit: (payload: unknown) => void = () => undefined;
+    const api = buildApi(contract, {
+      invoke: async () => undefined,
+      subscribe: (_channel, listener) => ((emit = listener), () => undefined),
+    });
+    const seen: number[] = [];
+    api.app.onHeartbeat((beat) => seen.push(beat.seq));
+    emit({ seq: 'one' });
+    emit({ seq: 3, at: 'now', status: 'ok', reasons: [], intervalMs: 1000 });
+    expect(seen).toEqual([3]);
+  });
+});
