@@ -28,8 +28,10 @@ export function layerViolation(file, spec, typeOnly = false) {
     const allowed = isUnder(from, typeOnly ? ELECTRON_TYPE_ALLOWED : ELECTRON_VALUE_ALLOWED);
     if (!allowed) return `only src-main/electron/ (and the preload entry) may import 'electron'`;
   }
+  // Tests beside the code may use the test runner; their local imports obey the layer like the code.
+  const isTest = /\.test\.[cm]?[jt]sx?$/.test(from);
   if (from.startsWith('src-preload/contract/')) {
-    if (local ? !target.startsWith('src-preload/contract/') : spec !== 'zod') {
+    if (local ? !target.startsWith('src-preload/contract/') : spec !== 'zod' && !isTest) {
       return `src-preload/contract may import only itself and 'zod'`;
     }
     return undefined;
@@ -38,7 +40,7 @@ export function layerViolation(file, spec, typeOnly = false) {
     if (local && !isUnder(target, ['src-renderer/', 'src-preload/contract/', 'src-preload/contract'])) {
       return `src-renderer may import only src-renderer and src-preload/contract`;
     }
-    if (!local && BUILTINS.has(spec)) return `src-renderer may not import Node built-ins`;
+    if (!local && BUILTINS.has(spec) && !isTest) return `src-renderer may not import Node built-ins`;
     return undefined;
   }
   if (from.startsWith('src-preload/')) {

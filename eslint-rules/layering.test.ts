@@ -34,6 +34,7 @@ describe('layering lint rule', () => {
     ['src-main/core/x.ts', "export { app } from 'electron';", /only src-main\/electron/],
     ['src-main/core/x.ts', "const m = await import('electron');", /only src-main\/electron/],
     ['src-main/core/x.ts', "import { App } from '../../src-renderer/App';", /may not import src-renderer/],
+    ['src-preload/contract/x.test.ts', "import { KioskCore } from '../../src-main/core/kiosk-core';", /only itself/],
   ])('fails %s importing: %s', async (file, code, why) => {
     const messages = await layering(file, code);
     expect(messages).toHaveLength(1);
@@ -48,6 +49,7 @@ describe('layering lint rule', () => {
     ['src-preload/preload.ts', "import { contextBridge } from 'electron';"],
     ['src-preload/ipc-client.ts', "import type { IpcRenderer } from 'electron';"],
     ['src-main/core/x.ts', "import { contract } from '../../src-preload/contract';"],
+    ['src-preload/contract/x.test.ts', "import { it } from 'vitest';"],
   ])('allows %s importing: %s', async (file, code) => {
     expect(await layering(file, code)).toEqual([]);
   });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCore, tempDir } from '../../test/support/test-core';
 import { createAccessPolicy } from './access-policy';
-import { startRemoteServer, type RemoteServer } from './remote.server';
+import { serveTestCore } from '../../test/support/test-server';
+import type { RemoteServer } from './remote.server';
 
 const TOKEN = 'k'.repeat(48);
 const site = tempDir('rvm-site-');
@@ -54,12 +55,7 @@ describe('remote server on loopback (default)', () => {
   const env = makeTestCore();
   let server: RemoteServer;
   beforeAll(async () => {
-    server = await startRemoteServer({
-      core: env.core,
-      remote: { host: '127.0.0.1', port: 0, allowCidrs: [] },
-      rendererDir,
-      logger: env.logger,
-    });
+    server = await serveTestCore(env, rendererDir);
   });
   afterAll(async () => {
     await server.close();
@@ -106,11 +102,11 @@ describe('remote server bound beyond loopback', () => {
   let server: RemoteServer;
   // Bound to all interfaces, as an operator would for a VPN; only loopback is in the allow-list.
   beforeAll(async () => {
-    server = await startRemoteServer({
-      core: env.core,
-      remote: { host: '0.0.0.0', port: 0, token: TOKEN, allowCidrs: ['127.0.0.1/32'] },
-      rendererDir,
-      logger: env.logger,
+    server = await serveTestCore(env, rendererDir, {
+      host: '0.0.0.0',
+      port: 0,
+      token: TOKEN,
+      allowCidrs: ['127.0.0.1/32'],
     });
   });
   afterAll(async () => {

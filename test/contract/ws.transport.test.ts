@@ -6,19 +6,15 @@ import { buildApi, contract } from '../../src-preload/contract';
 import { createWsTransport } from '../../src-renderer/transport/ws-transport';
 import { describeContractTransport } from '../support/transport-suite';
 import { makeTestCore, tempDir } from '../support/test-core';
-import { startRemoteServer, type RemoteServer } from '../../src-main/remote/remote.server';
+import type { RemoteServer } from '../../src-main/remote/remote.server';
+import { serveTestCore } from '../support/test-server';
 
 const rendererDir = tempDir('rvm-renderer-');
 mkdirSync(rendererDir.dir, { recursive: true });
 writeFileSync(join(rendererDir.dir, 'index.html'), '<!doctype html><title>kiosk</title>');
 
 describeContractTransport('WebSocket (real server on 127.0.0.1, renderer client)', async ({ core, logger }) => {
-  const server = await startRemoteServer({
-    core,
-    remote: { host: '127.0.0.1', port: 0, allowCidrs: [] },
-    rendererDir: rendererDir.dir,
-    logger,
-  });
+  const server = await serveTestCore({ core, logger }, rendererDir.dir);
   const ws = createWsTransport(`ws://127.0.0.1:${server.port}/ws`);
   return {
     api: buildApi(contract, ws),
@@ -45,12 +41,7 @@ describe('WebSocket transport with malformed frames', () => {
   const env = makeTestCore();
   let server: RemoteServer;
   beforeAll(async () => {
-    server = await startRemoteServer({
-      core: env.core,
-      remote: { host: '127.0.0.1', port: 0, allowCidrs: [] },
-      rendererDir: rendererDir.dir,
-      logger: env.logger,
-    });
+    server = await serveTestCore(env, rendererDir.dir);
   });
   afterAll(async () => {
     await server.close();
@@ -83,12 +74,7 @@ describe('WebSocket transport with malformed frames', () => {
 
   it('client calls fail with UNAVAILABLE, not a hang, when the kiosk goes away', async () => {
     const other = makeTestCore();
-    const doomed = await startRemoteServer({
-      core: other.core,
-      remote: { host: '127.0.0.1', port: 0, allowCidrs: [] },
-      rendererDir: rendererDir.dir,
-      logger: other.logger,
-    });
+    const doomed = await serveTestCore(other, rendererDir.dir);
     const ws = createWsTransport(`ws://127.0.0.1:${doomed.port}/ws`);
     const api = buildApi(contract, ws);
     expect((await api.app.info()).ok).toBe(true);
