@@ -14,9 +14,24 @@ async function main(): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const { core, loaded, logger } = booted;
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception; exiting so the service manager restarts the kiosk', error);
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', reason));
   core.start();
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
-  const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger });
+  const { host, port } = loaded.config.remote;
+  const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') throw error;
+      const what = error.code === 'EADDRINUSE' ? 'is already in use' : 'is not an address of this machine';
+      console.error(
+        `RVM kiosk cannot listen: ${host}:${port} ${what}. Stop the other process or set RVM_REMOTE__PORT / remote.host.`,
+      );
+      process.exit(1);
+    },
+  );
   logger.info(`RVM kiosk (headless) listening on ${server.url}`);
   // One machine-readable line for scripts and tests that start us with port 0.
   process.stdout.write(`RVM_LISTENING ${server.url}\n`);
