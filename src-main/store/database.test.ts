@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/test-core';
+import { openStore, SCHEMA_VERSION, schemaVersion, StoreError } from './database';
+import { MIGRATIONS } from './migrations';
+
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+function dbPath() {
+  const t = tempDir('rvm-db-');
+  dirs.push(t);
+  return join(t.dir, 'data', 'rvm.db');
+}
+
+describe('openStore', () => {
+  it('creates the file in WAL mode with synchronous=FULL and the current schema', () => {
+    const { db, migrated } = openStore(dbPath());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(migrated).toEqual(MIGRATIONS.map((m) => m.version));
+    db.close();
+  });
+
+  it('migration 001 upgrades an empty database (version 0) and a second open changes nothing', () => {
+    const path = dbPath();
+    openStore(path, MIGRATIONS.slice(0, 0)).db.close();
+    const first = openStore(path, MIGRATIONS.slice(0, 1));
+    expect(first.migrated).toEqual([1]);
+    const tables = first.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['audit_log', 'items', 'outbox', 'sessions', 'settings', 'vouchers']),
+    );
+    first.db.close();
+    const again = openStore(path);
+    expect(again.migrated).toEqual([]);
+    again.db.close();
+  });
+
+  it('refuses a database written by a newer app, unchanged', () => {
+    const path = dbPath();
+    openStore(path).db.close();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    raw.close();
+    expect(() => openStore(path)).toThrow(/newer than this app/);
+  });
+
+  it('refuses a file that is not a database with a reason a technician can act on', () => {
+    const path = dbPath();
+    openStore(path).db.close();
+    writeFileSync(path, 'this is not sqlite '.repeat(500));
+    expect(() => openStore(path)).toThrow(StoreError);
+    expect(() => openStore(path)).toThrow(/restore a backup/);
+  });
+
+  it('applies a migration as a whole or not at all', () => {
+    const path = dbPath();
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken', up: 'CREATE TABLE x (a); SELECT * FROM nope;' },
+    ];
+    expect(() => openStore(path, broken)).toThrow(StoreError);
+    const { db } = openStore(path);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'x'").pluck().get()).toBe(0);
+    db.close();
+  });
+});

@@ -1,0 +1,154 @@
+import type { Db } from './database';
+
+export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'quarantined';
+
+export interface OutboxJob {
+  readonly id: number;
+  readonly idempotencyKey: string;
+  readonly kind: string;
+  /** Jobs with the same ordering key (a session) are delivered strictly in id order. */
+  readonly orderingKey: string;
+  readonly payload: unknown;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+}
+
+export interface NewOutboxJob {
+  readonly idempotencyKey: string;
+  readonly kind: string;
+  readonly orderingKey: string;
+  readonly payload: unknown;
+}
+
+interface Row {
+  id: number;
+  idempotency_key: string;
+  kind: string;
+  ordering_key: string;
+  payload: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+}
+
+const toJob = (r: Row): OutboxJob => ({
+  id: r.id,
+  idempotencyKey: r.idempotency_key,
+  kind: r.kind,
+  orderingKey: r.ordering_key,
+  payload: JSON.parse(r.payload) as unknown,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+});
+
+/**
+ * The durable delivery queue. `enqueue` is meant to run inside the caller's transaction, next to
+ * the rows the job describes, so a job exists exactly when its data does.
+ */
+export class OutboxRepo {
+  readonly #insert;
+  readonly #claimable;
+  readonly #markInFlight;
+  readonly #complete;
+  readonly #fail;
+  readonly #quarantine;
+  readonly #release;
+  readonly #counts;
+
+  constructor(private readonly db: Db) {
+    this.#insert = db.prepare(
+      `INSERT INTO outbox (idempotency_key, kind, ordering_key, payload, status, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    );
+    // Due, and no earlier job of the same ordering key still waiting, in flight or quarantined.
+    this.#claimable = db.prepare(
+      `SELECT * FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id
+                         AND p.status IN ('pending', 'in_flight', 'quarantined'))
+       ORDER BY o.id LIMIT ?`,
+    );
+    this.#markInFlight = db.prepare(
+      `UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+    );
+    this.#complete = db.prepare(
+      `UPDATE outbox SET status = 'done', last_error = NULL, updated_at = ? WHERE id = ? AND status = 'in_flight'`,
+    );
+    this.#fail = db.prepare(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'in_flight'`,
+    );
+    this.#quarantine = db.prepare(
+      `UPDATE outbox SET status = 'quarantined', last_error = ?, updated_at = ? WHERE id = ? AND status IN ('in_flight', 'pending')`,
+    );
+    this.#release = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'in_flight'`);
+    this.#counts = db.prepare(`SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY status`);
+  }
+
+  /** Adds a job; a second job with the same idempotency key is a programming error and throws. */
+  enqueue(job: NewOutboxJob, now: number): number {
+    const info = this.#insert.run(
+      job.idempotencyKey,
+      job.kind,
+      job.orderingKey,
+      JSON.stringify(job.payload),
+      now,
+      now,
+      now,
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Takes up to `limit` due jobs for delivery (at most one per ordering key at a time). */
+  claim(now: number, limit = 10): OutboxJob[] {
+    return this.db.transaction(() => {
+      // The query yields at most one job per ordering key: the earliest one still open.
+      const rows = this.#claimable.all(now, limit) as Row[];
+      for (const row of rows) this.#markInFlight.run(now, row.id);
+      return rows.map((r) => toJob({ ...r, status: 'in_flight', attempts: r.attempts + 1 }));
+    })();
+  }
+
+  complete(id: number, now: number): boolean {
+    return this.#complete.run(now, id).changes === 1;
+  }
+
+  /** Delivery failed for a passing reason: try again at `retryAt`. */
+  fail(id: number, retryAt: number, error: string, now: number): boolean {
+    return this.#fail.run(retryAt, error.slice(0, 2000), now, id).changes === 1;
+  }
+
+  /** Delivery can never succeed as is (validation, 4xx): park it for a technician. */
+  quarantine(id: number, reason: string, now: number): boolean {
+    return this.#quarantine.run(reason.slice(0, 4000), now, id).changes === 1;
+  }
+
+  /** At start-up: jobs a dead process had in flight go back to pending (delivery is idempotent). */
+  releaseInFlight(now: number): number {
+    return this.#release.run(now).changes;
+  }
+
+  get(id: number): OutboxJob | undefined {
+    const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
+    return row && toJob(row);
+  }
+
+  stats(): Record<OutboxStatus, { count: number; oldestCreatedAt: number | null }> {
+    const result = {
+      pending: { count: 0, oldestCreatedAt: null },
+      in_flight: { count: 0, oldestCreatedAt: null },
+      done: { count: 0, oldestCreatedAt: null },
+      quarantined: { count: 0, oldestCreatedAt: null },
+    } as Record<OutboxStatus, { count: number; oldestCreatedAt: number | null }>;
+    for (const row of this.#counts.all() as Array<{ status: OutboxStatus; n: number; oldest: number }>) {
+      result[row.status] = { count: row.n, oldestCreatedAt: row.oldest };
+    }
+    return result;
+  }
+}
