@@ -143,6 +143,13 @@ function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
 }
 
 function coerce(raw: string, example: unknown): unknown {
+  if (typeof example === 'object' && example !== null && !Array.isArray(example)) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  }
   if (typeof example === 'number') return raw.trim() === '' ? raw : Number.isNaN(Number(raw)) ? raw : Number(raw);
   if (typeof example === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
   if (Array.isArray(example)) {

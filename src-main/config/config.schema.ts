@@ -44,12 +44,73 @@ const RemoteSchema = z
     }
   });
 
+const MaterialSchema = z
+  .object({
+    points: z.number().int().min(0).max(10_000),
+    /** Plausible weight of an empty item of this material; outside it the item is rejected. */
+    minWeightG: z.number().nonnegative().optional(),
+    maxWeightG: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((m) => m.minWeightG === undefined || m.maxWeightG === undefined || m.minWeightG < m.maxWeightG, {
+    message: 'minWeightG must be below maxWeightG',
+  });
+
+const DepositSchema = z
+  .object({
+    timeouts: z
+      .object({
+        identifyingS: z.number().int().min(5).max(600).default(60),
+        insertingS: z.number().int().min(10).max(900).default(90),
+        receiptS: z.number().int().min(3).max(300).default(15),
+      })
+      .strict()
+      .prefault({}),
+    /** Points per accepted item, by material (the model manifest maps classes to materials). */
+    materials: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'material names are lower_snake_case'), MaterialSchema)
+      .refine((m) => Object.keys(m).length > 0, { message: 'must price at least one material' })
+      .default({
+        pet: { points: 10, minWeightG: 8, maxWeightG: 120 },
+        aluminium: { points: 15, minWeightG: 8, maxWeightG: 60 },
+      }),
+    /** Points for specific barcodes (EAN/UPC), overriding the material's. */
+    barcodePoints: z
+      .record(
+        z.string().regex(/^\d{8,14}$/, 'keys are EAN/UPC barcodes (8–14 digits)'),
+        z.number().int().min(0).max(10_000),
+      )
+      .default({}),
+    /** While the platform is unreachable, credit is capped (fraud with a cut cable gains little). */
+    offlineCaps: z
+      .object({
+        sessionPoints: z.number().int().min(0).default(1000),
+        dailyPoints: z.number().int().min(0).default(20_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const HardwareSchema = z
+  .object({
+    driver: z.enum(['simulated']).default('simulated'),
+    /** Bin level (percent) at or above which intake stops with "bin full". */
+    binFullPercent: z.number().min(50).max(100).default(95),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     environment: z.enum(ENVIRONMENTS).default('production'),
     machine: z
       .object({
         name: z.string().trim().min(1).max(64).default('RVM Kiosk'),
+        /** Short id printed in voucher ids (e.g. RVM01-01J…); letters, digits and dashes. */
+        id: z
+          .string()
+          .regex(/^[A-Z0-9-]{2,16}$/, 'must be 2–16 capital letters, digits or dashes')
+          .default('RVM'),
         defaultLocale: z.enum(LOCALES).default('id'),
       })
       .strict()
@@ -66,6 +127,8 @@ export const ConfigSchema = z
       .object({ intervalMs: z.number().int().min(250).max(60_000).default(2000) })
       .strict()
       .prefault({}),
+    deposit: DepositSchema.prefault({}),
+    hardware: HardwareSchema.prefault({}),
   })
   .strict();
 

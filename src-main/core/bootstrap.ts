@@ -28,7 +28,7 @@ export function bootstrap(
     maxFileMb: config.log.maxFileMb,
     secrets: config.remote.token ? [config.remote.token] : [],
   });
-  const core = new KioskCore({ loaded, logger, runtime });
+  const core = new KioskCore({ dataDir, loaded, logger, runtime });
   return { dataDir, loaded, logger, core };
 }
 

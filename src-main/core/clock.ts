@@ -3,6 +3,8 @@ export interface Clock {
   now(): number;
   /** Calls fn every ms until the returned function is called. */
   every(ms: number, fn: () => void): () => void;
+  /** Calls fn once after ms unless the returned function is called first. */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export const systemClock: Clock = {
@@ -10,5 +12,9 @@ export const systemClock: Clock = {
   every: (ms, fn) => {
     const timer = setInterval(fn, ms);
     return () => clearInterval(timer);
+  },
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
   },
 };

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../config/config.loader';
+import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Logger } from '../log/logger';
 import { createAppHandlers, type RuntimeInfo } from './app.handlers';
 import { systemClock, type Clock } from './clock';
@@ -8,6 +9,8 @@ import { startHeartbeat } from './heartbeat.service';
 import { createRouter, type Router } from './router';
 
 export interface CoreDeps {
+  /** The kiosk's data folder: database, machine secret, logs. */
+  readonly dataDir: string;
   readonly loaded: LoadedConfig;
   readonly logger: Logger;
   readonly runtime: RuntimeInfo;
@@ -22,6 +25,7 @@ export class KioskCore {
   readonly router: Router;
   readonly hub: EventHub;
   readonly health: HealthService;
+  readonly deposit: DepositModule;
   readonly #deps: CoreDeps;
   readonly #clock: Clock;
   #stopHeartbeat: (() => void) | undefined;
@@ -36,7 +40,20 @@ export class KioskCore {
       status: 'ok',
       detail: deps.loaded.loadedFromFile ? `loaded ${deps.loaded.path}` : 'defaults (no config file)',
     }));
-    this.router = createRouter({ app: createAppHandlers(deps.loaded, this.health, deps.runtime) }, deps.logger);
+    const { hub } = this;
+    const { logger } = deps;
+    this.deposit = createDepositModule({
+      dataDir: deps.dataDir,
+      config: deps.loaded.config,
+      hub,
+      clock: this.#clock,
+      logger: deps.logger,
+    });
+    this.health.register('deposit', this.deposit.probe);
+    this.router = createRouter(
+      { app: createAppHandlers(deps.loaded, this.health, deps.runtime), deposit: this.deposit.handlers },
+      logger,
+    );
   }
 
   start(): void {
@@ -47,10 +64,12 @@ export class KioskCore {
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
+  /** Stops services and closes the store; safe to call in any state, and twice. */
   stop(): void {
-    if (this.#state !== 'started') return;
+    if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     this.#stopHeartbeat?.();
+    this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
   }

@@ -16,7 +16,11 @@ function routerWith(app: Partial<Handlers['app']>) {
     configView: () => ({ path: '/x', loadedFromFile: false, overriddenByEnv: [], values: {} }),
     health: () => health,
   };
-  return createRouter({ app: { ...base, ...app } }, logger);
+  const unused = () => {
+    throw new Error('not used');
+  };
+  const deposit = { state: unused, start: unused, identify: unused, finish: unused, cancel: unused, done: unused };
+  return createRouter({ app: { ...base, ...app }, deposit }, logger);
 }
 
 describe('router', () => {

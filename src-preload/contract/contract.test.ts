@@ -3,8 +3,18 @@ import { buildApi, CALL_CHANNELS, contract, EVENT_CHANNELS, findDef, type Client
 
 describe('contract', () => {
   it('derives channel names from the schemas', () => {
-    expect([...CALL_CHANNELS].sort()).toEqual(['app.configView', 'app.health', 'app.info']);
-    expect(EVENT_CHANNELS).toEqual(['app.heartbeat']);
+    expect([...CALL_CHANNELS].sort()).toEqual([
+      'app.configView',
+      'app.health',
+      'app.info',
+      'deposit.cancel',
+      'deposit.done',
+      'deposit.finish',
+      'deposit.identify',
+      'deposit.start',
+      'deposit.state',
+    ]);
+    expect([...EVENT_CHANNELS].sort()).toEqual(['app.heartbeat', 'deposit.item', 'deposit.session']);
     expect(findDef('app.info')?.kind).toBe('call');
     for (const bogus of ['app', 'app.', '.info', 'app.toString', 'constructor.name', 'app.info.x']) {
       expect(findDef(bogus), bogus).toBeUndefined();

@@ -1,4 +1,5 @@
 import { appContract } from './app.contract';
+import { depositContract } from './deposit.contract';
 import { channelOf, type ContractApi } from './api';
 import type { ContractDef } from './define';
 
@@ -6,6 +7,7 @@ export * from './result';
 export * from './define';
 export * from './api';
 export * from './app.contract';
+export * from './deposit.contract';
 
 /**
  * The single source of truth for what the renderer may call and receive. Each feature is one
@@ -13,6 +15,7 @@ export * from './app.contract';
  */
 export const contract = {
   app: appContract,
+  deposit: depositContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

@@ -8,6 +8,9 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'TIMEOUT',
   'INTERNAL',
+  /** The action does not fit the deposit state (e.g. Finish while idle). */
+  'INVALID_STATE',
+  'OUT_OF_SERVICE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

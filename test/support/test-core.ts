@@ -15,7 +15,7 @@ export function makeTestCore(env: NodeJS.ProcessEnv = {}) {
   const { dir, cleanup } = tempDir();
   const loaded = loadConfig(dir, { RVM_HEARTBEAT__INTERVAL_MS: '250', RVM_MACHINE__NAME: 'RVM-TEST-01', ...env });
   const logger = createLogger({ dir: join(dir, 'logs'), level: 'warn', maxFileMb: 1, console: false });
-  const core = new KioskCore({ loaded, logger, runtime: { runtime: 'headless', electronVersion: null } });
+  const core = new KioskCore({ dataDir: dir, loaded, logger, runtime: { runtime: 'headless', electronVersion: null } });
   return {
     core,
     loaded,

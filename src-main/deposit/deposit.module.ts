@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.schema';
+import type { Clock } from '../core/clock';
+import type { Handlers } from '../core/contract-types';
+import type { EventHub } from '../core/event-hub';
+import type { HealthProbe } from '../core/health.service';
+import { AppFailure } from '../core/router';
+import { SimulatedHardware, type Hardware } from '../hardware/hardware';
+import type { Logger } from '../log/logger';
+import { openStore, type Db } from '../store/database';
+import { OutboxRepo } from '../store/outbox.repo';
+import { SessionRepo } from '../store/session.repo';
+import { DepositService } from './deposit.service';
+import { loadMachineSecret } from './voucher';
+
+export interface DepositModuleDeps {
+  readonly dataDir: string;
+  readonly config: Config;
+  readonly hub: EventHub;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hardware?: Hardware;
+  readonly platformOnline?: () => boolean;
+}
+
+export interface DepositModule {
+  /** Undefined when the store could not be opened: the kiosk is out of service. */
+  readonly service: DepositService | undefined;
+  readonly db: Db | undefined;
+  readonly outbox: OutboxRepo | undefined;
+  readonly handlers: Handlers['deposit'];
+  readonly probe: HealthProbe;
+  stop(): void;
+}
+
+/** Opens the store and builds the deposit flow on it; a broken store leaves the kiosk answering, out of service. */
+export function createDepositModule(deps: DepositModuleDeps): DepositModule {
+  const log = deps.logger.scope('deposit');
+  let db: Db | undefined;
+  let service: DepositService | undefined;
+  let outbox: OutboxRepo | undefined;
+  let failure: string | undefined;
+  try {
+    db = openStore(join(deps.dataDir, 'rvm.db')).db;
+    outbox = new OutboxRepo(db);
+    outbox.releaseInFlight(deps.clock.now());
+    service = new DepositService({
+      sessions: new SessionRepo(db, outbox),
+      hardware: deps.hardware ?? new SimulatedHardware(),
+      hub: deps.hub,
+      clock: deps.clock,
+      logger: deps.logger,
+      deposit: deps.config.deposit,
+      binFullPercent: deps.config.hardware.binFullPercent,
+      machineId: deps.config.machine.id,
+      machineSecret: loadMachineSecret(deps.dataDir),
+      // Until the platform link exists, the machine counts as offline: offline caps apply.
+      platformOnline: deps.platformOnline ?? (() => false),
+    });
+    service.recover();
+  } catch (error) {
+    failure = (error as Error).message;
+    log.error(`deposits are out of service: ${failure}`);
+    db?.close();
+    db = undefined;
+  }
+  const use = (): DepositService => {
+    if (!service) throw new AppFailure('OUT_OF_SERVICE', `the local store is unavailable: ${failure}`);
+    return service;
+  };
+  return {
+    service,
+    db,
+    outbox,
+    handlers: {
+      state: () => use().snapshot(),
+      start: () => use().start(),
+      identify: (identity) => use().identify(identity),
+      finish: () => use().finish(),
+      cancel: () => use().cancel(),
+      done: () => use().done(),
+    },
+    probe: () => {
+      if (!service) return { status: 'out_of_service', detail: `store: ${failure}` };
+      const reasons = service.snapshot().outOfService;
+      return reasons.length
+        ? { status: 'out_of_service', detail: reasons.join('; ') }
+        : { status: 'ok', detail: 'accepting items' };
+    },
+    stop() {
+      service?.stop();
+      db?.close();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ItemResult, ItemVerdict } from '../../src-preload/contract';
+import { FakeClock } from '../../test/support/fake-clock';
+import { tempDir } from '../../test/support/test-core';
+import { ConfigSchema } from '../config/config.schema';
+import { EventHub } from '../core/event-hub';
+import { SimulatedHardware } from '../hardware/hardware';
+import { createLogger } from '../log/logger';
+import { openStore, type Db } from '../store/database';
+import { OutboxRepo } from '../store/outbox.repo';
+import { SessionRepo } from '../store/session.repo';
+import { DepositService, type DepositDeps } from './deposit.service';
+import { verifyVoucher } from './voucher';
+
+const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
+const secret = Buffer.alloc(32, 7);
+const dirs: Array<{ cleanup(): void }> = [];
+const dbs: Db[] = [];
+afterEach(() => {
+  dbs.splice(0).forEach((db) => db.close());
+  dirs.splice(0).forEach((d) => d.cleanup());
+});
+
+function setup(overrides: Partial<DepositDeps> = {}, configPatch: object = {}, path?: string) {
+  const t = tempDir('rvm-deposit-');
+  dirs.push(t);
+  const { db } = openStore(path ?? join(t.dir, 'rvm.db'));
+  dbs.push(db);
+  const config = ConfigSchema.parse({ deposit: { barcodePoints: { '8991002101234': 25 } }, ...configPatch });
+  const clock = new FakeClock();
+  const hub = new EventHub(logger);
+  const hardware = new SimulatedHardware(10);
+  const outbox = new OutboxRepo(db);
+  const service = new DepositService({
+    sessions: new SessionRepo(db, outbox),
+    hardware,
+    hub,
+    clock,
+    logger,
+    deposit: config.deposit,
+    binFullPercent: config.hardware.binFullPercent,
+    machineId: 'RVM01',
+    machineSecret: secret,
+    platformOnline: () => true,
+    ...overrides,
+  });
+  service.recover();
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  return { db, service, clock, hub, hardware, outbox, count, path: join(t.dir, 'rvm.db') };
+}
+
+const pet = (extra: Partial<ItemVerdict> = {}): ItemVerdict => ({
+  className: 'mineral',
+  material: 'pet',
+  confidence: 0.93,
+  accepted: true,
+  reason: null,
+  box: [10, 10, 200, 120],
+  ...extra,
+});
+
+async function insert(s: ReturnType<typeof setup>, verdict: ItemVerdict): Promise<ItemResult> {
+  const result = await s.service.acceptVerdict(verdict);
+  s.service.chamberCleared();
+  return result;
+}
+
+describe('DepositService', () => {
+  it('runs a guest session: items committed with outbox jobs, totals equal the sum of items', async () => {
+    const s = setup();
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    await insert(s, pet());
+    await insert(s, pet({ material: 'aluminium', className: 'soda' }));
+    const state = s.service.finish();
+    expect(state).toMatchObject({ state: 'receipt', acceptedCount: 2, totalPoints: 25 });
+    expect(state.receipt).toMatchObject({ totalPoints: 25, acceptedCount: 2, voucher: null, willSync: true });
+    expect(s.count(`SELECT total_points FROM sessions`)).toBe(25);
+    expect(s.count(`SELECT SUM(points) FROM items`)).toBe(25);
+    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(2);
+    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.session'`)).toBe(1);
+    expect(s.hardware.accepted).toHaveLength(2);
+  });
+
+  it('tells listeners about an item only after it is in the database', async () => {
+    const s = setup();
+    const seenInDb: number[] = [];
+    s.hub.subscribe('deposit.item', (p) => {
+      seenInDb.push(s.count(`SELECT COUNT(*) FROM items WHERE id = '${(p as ItemResult).itemId}'`));
+    });
+    s.service.start();
+    s.service.identify({ kind: 'donation' });
+    await insert(s, pet());
+    expect(seenInDb).toEqual([1]);
+  });
+
+  it('rejects bad verdicts with a code and writes nothing', async () => {
+    const s = setup();
+    await expect(s.service.acceptVerdict(pet())).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    await expect(s.service.acceptVerdict(pet({ material: 'glass' }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/unknown material "glass"/),
+    });
+    await expect(s.service.acceptVerdict(pet({ weightG: -3 }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(s.service.acceptVerdict({ ...pet(), confidence: 7 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(s.count('SELECT COUNT(*) FROM items')).toBe(0);
+    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(0);
+  });
+
+  it('counts an item only after the previous one left the chamber', async () => {
+    const s = setup();
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    await s.service.acceptVerdict(pet());
+    await expect(s.service.acceptVerdict(pet())).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    s.service.chamberCleared();
+    await s.service.acceptVerdict(pet());
+    expect(s.count('SELECT COUNT(*) FROM items')).toBe(2);
+  });
+
+  it('records rejections with their reason, no points, no delivery job, and returns the item', async () => {
+    const s = setup();
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    const hand = await insert(s, pet({ className: 'hand', material: null, accepted: false, reason: 'reject_class' }));
+    const heavy = await insert(s, pet({ weightG: 400 }));
+    expect(hand).toMatchObject({ accepted: false, reason: 'reject_class', points: 0 });
+    expect(heavy).toMatchObject({ accepted: false, reason: 'weight_out_of_range', points: 0 });
+    expect(s.hardware.returned).toHaveLength(2);
+    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(0);
+    expect(s.service.snapshot()).toMatchObject({ rejectedCount: 2, totalPoints: 0 });
+  });
+
+  it('prices by barcode over material, and caps credit while offline', async () => {
+    const s = setup(
+      { platformOnline: () => false },
+      { deposit: { barcodePoints: { '8991002101234': 25 }, offlineCaps: { sessionPoints: 30 } } },
+    );
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    expect(await insert(s, pet({ barcode: '8991002101234' }))).toMatchObject({ points: 25 });
+    expect(await insert(s, pet())).toMatchObject({ accepted: false, reason: 'credit_cap' });
+    expect(s.count(`SELECT offline FROM sessions`)).toBe(1);
+  });
+
+  it('issues a signed voucher for an anonymous session with points', async () => {
+    const s = setup();
+    s.service.start();
+    s.service.identify({ kind: 'voucher' });
+    await insert(s, pet());
+    const { receipt } = s.service.finish();
+    expect(receipt?.voucher?.id).toMatch(/^RVM01-[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(verifyVoucher(secret, receipt!.voucher!.payload)).toEqual({
+      ok: true,
+      id: receipt!.voucher!.id,
+      points: 10,
+    });
+    const forged = receipt!.voucher!.payload.replace('.10.', '.99.');
+    expect(verifyVoucher(secret, forged)).toMatchObject({ ok: false });
+    expect(s.count('SELECT points FROM vouchers')).toBe(10);
+  });
+
+  it('times out every state and keeps the credit of a session that timed out', async () => {
+    const s = setup();
+    s.service.start();
+    s.clock.advance(60_000);
+    expect(s.service.snapshot().state).toBe('idle');
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    await insert(s, pet());
+    s.clock.advance(89_000);
+    expect(s.service.snapshot().state).toBe('inserting');
+    s.clock.advance(1_000);
+    expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 10 });
+    expect(s.db.prepare('SELECT close_reason FROM sessions').pluck().get()).toBe('timeout');
+    s.clock.advance(15_000);
+    expect(s.service.snapshot().state).toBe('idle');
+  });
+
+  it('keeps committed credit when the customer cancels', async () => {
+    const s = setup();
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    await insert(s, pet());
+    expect(s.service.cancel()).toMatchObject({ state: 'receipt', totalPoints: 10 });
+    expect(s.db.prepare('SELECT close_reason FROM sessions').pluck().get()).toBe('cancelled');
+  });
+
+  it('stops intake when the bin is full and refuses new sessions until it is emptied', async () => {
+    const s = setup();
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    for (let i = 0; i < 10; i++) await insert(s, pet());
+    expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 100, outOfService: ['bin full'] });
+    s.clock.advance(15_000);
+    expect(s.service.snapshot().state).toBe('out_of_service');
+    expect(() => s.service.start()).toThrow(expect.objectContaining({ code: 'OUT_OF_SERVICE' }));
+    s.hardware.resetBin();
+    s.service.setOutOfService('bin', null);
+    expect(s.service.snapshot().state).toBe('idle');
+  });
+
+  it('closes a session a crash left open, with its credit, on the next start', async () => {
+    const first = setup();
+    first.service.start();
+    first.service.identify({ kind: 'member', memberId: 'member-42' });
+    await insert(first, pet());
+    // A second service over the same file plays the restarted process.
+    const second = setup({}, {}, first.path);
+    expect(second.service.snapshot().state).toBe('idle');
+    expect(
+      second.db.prepare(`SELECT status || ':' || close_reason || ':' || total_points FROM sessions`).pluck().get(),
+    ).toBe('closed:restart:10');
+    expect(second.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.session'`)).toBe(1);
+  });
+
+  it('identifies a member only through the platform path', () => {
+    const s = setup();
+    s.service.start();
+    expect(s.service.identifyMember('member-7')).toMatchObject({
+      state: 'inserting',
+      identity: { kind: 'member', memberId: 'member-7' },
+    });
+    expect(() => s.service.identifyMember('member-8')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+  });
+});

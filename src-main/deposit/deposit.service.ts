@@ -1,0 +1,304 @@
+import { monotonicFactory } from 'ulid';
+import {
+  ItemVerdictSchema,
+  type DepositState,
+  type Identity,
+  type ItemResult,
+  type ItemVerdict,
+  type RejectReason,
+} from '../../src-preload/contract';
+import type { Config } from '../config/config.schema';
+import type { Clock } from '../core/clock';
+import type { EventHub } from '../core/event-hub';
+import { AppFailure } from '../core/router';
+import type { Hardware } from '../hardware/hardware';
+import type { Logger } from '../log/logger';
+import type { SessionRepo } from '../store/session.repo';
+import { voucherPayload } from './voucher';
+
+export interface DepositDeps {
+  readonly sessions: SessionRepo;
+  readonly hardware: Hardware;
+  readonly hub: EventHub;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly deposit: Config['deposit'];
+  readonly binFullPercent: number;
+  readonly machineId: string;
+  readonly machineSecret: Buffer;
+  /** Whether the platform was reachable lately; offline credit is capped. */
+  readonly platformOnline: () => boolean;
+}
+
+const IDLE: DepositState = {
+  state: 'idle',
+  sessionId: null,
+  identity: null,
+  acceptedCount: 0,
+  rejectedCount: 0,
+  totalPoints: 0,
+  deadlineAt: null,
+  outOfService: [],
+  lastItem: null,
+  receipt: null,
+};
+
+/**
+ * One deposit session at a time: idle → identifying → inserting → closing → receipt → idle, plus
+ * out_of_service. Every credit is committed (with its outbox job) before anyone is told of it.
+ */
+export class DepositService {
+  readonly #d: DepositDeps;
+  readonly #ulid = monotonicFactory();
+  readonly #log: Logger;
+  readonly #outOfService = new Map<string, string>();
+  #state: DepositState = IDLE;
+  #cancelTimer: (() => void) | undefined;
+  /** Set after each verdict; the next item counts only once the chamber was seen empty. */
+  #awaitingRemoval = false;
+
+  constructor(deps: DepositDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.scope('deposit');
+  }
+
+  /** At start-up: sessions a crash left open are closed with their credit; returns how many. */
+  recover(): number {
+    const open = this.#d.sessions.openSessions();
+    for (const session of open) {
+      const identity = identityOf(session.identity, session.memberId);
+      this.#commitClose(session.id, identity, 'restart');
+      this.#log.warn(`closed session ${session.id} left open by a restart (${session.totalPoints} points kept)`);
+    }
+    this.#set(this.#outOfService.size ? { ...IDLE, state: 'out_of_service', outOfService: this.#reasons() } : IDLE);
+    return open.length;
+  }
+
+  snapshot(): DepositState {
+    return this.#state;
+  }
+
+  start(): DepositState {
+    this.#require(['idle'], 'start a session');
+    return this.#set({ ...IDLE, state: 'identifying', deadlineAt: this.#deadline('identifyingS') });
+  }
+
+  identify(identity: Identity): DepositState {
+    this.#require(['identifying'], 'identify');
+    const sessionId = this.#ulid(this.#d.clock.now());
+    this.#d.sessions.open(sessionId, identity, this.#d.clock.now(), !this.#d.platformOnline());
+    this.#awaitingRemoval = false;
+    return this.#set({ ...IDLE, state: 'inserting', sessionId, identity, deadlineAt: this.#deadline('insertingS') });
+  }
+
+  /** A member confirmed by the platform (QR claim); also upgrades a guest who scans late. */
+  identifyMember(memberId: string): DepositState {
+    if (this.#state.state === 'identifying') return this.identify({ kind: 'member', memberId });
+    throw new AppFailure(
+      'INVALID_STATE',
+      `a member can only be identified while identifying (now ${this.#state.state})`,
+    );
+  }
+
+  /** Records one verdict as an accepted or rejected item; throws (writing nothing) on bad input. */
+  async acceptVerdict(input: ItemVerdict): Promise<ItemResult> {
+    const parsed = ItemVerdictSchema.safeParse(input);
+    if (!parsed.success) throw new AppFailure('BAD_REQUEST', `invalid verdict: ${parsed.error.issues[0]?.message}`);
+    const verdict = parsed.data;
+    const { sessionId, state } = this.#state;
+    if (state !== 'inserting' || !sessionId)
+      throw new AppFailure('INVALID_STATE', `no open session takes items (state ${state})`);
+    if (this.#awaitingRemoval) throw new AppFailure('INVALID_STATE', 'the previous item has not left the chamber yet');
+    if (verdict.accepted && (!verdict.material || !this.#d.deposit.materials[verdict.material])) {
+      throw new AppFailure('BAD_REQUEST', `unknown material "${verdict.material}": price it in deposit.materials`);
+    }
+    const reason = verdict.accepted ? this.#rejectionFor(verdict) : (verdict.reason ?? 'unknown_item');
+    const accepted = reason === null;
+    const points = accepted ? this.#pointsFor(verdict) : 0;
+    const itemId = this.#ulid(this.#d.clock.now());
+    const seq = this.#d.sessions.addItem({
+      id: itemId,
+      sessionId,
+      accepted,
+      className: verdict.className,
+      material: verdict.material,
+      confidence: verdict.confidence,
+      reason,
+      points,
+      barcode: verdict.barcode ?? null,
+      weightG: verdict.weightG ?? null,
+      at: this.#d.clock.now(),
+    });
+    // Committed: only now may the customer and the hardware be told.
+    this.#awaitingRemoval = true;
+    const result: ItemResult = {
+      itemId,
+      sessionId,
+      seq,
+      accepted,
+      className: verdict.className,
+      material: verdict.material,
+      points,
+      reason,
+    };
+    const s = this.#state;
+    this.#set({
+      ...s,
+      acceptedCount: s.acceptedCount + (accepted ? 1 : 0),
+      rejectedCount: s.rejectedCount + (accepted ? 0 : 1),
+      totalPoints: s.totalPoints + points,
+      lastItem: result,
+      deadlineAt: this.#deadline('insertingS'),
+    });
+    this.#d.hub.publish('deposit.item', result);
+    await this.#moveItem(accepted);
+    return result;
+  }
+
+  /** The vision presence gate saw an empty chamber: the next item may count. */
+  chamberCleared(): void {
+    this.#awaitingRemoval = false;
+  }
+
+  finish(reason = 'finished'): DepositState {
+    const { state, sessionId, identity } = this.#state;
+    if (state === 'identifying') return this.#set(this.#idleOrOutOfService());
+    this.#require(['inserting'], 'finish');
+    this.#set({ ...this.#state, state: 'closing', deadlineAt: null });
+    const receipt = this.#commitClose(sessionId!, identity!, reason);
+    return this.#set({ ...this.#state, state: 'receipt', receipt, deadlineAt: this.#deadline('receiptS') });
+  }
+
+  /** Cancel keeps every credit already committed: it only ends the session early. */
+  cancel(): DepositState {
+    if (this.#state.state === 'identifying') return this.#set(this.#idleOrOutOfService());
+    return this.finish('cancelled');
+  }
+
+  done(): DepositState {
+    this.#require(['receipt'], 'leave the receipt');
+    return this.#set(this.#idleOrOutOfService());
+  }
+
+  /** Adds (reason) or clears (null) one out-of-service cause; an open session is closed first. */
+  setOutOfService(key: string, reason: string | null): void {
+    if (reason === null) this.#outOfService.delete(key);
+    else this.#outOfService.set(key, reason);
+    const { state } = this.#state;
+    if (state === 'inserting' && reason !== null) this.finish('out_of_service');
+    else if ((state === 'idle' || state === 'identifying' || state === 'out_of_service') && this.#reasons().length) {
+      this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
+    } else if (state === 'out_of_service') this.#set(IDLE);
+    else this.#set({ ...this.#state, outOfService: this.#reasons() });
+  }
+
+  stop(): void {
+    this.#cancelTimer?.();
+  }
+
+  #rejectionFor(verdict: ItemVerdict): RejectReason | null {
+    const material = this.#d.deposit.materials[verdict.material!]!;
+    const w = verdict.weightG;
+    if (
+      w !== undefined &&
+      ((material.minWeightG !== undefined && w < material.minWeightG) ||
+        (material.maxWeightG !== undefined && w > material.maxWeightG))
+    ) {
+      return 'weight_out_of_range';
+    }
+    if (!this.#d.platformOnline()) {
+      const points = this.#pointsFor(verdict);
+      const caps = this.#d.deposit.offlineCaps;
+      if (this.#state.totalPoints + points > caps.sessionPoints) return 'credit_cap';
+      if (this.#d.sessions.pointsSince(startOfDay(this.#d.clock.now())) + points > caps.dailyPoints)
+        return 'credit_cap';
+    }
+    return null;
+  }
+
+  #pointsFor(verdict: ItemVerdict): number {
+    const byBarcode = verdict.barcode ? this.#d.deposit.barcodePoints[verdict.barcode] : undefined;
+    return byBarcode ?? this.#d.deposit.materials[verdict.material!]!.points;
+  }
+
+  async #moveItem(accepted: boolean): Promise<void> {
+    try {
+      await (accepted ? this.#d.hardware.acceptItem() : this.#d.hardware.returnItem());
+    } catch (error) {
+      this.#log.error('hardware failed to move the item', error);
+      this.setOutOfService('hardware', `hardware fault: ${(error as Error).message}`);
+      return;
+    }
+    if (accepted && this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent)
+      this.setOutOfService('bin', 'bin full');
+  }
+
+  #commitClose(sessionId: string, identity: Identity, reason: string) {
+    const at = this.#d.clock.now();
+    const points = this.#d.sessions.get(sessionId)?.totalPoints ?? 0;
+    const voucherId = identity.kind === 'voucher' && points > 0 ? `${this.#d.machineId}-${this.#ulid(at)}` : undefined;
+    const voucher = voucherId
+      ? { id: voucherId, payload: voucherPayload(this.#d.machineSecret, voucherId, points) }
+      : null;
+    const session = this.#d.sessions.close({ sessionId, reason, at, voucher });
+    return {
+      sessionId,
+      identity,
+      acceptedCount: session.acceptedCount,
+      totalPoints: session.totalPoints,
+      voucher,
+      willSync: true,
+    };
+  }
+
+  #require(states: DepositState['state'][], action: string): void {
+    if (this.#state.state === 'out_of_service')
+      throw new AppFailure('OUT_OF_SERVICE', `cannot ${action}: ${this.#reasons().join(', ')}`);
+    if (!states.includes(this.#state.state))
+      throw new AppFailure('INVALID_STATE', `cannot ${action} while ${this.#state.state}`);
+  }
+
+  #idleOrOutOfService(): DepositState {
+    return this.#reasons().length ? { ...IDLE, state: 'out_of_service', outOfService: this.#reasons() } : IDLE;
+  }
+
+  #reasons(): string[] {
+    return [...this.#outOfService.values()];
+  }
+
+  #deadline(key: keyof Config['deposit']['timeouts']): number {
+    return this.#d.clock.now() + this.#d.deposit.timeouts[key] * 1000;
+  }
+
+  /** Publishes the new state and (re)arms the timeout of the state it is in. */
+  #set(next: DepositState): DepositState {
+    this.#state = { ...next, outOfService: next.state === 'out_of_service' ? next.outOfService : this.#reasons() };
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    if (next.deadlineAt !== null) {
+      this.#cancelTimer = this.#d.clock.after(Math.max(0, next.deadlineAt - this.#d.clock.now()), () =>
+        this.#timeout(),
+      );
+    }
+    this.#d.hub.publish('deposit.session', this.#state);
+    return this.#state;
+  }
+
+  #timeout(): void {
+    const { state } = this.#state;
+    if (state === 'identifying') this.#set(this.#idleOrOutOfService());
+    else if (state === 'inserting') this.finish('timeout');
+    else if (state === 'receipt') this.#set(this.#idleOrOutOfService());
+  }
+}
+
+function identityOf(kind: Identity['kind'] | null, memberId: string | null): Identity {
+  if (kind === 'member' && memberId) return { kind, memberId };
+  return { kind: kind === 'member' || kind === null ? 'guest' : kind };
+}
+
+function startOfDay(ms: number): number {
+  const d = new Date(ms);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

@@ -1,0 +1,160 @@
+import type { Identity, RejectReason } from '../../src-preload/contract';
+import type { Db } from './database';
+import type { OutboxRepo } from './outbox.repo';
+
+export interface SessionRow {
+  readonly id: string;
+  readonly status: 'open' | 'closed';
+  readonly identity: Identity['kind'] | null;
+  readonly memberId: string | null;
+  readonly openedAt: number;
+  readonly acceptedCount: number;
+  readonly rejectedCount: number;
+  readonly totalPoints: number;
+}
+
+export interface NewItem {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly accepted: boolean;
+  readonly className: string;
+  readonly material: string | null;
+  readonly confidence: number;
+  readonly reason: RejectReason | null;
+  readonly points: number;
+  readonly barcode: string | null;
+  readonly weightG: number | null;
+  readonly at: number;
+}
+
+export interface CloseSession {
+  readonly sessionId: string;
+  readonly reason: string;
+  readonly at: number;
+  readonly voucher: { readonly id: string; readonly payload: string } | null;
+}
+
+/** Sessions, items and vouchers; each write also writes its outbox job in the same transaction. */
+export class SessionRepo {
+  readonly #db: Db;
+  readonly #outbox: OutboxRepo;
+
+  constructor(db: Db, outbox: OutboxRepo) {
+    this.#db = db;
+    this.#outbox = outbox;
+  }
+
+  open(id: string, identity: Identity, at: number, offline: boolean): void {
+    this.#db
+      .prepare(
+        `INSERT INTO sessions (id, status, identity, member_id, opened_at, offline) VALUES (?, 'open', ?, ?, ?, ?)`,
+      )
+      .run(id, identity.kind, identity.kind === 'member' ? identity.memberId : null, at, offline ? 1 : 0);
+  }
+
+  /** Item row, session totals and outbox job: all or nothing. Returns the item's number in the session. */
+  addItem(item: NewItem): number {
+    return this.#db.transaction(() => {
+      const session = this.get(item.sessionId);
+      if (!session || session.status !== 'open') throw new Error(`session ${item.sessionId} is not open`);
+      const seq = session.acceptedCount + session.rejectedCount + 1;
+      this.#db
+        .prepare(
+          `INSERT INTO items (id, session_id, seq, accepted, class_name, material, confidence, reason, points, barcode, weight_g, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          item.id,
+          item.sessionId,
+          seq,
+          item.accepted ? 1 : 0,
+          item.className,
+          item.material,
+          item.confidence,
+          item.reason,
+          item.points,
+          item.barcode,
+          item.weightG,
+          item.at,
+        );
+      this.#db
+        .prepare(
+          `UPDATE sessions SET accepted_count = accepted_count + ?, rejected_count = rejected_count + ?,
+             total_points = total_points + ? WHERE id = ?`,
+        )
+        .run(item.accepted ? 1 : 0, item.accepted ? 0 : 1, item.points, item.sessionId);
+      if (item.accepted) {
+        this.#outbox.enqueue(
+          {
+            idempotencyKey: `item:${item.id}`,
+            kind: 'deposit.item',
+            orderingKey: item.sessionId,
+            payload: { ...item, seq },
+          },
+          item.at,
+        );
+      }
+      return seq;
+    })();
+  }
+
+  /** Closes the session with its voucher (if any) and the session's outbox job, atomically. */
+  close(close: CloseSession): SessionRow {
+    return this.#db.transaction(() => {
+      const changed = this.#db
+        .prepare(
+          `UPDATE sessions SET status = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND status = 'open'`,
+        )
+        .run(close.at, close.reason, close.sessionId).changes;
+      if (changed !== 1) throw new Error(`session ${close.sessionId} is not open`);
+      const session = this.get(close.sessionId)!;
+      if (close.voucher) {
+        this.#db
+          .prepare(`INSERT INTO vouchers (id, session_id, points, payload, created_at) VALUES (?, ?, ?, ?, ?)`)
+          .run(close.voucher.id, close.sessionId, session.totalPoints, close.voucher.payload, close.at);
+      }
+      this.#outbox.enqueue(
+        {
+          idempotencyKey: `session:${close.sessionId}`,
+          kind: 'deposit.session',
+          orderingKey: close.sessionId,
+          payload: {
+            ...session,
+            status: 'closed',
+            closedAt: close.at,
+            reason: close.reason,
+            voucherId: close.voucher?.id ?? null,
+          },
+        },
+        close.at,
+      );
+      return session;
+    })();
+  }
+
+  get(id: string): SessionRow | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT id, status, identity, member_id AS memberId, opened_at AS openedAt, accepted_count AS acceptedCount,
+                rejected_count AS rejectedCount, total_points AS totalPoints FROM sessions WHERE id = ?`,
+      )
+      .get(id);
+    return row as SessionRow | undefined;
+  }
+
+  openSessions(): SessionRow[] {
+    return this.#db
+      .prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`)
+      .pluck()
+      .all()
+      .map((id) => this.get(id as string)!);
+  }
+
+  /** Points credited since `since` (ms), for the offline daily cap. */
+  pointsSince(since: number): number {
+    return this.#db
+      .prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`)
+      .pluck()
+      .get(since) as number;
+  }
+}

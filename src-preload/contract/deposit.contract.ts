@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { call, event } from './define';
+
+/** Why an item was not credited; the UI translates each into words for the customer. */
+export const REJECT_REASONS = [
+  'unknown_item',
+  'low_confidence',
+  'multiple_items',
+  'reject_class',
+  'moved_out',
+  'ineligible_barcode',
+  'weight_out_of_range',
+  'credit_cap',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** What the vision pipeline concludes about one item in the chamber. */
+export const ItemVerdictSchema = z.object({
+  className: z.string().min(1),
+  material: z.string().min(1).nullable(),
+  confidence: z.number().min(0).max(1),
+  accepted: z.boolean(),
+  reason: z.enum(REJECT_REASONS).nullable(),
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  barcode: z
+    .string()
+    .regex(/^\d{8,14}$/)
+    .nullable()
+    .optional(),
+  /** From the weight sensor, when the machine has one. */
+  weightG: z.number().nonnegative().optional(),
+});
+export type ItemVerdict = z.infer<typeof ItemVerdictSchema>;
+
+export const DEPOSIT_STATES = ['idle', 'identifying', 'inserting', 'closing', 'receipt', 'out_of_service'] as const;
+export type DepositStateName = (typeof DEPOSIT_STATES)[number];
+
+export const IdentitySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('member'), memberId: z.string().min(1) }),
+  z.object({ kind: z.literal('guest') }),
+  z.object({ kind: z.literal('donation') }),
+  z.object({ kind: z.literal('voucher') }),
+]);
+export type Identity = z.infer<typeof IdentitySchema>;
+
+export const ItemResultSchema = z.object({
+  itemId: z.string(),
+  sessionId: z.string(),
+  seq: z.number().int().positive(),
+  accepted: z.boolean(),
+  className: z.string(),
+  material: z.string().nullable(),
+  points: z.number().int().nonnegative(),
+  reason: z.enum(REJECT_REASONS).nullable(),
+});
+export type ItemResult = z.infer<typeof ItemResultSchema>;
+
+export const ReceiptSchema = z.object({
+  sessionId: z.string(),
+  identity: IdentitySchema,
+  acceptedCount: z.number().int().nonnegative(),
+  totalPoints: z.number().int().nonnegative(),
+  voucher: z.object({ id: z.string(), payload: z.string() }).nullable(),
+  /** True while the platform has not confirmed the session yet. */
+  willSync: z.boolean(),
+});
+export type Receipt = z.infer<typeof ReceiptSchema>;
+
+export const DepositStateSchema = z.object({
+  state: z.enum(DEPOSIT_STATES),
+  sessionId: z.string().nullable(),
+  identity: IdentitySchema.nullable(),
+  acceptedCount: z.number().int().nonnegative(),
+  rejectedCount: z.number().int().nonnegative(),
+  totalPoints: z.number().int().nonnegative(),
+  /** Epoch ms when the current state times out (for the visible countdown); null when it does not. */
+  deadlineAt: z.number().nullable(),
+  outOfService: z.array(z.string()),
+  lastItem: ItemResultSchema.nullable(),
+  receipt: ReceiptSchema.nullable(),
+});
+export type DepositState = z.infer<typeof DepositStateSchema>;
+
+const NoRequest = z.undefined();
+/** Customers can choose these themselves; a member identity only comes from the platform's QR claim. */
+const SelfIdentity = z.object({ kind: z.enum(['guest', 'donation', 'voucher']) });
+
+export const depositContract = {
+  state: call(NoRequest, DepositStateSchema),
+  start: call(NoRequest, DepositStateSchema),
+  identify: call(SelfIdentity, DepositStateSchema),
+  finish: call(NoRequest, DepositStateSchema),
+  cancel: call(NoRequest, DepositStateSchema),
+  /** Leaves the receipt screen before its countdown ends. */
+  done: call(NoRequest, DepositStateSchema),
+  session: event(DepositStateSchema),
+  item: event(ItemResultSchema),
+} as const;
