@@ -14,7 +14,11 @@ rmSync('dist/preload', { recursive: true, force: true });
 
 await Promise.all([
   esbuild({
-    entryPoints: { 'electron-main': 'src-main/electron/main.ts', headless: 'src-main/remote/headless.main.ts' },
+    entryPoints: {
+      'electron-main': 'src-main/electron/main.ts',
+      headless: 'src-main/remote/headless.main.ts',
+      'store-cli': 'src-main/store/store.cli.ts',
+    },
     outdir: 'dist/main',
     bundle: true,
     platform: 'node',
@@ -35,6 +39,7 @@ await Promise.all([
     external: ['electron'],
     logLevel: 'warning',
   }),
-  viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
+  // --main: command-line tools need no renderer; skip the slowest step.
+  process.argv.includes('--main') ? Promise.resolve() : viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
 ]);
-console.log(`build: dist/ ready in ${Math.round(performance.now() - started)} ms`);
+console.error(`build: dist/ ready in ${Math.round(performance.now() - started)} ms`);

@@ -38,10 +38,37 @@ export interface CloseSession {
 export class SessionRepo {
   readonly #db: Db;
   readonly #outbox: OutboxRepo;
+  // Prepared once: an accepted item is on the customer's critical path.
+  readonly #sql;
 
   constructor(db: Db, outbox: OutboxRepo) {
     this.#db = db;
     this.#outbox = outbox;
+    this.#sql = {
+      open: db.prepare(
+        `INSERT INTO sessions (id, status, identity, member_id, opened_at, offline) VALUES (?, 'open', ?, ?, ?, ?)`,
+      ),
+      insertItem: db.prepare(
+        `INSERT INTO items (id, session_id, seq, accepted, class_name, material, confidence, reason, points, barcode, weight_g, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      addTotals: db.prepare(
+        `UPDATE sessions SET accepted_count = accepted_count + ?, rejected_count = rejected_count + ?,
+           total_points = total_points + ? WHERE id = ?`,
+      ),
+      close: db.prepare(
+        `UPDATE sessions SET status = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND status = 'open'`,
+      ),
+      insertVoucher: db.prepare(
+        `INSERT INTO vouchers (id, session_id, points, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      get: db.prepare(
+        `SELECT id, status, identity, member_id AS memberId, opened_at AS openedAt, accepted_count AS acceptedCount,
+                rejected_count AS rejectedCount, total_points AS totalPoints FROM sessions WHERE id = ?`,
+      ),
+      openIds: db.prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`).pluck(),
+      pointsSince: db.prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`).pluck(),
+    };
   }
 
   open(id: string, identity: Identity, at: number, offline: boolean): void {
@@ -58,31 +85,21 @@ export class SessionRepo {
       const session = this.get(item.sessionId);
       if (!session || session.status !== 'open') throw new Error(`session ${item.sessionId} is not open`);
       const seq = session.acceptedCount + session.rejectedCount + 1;
-      this.#db
-        .prepare(
-          `INSERT INTO items (id, session_id, seq, accepted, class_name, material, confidence, reason, points, barcode, weight_g, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          item.id,
-          item.sessionId,
-          seq,
-          item.accepted ? 1 : 0,
-          item.className,
-          item.material,
-          item.confidence,
-          item.reason,
-          item.points,
-          item.barcode,
-          item.weightG,
-          item.at,
-        );
-      this.#db
-        .prepare(
-          `UPDATE sessions SET accepted_count = accepted_count + ?, rejected_count = rejected_count + ?,
-             total_points = total_points + ? WHERE id = ?`,
-        )
-        .run(item.accepted ? 1 : 0, item.accepted ? 0 : 1, item.points, item.sessionId);
+      this.#sql.insertItem.run(
+        item.id,
+        item.sessionId,
+        seq,
+        item.accepted ? 1 : 0,
+        item.className,
+        item.material,
+        item.confidence,
+        item.reason,
+        item.points,
+        item.barcode,
+        item.weightG,
+        item.at,
+      );
+      this.#sql.addTotals.run(item.accepted ? 1 : 0, item.accepted ? 0 : 1, item.points, item.sessionId);
       if (item.accepted) {
         this.#outbox.enqueue(
           {
@@ -109,9 +126,13 @@ export class SessionRepo {
       if (changed !== 1) throw new Error(`session ${close.sessionId} is not open`);
       const session = this.get(close.sessionId)!;
       if (close.voucher) {
-        this.#db
-          .prepare(`INSERT INTO vouchers (id, session_id, points, payload, created_at) VALUES (?, ?, ?, ?, ?)`)
-          .run(close.voucher.id, close.sessionId, session.totalPoints, close.voucher.payload, close.at);
+        this.#sql.insertVoucher.run(
+          close.voucher.id,
+          close.sessionId,
+          session.totalPoints,
+          close.voucher.payload,
+          close.at,
+        );
       }
       this.#outbox.enqueue(
         {
@@ -133,21 +154,12 @@ export class SessionRepo {
   }
 
   get(id: string): SessionRow | undefined {
-    const row = this.#db
-      .prepare(
-        `SELECT id, status, identity, member_id AS memberId, opened_at AS openedAt, accepted_count AS acceptedCount,
-                rejected_count AS rejectedCount, total_points AS totalPoints FROM sessions WHERE id = ?`,
-      )
-      .get(id);
+    const row = this.#sql.get.get(id);
     return row as SessionRow | undefined;
   }
 
   openSessions(): SessionRow[] {
-    return this.#db
-      .prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`)
-      .pluck()
-      .all()
-      .map((id) => this.get(id as string)!);
+    return this.#sql.openIds.all().map((id) => this.get(id as string)!);
   }
 
   /** Points credited since `since` (ms), for the offline daily cap. */

@@ -67,6 +67,31 @@ export function describeContractTransport(
       expect(seen.length).toBe(count);
     });
 
+    it('runs a deposit session and pushes its state', async () => {
+      const states: string[] = [];
+      const off = transport.api.deposit.onSession((s) => states.push(s.state));
+      expect(await transport.api.deposit.start()).toMatchObject({ ok: true, value: { state: 'identifying' } });
+      expect(await transport.api.deposit.identify({ kind: 'donation' })).toMatchObject({
+        ok: true,
+        value: { state: 'inserting', identity: { kind: 'donation' } },
+      });
+      expect(await transport.api.deposit.finish()).toMatchObject({ ok: true, value: { state: 'receipt' } });
+      expect(await transport.api.deposit.done()).toMatchObject({ ok: true, value: { state: 'idle' } });
+      await expect.poll(() => states).toEqual(['identifying', 'inserting', 'closing', 'receipt', 'idle']);
+      off();
+      expect(await transport.api.deposit.finish()).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    });
+
+    it('does not let the screen claim to be a member (only the platform identifies members)', async () => {
+      await transport.api.deposit.start();
+      const identify = transport.api.deposit.identify as unknown as AnyCall;
+      expect(await identify({ kind: 'member', memberId: 'someone-else' })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST' },
+      });
+      await transport.api.deposit.cancel();
+    });
+
     it('answers a malformed payload with BAD_REQUEST and keeps serving', async () => {
       const info = transport.api.app.info as unknown as AnyCall;
       const bad = await info({ evil: '__proto__' });

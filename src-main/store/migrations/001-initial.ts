@@ -36,6 +36,7 @@ export const migration001: Migration = {
       created_at INTEGER NOT NULL,
       UNIQUE (session_id, seq)
     ) STRICT;
+    CREATE INDEX items_created_at ON items (created_at);
 
     CREATE TABLE vouchers (
       id TEXT PRIMARY KEY,

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/test-core';
+import { openStore } from './database';
+import { OutboxRepo } from './outbox.repo';
+import { SessionRepo } from './session.repo';
+import { runStoreCli } from './store.cli';
+
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+
+describe('npm run store -- stats', () => {
+  it('prints sessions, items, points and outbox counts of a real database', () => {
+    const t = tempDir('rvm-cli-');
+    dirs.push(t);
+    const { db } = openStore(join(t.dir, 'rvm.db'));
+    const sessions = new SessionRepo(db, new OutboxRepo(db));
+    const now = Date.now();
+    sessions.open('S1', { kind: 'guest' }, now, true);
+    const item = {
+      sessionId: 'S1',
+      className: 'mineral',
+      material: 'pet',
+      confidence: 0.9,
+      barcode: null,
+      weightG: null,
+      at: now,
+    };
+    sessions.addItem({ ...item, id: 'I1', accepted: true, reason: null, points: 10 });
+    sessions.addItem({ ...item, id: 'I2', accepted: false, reason: 'reject_class', points: 0 });
+    sessions.close({ sessionId: 'S1', reason: 'finished', at: now, voucher: null });
+    db.close();
+
+    const lines: string[] = [];
+    expect(runStoreCli(['stats'], (l) => lines.push(l), { RVM_DATA_DIR: t.dir })).toBe(0);
+    expect(lines.join('\n')).toMatch(/sessions\s+open 0, closed 1/);
+    expect(lines.join('\n')).toMatch(/items\s+accepted 1, rejected 1/);
+    expect(lines.join('\n')).toMatch(/outbox\s+pending 2 \(oldest 0 min\)/);
+
+    const json: string[] = [];
+    runStoreCli(['stats', '--json', '--db', join(t.dir, 'rvm.db')], (l) => json.push(l));
+    expect(JSON.parse(json[0]!)).toMatchObject({ points: { total: 10 }, outbox: { pending: { count: 2 } } });
+  });
+
+  it('says what is wrong when there is no database or no command', () => {
+    const out: string[] = [];
+    expect(runStoreCli(['stats'], (l) => out.push(l), { RVM_DATA_DIR: '/nonexistent/rvm' })).toBe(1);
+    expect(out[0]).toMatch(/no database at \/nonexistent\/rvm\/rvm.db/);
+    expect(runStoreCli(['wipe'], (l) => out.push(l))).toBe(2);
+    expect(out.at(-1)).toMatch(/usage: npm run store -- stats/);
+  });
+});

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { resolveDataDir } from '../config/config.loader';
+import { formatStats, storeStats } from './store-stats';
+
+const USAGE = `usage: npm run store -- stats [--json] [--db <path to rvm.db>]
+  stats   sessions, items, points and outbox counts of the kiosk's database`;
+
+/** `npm run store -- …` for technicians over SSH; returns the exit code. */
+export function runStoreCli(argv: readonly string[], out: (line: string) => void, env = process.env): number {
+  const [command, ...rest] = argv;
+  if (command !== 'stats') {
+    out(USAGE);
+    return command === undefined || command === '--help' ? 0 : 2;
+  }
+  const dbFlag = rest.indexOf('--db');
+  const path = dbFlag >= 0 ? rest[dbFlag + 1] : join(resolveDataDir(env), 'rvm.db');
+  if (!path || !existsSync(path)) {
+    out(
+      `no database at ${path ?? '(missing path after --db)'}: is RVM_DATA_DIR right, or has the kiosk never run here?`,
+    );
+    return 1;
+  }
+  // Read-only, so the CLI never competes with the kiosk's single writer.
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const stats = storeStats(db);
+    out(rest.includes('--json') ? JSON.stringify(stats) : formatStats(stats));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('store-cli.js')) {
+  process.exitCode = runStoreCli(process.argv.slice(2), (line) => console.log(line));
+}
