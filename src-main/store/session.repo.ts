@@ -72,11 +72,7 @@ export class SessionRepo {
   }
 
   open(id: string, identity: Identity, at: number, offline: boolean): void {
-    this.#db
-      .prepare(
-        `INSERT INTO sessions (id, status, identity, member_id, opened_at, offline) VALUES (?, 'open', ?, ?, ?, ?)`,
-      )
-      .run(id, identity.kind, identity.kind === 'member' ? identity.memberId : null, at, offline ? 1 : 0);
+    this.#sql.open.run(id, identity.kind, identity.kind === 'member' ? identity.memberId : null, at, offline ? 1 : 0);
   }
 
   /** Item row, session totals and outbox job: all or nothing. Returns the item's number in the session. */
@@ -118,11 +114,7 @@ export class SessionRepo {
   /** Closes the session with its voucher (if any) and the session's outbox job, atomically. */
   close(close: CloseSession): SessionRow {
     return this.#db.transaction(() => {
-      const changed = this.#db
-        .prepare(
-          `UPDATE sessions SET status = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND status = 'open'`,
-        )
-        .run(close.at, close.reason, close.sessionId).changes;
+      const changed = this.#sql.close.run(close.at, close.reason, close.sessionId).changes;
       if (changed !== 1) throw new Error(`session ${close.sessionId} is not open`);
       const session = this.get(close.sessionId)!;
       if (close.voucher) {
@@ -164,9 +156,6 @@ export class SessionRepo {
 
   /** Points credited since `since` (ms), for the offline daily cap. */
   pointsSince(since: number): number {
-    return this.#db
-      .prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`)
-      .pluck()
-      .get(since) as number;
+    return this.#sql.pointsSince.get(since) as number;
   }
 }
