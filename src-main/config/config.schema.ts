@@ -94,7 +94,10 @@ const DepositSchema = z
 
 const HardwareSchema = z
   .object({
-    driver: z.enum(['simulated']).default('simulated'),
+    /** simulated: no moving parts (demo, tests); serial: a controller speaking NDJSON (README). */
+    driver: z.enum(['simulated', 'serial']).default('simulated'),
+    serialPath: z.string().startsWith('/dev/', 'must be a device path such as /dev/ttyUSB0').default('/dev/ttyUSB0'),
+    baudRate: z.number().int().positive().default(115200),
     /** Bin level (percent) at or above which intake stops with "bin full". */
     binFullPercent: z.number().min(50).max(100).default(95),
   })

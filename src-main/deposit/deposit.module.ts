@@ -6,6 +6,7 @@ import type { EventHub } from '../core/event-hub';
 import type { HealthProbe } from '../core/health.service';
 import { AppFailure } from '../core/router';
 import { SimulatedHardware, type Hardware } from '../hardware/hardware';
+import { connectSerialHardware } from '../hardware/serial.hardware';
 import type { Logger } from '../log/logger';
 import { openStore, type Db } from '../store/database';
 import { OutboxRepo } from '../store/outbox.repo';
@@ -40,13 +41,21 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   let service: DepositService | undefined;
   let outbox: OutboxRepo | undefined;
   let failure: string | undefined;
+  let hardware: Hardware | undefined;
   try {
     db = openStore(join(deps.dataDir, 'rvm.db')).db;
     outbox = new OutboxRepo(db);
     outbox.releaseInFlight(deps.clock.now());
+    const { hardware: hw } = deps.config;
+    const onFault = (reason: string) => service?.setOutOfService('hardware', reason);
+    hardware =
+      deps.hardware ??
+      (hw.driver === 'serial'
+        ? connectSerialHardware(hw.serialPath, hw.baudRate, deps.logger, onFault)
+        : new SimulatedHardware());
     service = new DepositService({
       sessions: new SessionRepo(db, outbox),
-      hardware: deps.hardware ?? new SimulatedHardware(),
+      hardware,
       hub: deps.hub,
       clock: deps.clock,
       logger: deps.logger,
@@ -89,6 +98,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     },
     stop() {
       service?.stop();
+      hardware?.close();
       db?.close();
     },
   };

@@ -217,6 +217,28 @@ describe('DepositService', () => {
     expect(second.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.session'`)).toBe(1);
   });
 
+  it('uses the chamber scale when the verdict has no weight', async () => {
+    const hardware = Object.assign(new SimulatedHardware(100), { weightG: () => 300 });
+    const s = setup({ hardware });
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    expect(await insert(s, pet())).toMatchObject({ accepted: false, reason: 'weight_out_of_range' });
+    expect(s.db.prepare('SELECT weight_g FROM items').pluck().get()).toBe(300);
+  });
+
+  it('keeps the credit and goes out of service when the hardware fails to take the item', async () => {
+    const hardware = Object.assign(new SimulatedHardware(100), {
+      acceptItem: () => Promise.reject(new Error('conveyor stalled')),
+    });
+    const s = setup({ hardware });
+    s.service.start();
+    s.service.identify({ kind: 'guest' });
+    await insert(s, pet());
+    expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 10 });
+    expect(s.service.snapshot().outOfService).toEqual(['hardware fault: conveyor stalled']);
+    expect(s.db.prepare('SELECT close_reason FROM sessions').pluck().get()).toBe('out_of_service');
+  });
+
   it('identifies a member only through the platform path', () => {
     const s = setup();
     s.service.start();

@@ -79,6 +79,7 @@ export class DepositService {
   }
 
   start(): DepositState {
+    if (this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent) this.setOutOfService('bin', 'bin full');
     this.#require(['idle'], 'start a session');
     return this.#set({ ...IDLE, state: 'identifying', deadlineAt: this.#deadline('identifyingS') });
   }
@@ -104,7 +105,8 @@ export class DepositService {
   async acceptVerdict(input: ItemVerdict): Promise<ItemResult> {
     const parsed = ItemVerdictSchema.safeParse(input);
     if (!parsed.success) throw new AppFailure('BAD_REQUEST', `invalid verdict: ${parsed.error.issues[0]?.message}`);
-    const verdict = parsed.data;
+    // A weight from the chamber scale counts when the verdict brings none.
+    const verdict = { ...parsed.data, weightG: parsed.data.weightG ?? this.#d.hardware.weightG() ?? undefined };
     const { sessionId, state } = this.#state;
     if (state !== 'inserting' || !sessionId)
       throw new AppFailure('INVALID_STATE', `no open session takes items (state ${state})`);
@@ -183,6 +185,7 @@ export class DepositService {
   /** Adds (reason) or clears (null) one out-of-service cause; an open session is closed first. */
   setOutOfService(key: string, reason: string | null): void {
     if (reason === null) this.#outOfService.delete(key);
+    else if (this.#outOfService.get(key) === reason) return;
     else this.#outOfService.set(key, reason);
     const { state } = this.#state;
     if (state === 'inserting' && reason !== null) this.finish('out_of_service');

@@ -1,16 +1,19 @@
 /** The machine's moving parts and sensors, behind one interface (simulated or a real controller). */
 export interface Hardware {
-  /** Take the item in: open the door / run the conveyor / compact. */
+  /** Take the item in: open the door / run the conveyor / compact. Rejects on a fault. */
   acceptItem(): Promise<void>;
-  /** Hand the item back to the customer. */
+  /** Hand the item back to the customer. Rejects on a fault. */
   returnItem(): Promise<void>;
-  /** Bin fill level in percent (0–100). */
+  /** Bin fill level in percent (0–100), as last reported. */
   binLevelPercent(): number;
+  /** Weight on the chamber scale in grams, as last reported; null without a scale. */
+  weightG(): number | null;
   /** After a technician empties the bin. */
-  resetBin(): void;
+  resetBin(): Promise<void>;
+  close(): void;
 }
 
-/** The default driver: counts items into a virtual bin of `capacity` items. */
+/** The default driver: counts items into a virtual bin of `capacity` items; no scale. */
 export class SimulatedHardware implements Hardware {
   #items = 0;
   readonly accepted: number[] = [];
@@ -31,7 +34,13 @@ export class SimulatedHardware implements Hardware {
     return Math.min(100, (this.#items / this.capacity) * 100);
   }
 
-  resetBin(): void {
+  weightG(): number | null {
+    return null;
+  }
+
+  async resetBin(): Promise<void> {
     this.#items = 0;
   }
+
+  close(): void {}
 }
