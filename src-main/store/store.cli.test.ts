@@ -28,7 +28,7 @@ describe('npm run store -- stats', () => {
     };
     sessions.addItem({ ...item, id: 'I1', accepted: true, reason: null, points: 10 });
     sessions.addItem({ ...item, id: 'I2', accepted: false, reason: 'reject_class', points: 0 });
-    sessions.close({ sessionId: 'S1', reason: 'finished', at: now, voucher: null });
+    sessions.close({ sessionId: 'S1', reason: 'finished', at: now, voucher: { id: 'RVM01-V1', payload: 'RVMV1.x' } });
     db.close();
 
     const lines: string[] = [];
@@ -36,6 +36,10 @@ describe('npm run store -- stats', () => {
     expect(lines.join('\n')).toMatch(/sessions\s+open 0, closed 1/);
     expect(lines.join('\n')).toMatch(/items\s+accepted 1, rejected 1/);
     expect(lines.join('\n')).toMatch(/outbox\s+pending 2 \(oldest 0 min\)/);
+
+    const vouchers: string[] = [];
+    runStoreCli(['vouchers'], (l) => vouchers.push(l), { RVM_DATA_DIR: t.dir });
+    expect(vouchers).toEqual([expect.stringMatching(/^RVM01-V1\s+10 points .* not redeemed$/)]);
 
     const json: string[] = [];
     runStoreCli(['stats', '--json', '--db', join(t.dir, 'rvm.db')], (l) => json.push(l));
@@ -47,6 +51,6 @@ describe('npm run store -- stats', () => {
     expect(runStoreCli(['stats'], (l) => out.push(l), { RVM_DATA_DIR: '/nonexistent/rvm' })).toBe(1);
     expect(out[0]).toMatch(/no database at \/nonexistent\/rvm\/rvm.db/);
     expect(runStoreCli(['wipe'], (l) => out.push(l))).toBe(2);
-    expect(out.at(-1)).toMatch(/usage: npm run store -- stats/);
+    expect(out.at(-1)).toMatch(/usage: npm run store -- <stats\|vouchers>/);
   });
 });

@@ -4,13 +4,14 @@ import Database from 'better-sqlite3';
 import { resolveDataDir } from '../config/config.loader';
 import { formatStats, storeStats } from './store-stats';
 
-const USAGE = `usage: npm run store -- stats [--json] [--db <path to rvm.db>]
-  stats   sessions, items, points and outbox counts of the kiosk's database`;
+const USAGE = `usage: npm run store -- <stats|vouchers> [--json] [--db <path to rvm.db>]
+  stats      sessions, items, points and outbox counts of the kiosk's database
+  vouchers   the 50 newest vouchers (id, points, created, redeemed)`;
 
 /** `npm run store -- …` for technicians over SSH; returns the exit code. */
 export function runStoreCli(argv: readonly string[], out: (line: string) => void, env = process.env): number {
   const [command, ...rest] = argv;
-  if (command !== 'stats') {
+  if (command !== 'stats' && command !== 'vouchers') {
     out(USAGE);
     return command === undefined || command === '--help' ? 0 : 2;
   }
@@ -25,8 +26,25 @@ export function runStoreCli(argv: readonly string[], out: (line: string) => void
   // Read-only, so the CLI never competes with the kiosk's single writer.
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
+    const json = rest.includes('--json');
+    if (command === 'vouchers') {
+      const rows = db
+        .prepare(
+          'SELECT id, points, created_at AS createdAt, redeemed_at AS redeemedAt FROM vouchers ORDER BY created_at DESC LIMIT 50',
+        )
+        .all() as Array<{ id: string; points: number; createdAt: number; redeemedAt: number | null }>;
+      if (json) out(JSON.stringify(rows));
+      else if (rows.length === 0) out('no vouchers');
+      else {
+        for (const v of rows) {
+          const redeemed = v.redeemedAt ? `redeemed ${new Date(v.redeemedAt).toISOString()}` : 'not redeemed';
+          out(`${v.id}  ${String(v.points).padStart(6)} points  ${new Date(v.createdAt).toISOString()}  ${redeemed}`);
+        }
+      }
+      return 0;
+    }
     const stats = storeStats(db);
-    out(rest.includes('--json') ? JSON.stringify(stats) : formatStats(stats));
+    out(json ? JSON.stringify(stats) : formatStats(stats));
     return 0;
   } finally {
     db.close();
