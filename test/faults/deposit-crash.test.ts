@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/store/database';
-import { bundleForNode } from '../support/bundle';
+import { bundleForNode } from '../support/bundle.mjs';
 import { tempDir } from '../support/test-core';
 
 const KILLS = 50;
@@ -37,7 +38,10 @@ describe('crash safety: the kiosk core SIGKILLed at random moments', () => {
   beforeAll(async () => {
     driver = await bundleForNode('test/faults/deposit-driver.ts');
   });
-  afterAll(() => data.cleanup());
+  afterAll(() => {
+    data.cleanup();
+    if (driver) rmSync(dirname(driver), { recursive: true, force: true });
+  });
 
   it(`loses no acknowledged item and counts none twice over ${KILLS} kills`, async () => {
     const acknowledged = new Map<string, number>();

@@ -1,15 +1,14 @@
+// Bundles a TypeScript entry into a runnable .mjs for a child process or a benchmark. Packages stay
+// external and resolve from the project's node_modules, where the bundle is written (ESM ignores
+// NODE_PATH). Shared by test/bench/run.mjs and the fault tests.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/**
- * Bundles a TypeScript entry into a runnable .mjs for a child process (packages stay external and
- * resolve from the project's node_modules, where the bundle is written).
- */
-export async function bundleForNode(entry: string): Promise<string> {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string>>;
+export async function bundleForNode(entry) {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   mkdirSync('node_modules/.cache', { recursive: true });
-  const outfile = join(mkdtempSync(join('node_modules/.cache', 'rvm-child-')), 'child.mjs');
+  const outfile = join(mkdtempSync(join('node_modules/.cache', 'rvm-bundle-')), 'bundle.mjs');
   await build({
     entryPoints: [entry],
     outfile,
