@@ -97,6 +97,23 @@ describe('loadConfig', () => {
     expect(fine.config.remote.allowCidrs).toEqual(['10.8.0.0/24']);
   });
 
+  it('rejects a malformed pricing table, naming the material and the rule', () => {
+    const error = loadError(
+      folder({
+        deposit: { materials: { pet: { points: -5 }, 'Glass Bottle': { points: 3 } }, barcodePoints: { abc: 1 } },
+      }),
+    );
+    const keys = error.problems.map((p) => p.key).sort();
+    expect(keys).toEqual([
+      'deposit.barcodePoints.abc',
+      'deposit.materials.Glass Bottle',
+      'deposit.materials.pet.points',
+    ]);
+    expect(error.message).toMatch(/deposit\.materials\.pet\.points = -5: .*>=0/);
+    const empty = loadError(folder({ deposit: { materials: {} } }));
+    expect(empty.problems[0]).toMatchObject({ key: 'deposit.materials', rule: 'must price at least one material' });
+  });
+
   it('keeps a copy of the last valid file and points to it when the file breaks', () => {
     const dir = folder({ machine: { name: 'RVM-OK' } });
     loadConfig(dir, {});

@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/config.loader';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
+import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
 import { createAppHandlers, type RuntimeInfo } from './app.handlers';
 import { systemClock, type Clock } from './clock';
@@ -15,6 +16,8 @@ export interface CoreDeps {
   readonly logger: Logger;
   readonly runtime: RuntimeInfo;
   readonly clock?: Clock;
+  /** Defaults to the driver named in config (hardware.driver). */
+  readonly hardware?: Hardware;
 }
 
 /**

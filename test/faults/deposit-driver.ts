@@ -1,32 +1,34 @@
-// A kiosk core that deposits scripted items as fast as it can, printing "ACK <itemId> <points>" the
-// moment the UI would be told (after commit). The fault test SIGKILLs it at random moments.
+// The kiosk core (KioskCore, real store file) depositing scripted items as fast as it can, printing
+// "ACK <itemId> <points>" the moment the UI is told (after commit). The fault test SIGKILLs it.
 import { writeSync } from 'node:fs';
-import { ConfigSchema } from '../../src-main/config/config.schema';
-import { systemClock } from '../../src-main/core/clock';
-import { EventHub } from '../../src-main/core/event-hub';
-import { createDepositModule } from '../../src-main/deposit/deposit.module';
+import { join } from 'node:path';
+import { loadConfig } from '../../src-main/config/config.loader';
+import { KioskCore } from '../../src-main/core/kiosk-core';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { createLogger } from '../../src-main/log/logger';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: deposit-driver <dataDir>');
-const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
-const hub = new EventHub(logger);
-hub.subscribe('deposit.item', (payload) => {
+const loaded = loadConfig(dataDir, {
+  RVM_DEPOSIT__BARCODE_POINTS: '{"8991002101234": 25}',
+  // Offline caps apply (no platform link yet); high enough not to reject scripted items.
+  RVM_DEPOSIT__OFFLINE_CAPS__SESSION_POINTS: '1000000',
+  RVM_DEPOSIT__OFFLINE_CAPS__DAILY_POINTS: '1000000000',
+});
+const logger = createLogger({ dir: join(dataDir, 'logs'), level: 'warn', maxFileMb: 1, console: false });
+const core = new KioskCore({
+  dataDir,
+  loaded,
+  logger,
+  runtime: { runtime: 'headless', electronVersion: null },
+  hardware: new SimulatedHardware(1e9),
+});
+core.hub.subscribe('deposit.item', (payload) => {
   const item = payload as { itemId: string; points: number; accepted: boolean };
   if (item.accepted) writeSync(1, `ACK ${item.itemId} ${item.points}\n`);
 });
-const config = ConfigSchema.parse({ deposit: { barcodePoints: { '8991002101234': 25 } } });
-const deposit = createDepositModule({
-  dataDir,
-  config,
-  hub,
-  clock: systemClock,
-  logger,
-  hardware: new SimulatedHardware(1e9),
-  platformOnline: () => true,
-});
-const service = deposit.service;
+core.start();
+const service = core.deposit.service;
 if (!service) throw new Error('store unavailable');
 writeSync(1, 'READY\n');
 
