@@ -18,6 +18,7 @@ await Promise.all([
       'electron-main': 'src-main/electron/main.ts',
       headless: 'src-main/remote/headless.main.ts',
       'store-cli': 'src-main/store/store.cli.ts',
+      'detect-cli': 'src-main/vision/detect.cli.ts',
     },
     outdir: 'dist/main',
     bundle: true,

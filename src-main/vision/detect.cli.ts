@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { Detector } from './detector';
+import { letterboxImage } from './letterbox';
+import { ModelError } from './model-info';
+
+const USAGE = `usage: npm run detect -- --model <file.onnx> --image <file> [--conf 0.25] [--iou 0.45] [--json]
+  prints the detections in source-image pixels: [{classId, name, score, box: [x1, y1, x2, y2]}]`;
+
+/** `npm run detect`: one image through the same letterbox, model and decoding as the kiosk. */
+export async function runDetectCli(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        model: { type: 'string' },
+        image: { type: 'string' },
+        conf: { type: 'string', default: '0.25' },
+        iou: { type: 'string', default: '0.45' },
+        json: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    out(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const conf = Number(values.conf);
+  const iou = Number(values.iou);
+  if (!values.model || !values.image || !(conf > 0 && conf < 1) || !(iou > 0 && iou < 1)) {
+    out(USAGE);
+    return 2;
+  }
+  try {
+    const detector = await Detector.load(values.model, { conf, iou, threads: 2 });
+    const { tensor, letterbox } = await letterboxImage(values.image, detector.info.imgsz);
+    const detections = await detector.detect(tensor, letterbox);
+    await detector.release();
+    const rounded = detections.map((d) => ({ ...d, score: round(d.score, 4), box: d.box.map((v) => round(v, 1)) }));
+    if (values.json) out(JSON.stringify(rounded));
+    else for (const d of rounded) out(`${d.name.padEnd(16)} ${d.score.toFixed(2)}  [${d.box.join(', ')}]`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ModelError) {
+      out(`model refused: ${error.message}`);
+      return 1;
+    }
+    out(`cannot detect: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
+
+if (process.argv[1]?.endsWith('detect-cli.js')) {
+  process.exitCode = await runDetectCli(process.argv.slice(2), (line) => console.log(line));
+}

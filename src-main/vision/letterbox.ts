@@ -1,0 +1,75 @@
+import sharp from 'sharp';
+
+/** How a source image maps into the model input: scaled by `scale`, then shifted by the padding. */
+export interface Letterbox {
+  readonly scale: number;
+  readonly padX: number;
+  readonly padY: number;
+  readonly srcWidth: number;
+  readonly srcHeight: number;
+}
+
+/** Aspect-preserving fit into [h, w], centred, as Ultralytics does (padding split evenly). */
+export function letterboxFor(srcWidth: number, srcHeight: number, [h, w]: readonly [number, number]): Letterbox {
+  const scale = Math.min(w / srcWidth, h / srcHeight);
+  const newW = Math.round(srcWidth * scale);
+  const newH = Math.round(srcHeight * scale);
+  return { scale, padX: Math.floor((w - newW) / 2), padY: Math.floor((h - newH) / 2), srcWidth, srcHeight };
+}
+
+export type Box = [number, number, number, number];
+
+/** A box in model-input pixels → source pixels, clipped to the source image. */
+export function toSource([x1, y1, x2, y2]: Box, lb: Letterbox): Box {
+  const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
+  return [
+    clip((x1 - lb.padX) / lb.scale, lb.srcWidth),
+    clip((y1 - lb.padY) / lb.scale, lb.srcHeight),
+    clip((x2 - lb.padX) / lb.scale, lb.srcWidth),
+    clip((y2 - lb.padY) / lb.scale, lb.srcHeight),
+  ];
+}
+
+/**
+ * Still image (any format sharp reads) → float32 CHW RGB in [0, 1], letterboxed with grey 114.
+ * Camera streams get the same geometry from ffmpeg instead, so the hot path decodes nothing.
+ */
+export async function letterboxImage(
+  input: Buffer | string,
+  size: readonly [number, number],
+): Promise<{ tensor: Float32Array; letterbox: Letterbox }> {
+  const image = sharp(input).rotate().removeAlpha().toColourspace('srgb');
+  const { width, height } = await image.metadata().then(async (m) => {
+    // rotate() applies EXIF orientation: swap dimensions for 90° orientations.
+    const swap = (m.orientation ?? 1) >= 5;
+    return swap ? { width: m.height!, height: m.width! } : { width: m.width!, height: m.height! };
+  });
+  const lb = letterboxFor(width, height, size);
+  const newW = Math.round(width * lb.scale);
+  const newH = Math.round(height * lb.scale);
+  const [h, w] = size;
+  const { data } = await image
+    .resize(newW, newH, { fit: 'fill', kernel: 'lanczos3' })
+    .extend({
+      left: lb.padX,
+      top: lb.padY,
+      right: w - newW - lb.padX,
+      bottom: h - newH - lb.padY,
+      background: { r: 114, g: 114, b: 114 },
+    })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { tensor: hwcToChw(data, w, h), letterbox: lb };
+}
+
+/** Interleaved RGB bytes → planar float32 in [0, 1]. */
+export function hwcToChw(rgb: Uint8Array, width: number, height: number): Float32Array {
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0, p = 0; p < plane; p++, i += 3) {
+    out[p] = rgb[i]! / 255;
+    out[p + plane] = rgb[i + 1]! / 255;
+    out[p + 2 * plane] = rgb[i + 2]! / 255;
+  }
+  return out;
+}
