@@ -7,6 +7,7 @@ import { Detector } from './detector';
 import { letterboxImage, type Box } from './letterbox';
 import { ModelError } from './model-info';
 import { iou, type Detection } from './yolo-decode';
+import { polygonArea } from './yolo-masks';
 
 const SHARED = join('..', 'shared');
 const MODELS = join(SHARED, 'models');
@@ -125,11 +126,26 @@ describe.each(['yolov8n-det-int8-320.onnx', 'yolov8n-det-int8-640.onnx'])('%s', 
 });
 
 describe('segmentation model', () => {
-  it('loads with its mask head and finds the bus', async () => {
+  it('finds the bus and returns masks as polygons inside their boxes', async () => {
     const detector = await Detector.load(join(MODELS, 'yolov8n-seg-int8-320.onnx'), { conf: 0.25, iou: 0.45 });
     expect(detector.info.task).toBe('segment');
     expect(detector.layout).toMatchObject({ kind: 'v8', classes: 80, maskCoefficients: 32 });
-    expect(named(await detect(detector, BUS), 'bus')[0]).toBeGreaterThan(0.5);
+    const found = await detect(detector, BUS);
+    expect(named(found, 'bus')[0]).toBeGreaterThan(0.5);
+    // One prototype pixel (4 input px) of slack, in source pixels.
+    const slack = 4 / (320 / 1080);
+    for (const d of found) {
+      expect(d.mask!.length, d.name).toBeGreaterThanOrEqual(4);
+      for (const [x, y] of d.mask!) {
+        expect(x).toBeGreaterThanOrEqual(d.box[0] - slack);
+        expect(x).toBeLessThanOrEqual(d.box[2] + slack);
+        expect(y).toBeGreaterThanOrEqual(d.box[1] - slack);
+        expect(y).toBeLessThanOrEqual(d.box[3] + slack);
+      }
+      const boxArea = (d.box[2] - d.box[0]) * (d.box[3] - d.box[1]);
+      // A mask covers a real part of its box (people are thinner than their boxes; buses nearly fill theirs).
+      expect(polygonArea(d.mask!) / boxArea, d.name).toBeGreaterThan(d.name === 'bus' ? 0.6 : 0.25);
+    }
     await detector.release();
   });
 });

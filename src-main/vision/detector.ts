@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { Letterbox } from './letterbox';
 import { ModelError, parseModelInfo, type ModelInfo } from './model-info';
+import { maskPolygon } from './yolo-masks';
 import { readOnnxMetadata } from './onnx-metadata';
 import { decodeCandidates, layoutOf, nms, toDetections, type Detection, type OutputLayout } from './yolo-decode';
 
@@ -76,7 +77,15 @@ export class Detector {
     const outputs = await this.run(tensor);
     const data = outputs[this.session.outputNames[0]!]!.data as Float32Array;
     const kept = nms(decodeCandidates(data, this.layout, this.options.conf), this.options.iou);
-    return toDetections(kept, this.info.names, letterbox);
+    const detections = toDetections(kept, this.info.names, letterbox);
+    if (this.info.task !== 'segment') return detections;
+    const protoTensor = outputs[this.session.outputNames[1]!]!;
+    const [, channels, height, width] = protoTensor.dims as [number, number, number, number];
+    const protos = { data: protoTensor.data as Float32Array, channels, height, width };
+    return detections.map((d, i) => ({
+      ...d,
+      mask: maskPolygon(kept[i]!.coefficients!, protos, kept[i]!.box, this.info.imgsz, letterbox),
+    }));
   }
 
   release(): Promise<void> {

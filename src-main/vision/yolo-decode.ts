@@ -26,6 +26,8 @@ export interface Detection {
   readonly score: number;
   /** x1, y1, x2, y2 in source-image pixels. */
   readonly box: Box;
+  /** Segmentation models: the object's outline in source-image pixels. */
+  readonly mask?: Array<[number, number]>;
 }
 
 /** Works out the layout from the output dims and class count, or names the shape it cannot use. */
