@@ -1,0 +1,27 @@
+import type { UtilityProcess } from 'electron';
+import type { WorkerLauncher } from '../vision/worker-host';
+import type { FromWorker } from '../vision/worker-protocol';
+
+/**
+ * The Electron implementation of the worker host: the inference worker as a utilityProcess (a
+ * Chromium-managed Node child), the same protocol as the forked worker in headless mode.
+ */
+export function utilityLauncher(
+  utilityProcess: { fork(modulePath: string, args?: string[], options?: { serviceName?: string }): UtilityProcess },
+  entry: string,
+): WorkerLauncher {
+  return () => {
+    const child = utilityProcess.fork(entry, [], { serviceName: 'rvm-inference' });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', (message: unknown) => listener(message as FromWorker)),
+      onExit: (listener) => child.once('exit', (code: number) => listener(`exited with code ${code}`)),
+      kill: () => {
+        child.kill();
+      },
+    };
+  };
+}

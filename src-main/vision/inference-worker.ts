@@ -1,0 +1,63 @@
+// The inference worker process: loads one model and answers detect requests. Runs under
+// child_process.fork (headless, tests) or Electron's utilityProcess (app); a crash or hang here
+// cannot take the kiosk down — the supervisor in main restarts it.
+import { Detector } from './detector';
+import { hwcToChw, letterboxImage } from './letterbox';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+interface Port {
+  on(event: 'message', listener: (message: ToWorker) => void): void;
+  postMessage(message: FromWorker): void;
+}
+
+/** Electron's utilityProcess exposes process.parentPort; a forked Node child uses process.send. */
+function parentPort(): Port {
+  const electronPort = (
+    process as unknown as {
+      parentPort?: { on(e: 'message', l: (m: { data: ToWorker }) => void): void; postMessage(m: FromWorker): void };
+    }
+  ).parentPort;
+  if (electronPort) {
+    return {
+      on: (_e, l) => electronPort.on('message', (m) => l(m.data)),
+      postMessage: (m) => electronPort.postMessage(m),
+    };
+  }
+  if (!process.send) throw new Error('the inference worker must be started by the kiosk (fork or utilityProcess)');
+  return { on: (_e, l) => process.on('message', l), postMessage: (m) => process.send!(m) };
+}
+
+const port = parentPort();
+let detector: Detector | undefined;
+
+port.on('message', (message) => {
+  if (message.type === 'load') {
+    void Detector.load(message.options.model, message.options).then(
+      (d) => {
+        detector = d;
+        port.postMessage({ type: 'loaded', info: d.info });
+      },
+      (error: Error) => port.postMessage({ type: 'load-failed', message: error.message }),
+    );
+  } else if (message.type === 'detect') {
+    void detect(message.id, message.frame);
+  }
+});
+
+async function detect(id: number, frame: Extract<ToWorker, { type: 'detect' }>['frame']): Promise<void> {
+  if (!detector) return port.postMessage({ type: 'detect-failed', id, message: 'no model is loaded' });
+  try {
+    const started = performance.now();
+    const [h, w] = detector.info.imgsz;
+    const input =
+      frame.kind === 'rgb'
+        ? { tensor: hwcToChw(frame.data, w, h), letterbox: frame.letterbox }
+        : await letterboxImage(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
+    const runStarted = performance.now();
+    const detections = await detector.detect(input.tensor, input.letterbox);
+    const done = performance.now();
+    port.postMessage({ type: 'detections', id, detections, ms: { total: done - started, run: done - runStarted } });
+  } catch (error) {
+    port.postMessage({ type: 'detect-failed', id, message: (error as Error).message });
+  }
+}

@@ -1,0 +1,23 @@
+import type { Letterbox } from './letterbox';
+import type { ModelInfo } from './model-info';
+import type { Detection } from './yolo-decode';
+
+/** A frame for the worker: raw RGB already letterboxed to the model size (camera path, no decoding), or an encoded still image. */
+export type WorkerFrame =
+  | { readonly kind: 'rgb'; readonly data: Uint8Array; readonly letterbox: Letterbox }
+  | { readonly kind: 'encoded'; readonly data: Uint8Array };
+
+export interface LoadOptions {
+  readonly model: string;
+  readonly conf: number;
+  readonly iou: number;
+  readonly threads: number;
+}
+
+export type ToWorker = { type: 'load'; options: LoadOptions } | { type: 'detect'; id: number; frame: WorkerFrame };
+
+export type FromWorker =
+  | { type: 'loaded'; info: ModelInfo }
+  | { type: 'load-failed'; message: string }
+  | { type: 'detections'; id: number; detections: Detection[]; ms: { total: number; run: number } }
+  | { type: 'detect-failed'; id: number; message: string };
