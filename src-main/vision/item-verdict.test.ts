@@ -1,0 +1,96 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ItemVerdictSchema } from '../../src-preload/contract';
+import { tempDir } from '../../test/support/test-core';
+import { VerdictAggregator } from './item-verdict';
+import { loadManifest, ManifestSchema } from './model-manifest';
+import type { Detection } from './yolo-decode';
+
+const manifest = {
+  ...ManifestSchema.parse({
+    model: 'x.onnx',
+    classes: {
+      mineral: { material: 'pet' },
+      soda: { material: 'aluminium', minConfidence: 0.7 },
+      hand: { reject: 'reject_class' },
+    },
+  }),
+  modelPath: '/models/x.onnx',
+};
+const det = (name: string, score = 0.9, classId = 0): Detection => ({ classId, name, score, box: [10, 20, 110, 220] });
+
+function run(frames: Detection[][]) {
+  const agg = new VerdictAggregator(manifest);
+  return frames.map((f) => agg.onFrame(f)).filter(Boolean);
+}
+
+describe('VerdictAggregator', () => {
+  it('accepts after 3 agreeing frames, once', () => {
+    const verdicts = run([
+      [det('mineral', 0.8)],
+      [det('mineral', 0.9)],
+      [det('mineral', 0.85)],
+      [det('mineral')],
+      [det('mineral')],
+    ]);
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({ className: 'mineral', material: 'pet', accepted: true, reason: null });
+    expect(verdicts[0]!.confidence).toBeCloseTo(0.85, 5);
+    expect(ItemVerdictSchema.safeParse(verdicts[0]).success).toBe(true);
+  });
+
+  it('needs the frames to agree in a row', () => {
+    expect(run([[det('mineral')], [det('soda')], [det('mineral')], [det('mineral')]])).toEqual([]);
+    expect(run([[det('mineral')], [], [det('mineral')], [det('mineral')], [det('mineral')]])).toHaveLength(1);
+  });
+
+  it.each([
+    ['a reject class', [[det('hand')], [det('hand')], [det('hand')]], 'reject_class'],
+    ['an unknown class', [[det('dog')], [det('dog')], [det('dog')]], 'unknown_item'],
+    ['low confidence', [[det('soda', 0.6)], [det('soda', 0.65)], [det('soda', 0.6)]], 'low_confidence'],
+    [
+      'two items',
+      [
+        [det('mineral'), det('soda')],
+        [det('mineral'), det('soda')],
+        [det('mineral'), det('mineral')],
+      ],
+      'multiple_items',
+    ],
+  ])('rejects %s', (_name, frames, reason) => {
+    expect(run(frames as Detection[][])).toEqual([expect.objectContaining({ accepted: false, reason })]);
+  });
+
+  it('says "moved out" when an item leaves before a verdict, and starts over for the next', () => {
+    const agg = new VerdictAggregator(manifest);
+    agg.onFrame([det('mineral')]);
+    expect(agg.onEmpty()).toMatchObject({ accepted: false, reason: 'moved_out' });
+    expect(agg.onEmpty()).toBeNull();
+    agg.onFrame([det('mineral')]);
+    agg.onFrame([det('mineral')]);
+    expect(agg.onFrame([det('mineral')])).toMatchObject({ accepted: true });
+    expect(agg.onEmpty()).toBeNull();
+  });
+});
+
+describe('model manifest', () => {
+  it('loads the example shipped in models/ and resolves the model beside it', () => {
+    const m = loadManifest('models/manifest.example.json');
+    expect(m.modelPath).toMatch(/models\/rvm-chamber-v3\.onnx$/);
+    expect(m.classes.hand).toEqual({ reject: 'reject_class' });
+  });
+
+  it('names the key and the rule of a bad manifest', () => {
+    const t = tempDir('rvm-manifest-');
+    const path = join(t.dir, 'manifest.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ model: 'm.onnx', classes: { hand: { reject: 'nope' }, Bottle: { material: 'PET' } } }),
+    );
+    expect(() => loadManifest(path)).toThrow(/manifest\.json is invalid: classes\.hand/);
+    writeFileSync(path, '{');
+    expect(() => loadManifest(path)).toThrow(/cannot read the model manifest/);
+    t.cleanup();
+  });
+});

@@ -1,0 +1,91 @@
+import type { ItemVerdict, RejectReason } from '../../src-preload/contract';
+import type { Box } from './letterbox';
+import type { Manifest } from './model-manifest';
+import type { Detection } from './yolo-decode';
+
+type Vote = { readonly key: string; readonly best: Detection | undefined };
+
+/**
+ * Turns per-frame detections of one item into one verdict: N consecutive frames that agree (same
+ * class, or "more than one item") decide; the class rules of the model manifest say what it means.
+ * After a verdict nothing more is said until the chamber is empty again.
+ */
+export class VerdictAggregator {
+  #streakKey: string | undefined;
+  #streak: Detection[] = [];
+  #seenSomething = false;
+  #decided = false;
+
+  constructor(private readonly manifest: Manifest) {}
+
+  /** One frame while something is in the chamber; returns the verdict when the votes agree. */
+  onFrame(detections: readonly Detection[]): ItemVerdict | null {
+    if (this.#decided) return null;
+    const vote = this.#vote(detections);
+    if (!vote) {
+      this.#streakKey = undefined;
+      this.#streak = [];
+      return null;
+    }
+    this.#seenSomething = true;
+    if (vote.key !== this.#streakKey) {
+      this.#streakKey = vote.key;
+      this.#streak = [];
+    }
+    this.#streak.push(vote.best!);
+    if (this.#streak.length < this.manifest.votes) return null;
+    this.#decided = true;
+    return vote.key === '*multiple*' ? this.#reject(this.#streak, 'multiple_items') : this.#classify(this.#streak);
+  }
+
+  /** The chamber is empty again: an item seen but not decided left too early. Resets for the next item. */
+  onEmpty(): ItemVerdict | null {
+    const movedOut = this.#seenSomething && !this.#decided && this.#streak.length > 0;
+    const verdict = movedOut ? this.#reject(this.#streak, 'moved_out') : null;
+    this.#streakKey = undefined;
+    this.#streak = [];
+    this.#seenSomething = false;
+    this.#decided = false;
+    return verdict;
+  }
+
+  #vote(detections: readonly Detection[]): Vote | undefined {
+    const relevant = detections.filter((d) => d.score >= this.manifest.detectConfidence);
+    if (relevant.length === 0) return undefined;
+    const best = relevant.reduce((a, b) => (b.score > a.score ? b : a));
+    if (relevant.length > 1) return { key: '*multiple*', best };
+    return { key: best.name, best };
+  }
+
+  #classify(frames: readonly Detection[]): ItemVerdict {
+    const best = frames.reduce((a, b) => (b.score > a.score ? b : a));
+    const rule = Object.hasOwn(this.manifest.classes, best.name) ? this.manifest.classes[best.name] : undefined;
+    if (!rule) return this.#reject(frames, 'unknown_item');
+    if ('reject' in rule) return this.#reject(frames, rule.reject);
+    const confidence = mean(frames.map((f) => f.score));
+    if (confidence < (rule.minConfidence ?? this.manifest.minConfidence))
+      return this.#reject(frames, 'low_confidence', rule.material);
+    return {
+      className: best.name,
+      material: rule.material,
+      confidence,
+      accepted: true,
+      reason: null,
+      box: [...best.box] as Box,
+    };
+  }
+
+  #reject(frames: readonly Detection[], reason: RejectReason, material: string | null = null): ItemVerdict {
+    const best = frames.reduce((a, b) => (b.score > a.score ? b : a));
+    return {
+      className: best.name,
+      material,
+      confidence: mean(frames.map((f) => f.score)),
+      accepted: false,
+      reason,
+      box: [...best.box] as Box,
+    };
+  }
+}
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { REJECT_REASONS } from '../../src-preload/contract';
+
+const ClassRule = z.union([
+  z
+    .object({
+      material: z.string().regex(/^[a-z][a-z0-9_]*$/, 'material names are lower_snake_case'),
+      /** Below this the item is rejected as low confidence (default: the manifest's). */
+      minConfidence: z.number().min(0).max(1).optional(),
+    })
+    .strict(),
+  z.object({ reject: z.enum(REJECT_REASONS) }).strict(),
+]);
+
+export const ManifestSchema = z
+  .object({
+    /** The ONNX file, relative to the manifest. */
+    model: z.string().min(1),
+    /** Consecutive agreeing frames for one verdict. */
+    votes: z.number().int().min(1).max(30).default(3),
+    /** Detections below this are ignored (also passed to the model as its confidence threshold). */
+    detectConfidence: z.number().min(0.01).max(0.99).default(0.25),
+    iou: z.number().min(0.05).max(0.95).default(0.45),
+    minConfidence: z.number().min(0).max(1).default(0.5),
+    /** What each class of the model means; a class not listed is an "unknown item". */
+    classes: z.record(z.string().min(1), ClassRule),
+  })
+  .strict();
+
+export type Manifest = z.output<typeof ManifestSchema> & { readonly modelPath: string };
+export type ClassRule = z.output<typeof ClassRule>;
+
+/** Reads and checks a manifest; the error names the file, the key and the rule. */
+export function loadManifest(path: string): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the model manifest ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`the model manifest ${path} is invalid: ${problems}`);
+  }
+  const modelPath = isAbsolute(parsed.data.model) ? parsed.data.model : resolve(dirname(path), parsed.data.model);
+  return { ...parsed.data, modelPath };
+}
