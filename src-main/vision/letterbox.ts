@@ -31,24 +31,23 @@ export function toSource([x1, y1, x2, y2]: Box, lb: Letterbox): Box {
 }
 
 /**
- * Still image (any format sharp reads) → float32 CHW RGB in [0, 1], letterboxed with grey 114.
+ * Still image (any format sharp reads) → RGB bytes (HWC) letterboxed to [h, w] with grey 114.
  * Camera streams get the same geometry from ffmpeg instead, so the hot path decodes nothing.
  */
-export async function letterboxImage(
+export async function letterboxRgb(
   input: Buffer | string,
   size: readonly [number, number],
-): Promise<{ tensor: Float32Array; letterbox: Letterbox }> {
+): Promise<{ rgb: Uint8Array; letterbox: Letterbox }> {
   const image = sharp(input).rotate().removeAlpha().toColourspace('srgb');
-  const { width, height } = await image.metadata().then(async (m) => {
-    // rotate() applies EXIF orientation: swap dimensions for 90° orientations.
-    const swap = (m.orientation ?? 1) >= 5;
-    return swap ? { width: m.height!, height: m.width! } : { width: m.width!, height: m.height! };
-  });
+  const meta = await image.metadata();
+  // rotate() applies the EXIF orientation: 90° orientations swap width and height.
+  const swap = (meta.orientation ?? 1) >= 5;
+  const [width, height] = swap ? [meta.height!, meta.width!] : [meta.width!, meta.height!];
   const lb = letterboxFor(width, height, size);
   const newW = Math.round(width * lb.scale);
   const newH = Math.round(height * lb.scale);
   const [h, w] = size;
-  const { data } = await image
+  const rgb = await image
     .resize(newW, newH, { fit: 'fill', kernel: 'lanczos3' })
     .extend({
       left: lb.padX,
@@ -58,8 +57,17 @@ export async function letterboxImage(
       background: { r: 114, g: 114, b: 114 },
     })
     .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { tensor: hwcToChw(data, w, h), letterbox: lb };
+    .toBuffer();
+  return { rgb: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength), letterbox: lb };
+}
+
+/** Still image → float32 CHW RGB in [0, 1], letterboxed: the model's input. */
+export async function letterboxImage(
+  input: Buffer | string,
+  size: readonly [number, number],
+): Promise<{ tensor: Float32Array; letterbox: Letterbox }> {
+  const { rgb, letterbox } = await letterboxRgb(input, size);
+  return { tensor: hwcToChw(rgb, size[1], size[0]), letterbox };
 }
 
 /** Interleaved RGB bytes → planar float32 in [0, 1]. */

@@ -1,0 +1,70 @@
+import { readdirSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { letterboxRgb } from '../vision/letterbox';
+import type { Camera, CameraState, Frame } from './camera';
+
+const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+
+export interface ReplayOptions {
+  readonly folder: string;
+  readonly fps: number;
+  /** Model input [height, width]. */
+  readonly size: readonly [number, number];
+  readonly loop: boolean;
+}
+
+/** Plays a folder of images (sorted by name) as a camera: demo mode and tests. */
+export class ReplayCamera implements Camera {
+  #state: CameraState = 'stopped';
+  #timer: NodeJS.Timeout | undefined;
+  readonly #files: string[];
+
+  constructor(private readonly options: ReplayOptions) {
+    let names: string[];
+    try {
+      names = readdirSync(options.folder);
+    } catch (error) {
+      throw new Error(`the replay folder ${options.folder} cannot be read: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    this.#files = names
+      .filter((f) => IMAGE.has(extname(f).toLowerCase()))
+      .sort()
+      .map((f) => join(options.folder, f));
+    if (this.#files.length === 0)
+      throw new Error(`the replay folder ${options.folder} has no .jpg, .png or .webp images`);
+  }
+
+  get state(): CameraState {
+    return this.#state;
+  }
+
+  start(onFrame: (frame: Frame) => void): void {
+    this.#state = 'streaming';
+    let seq = 0;
+    const tick = async () => {
+      if (this.#state !== 'streaming') return;
+      const index = seq % this.#files.length;
+      if (!this.options.loop && seq >= this.#files.length) {
+        this.#state = 'ended';
+        return;
+      }
+      const started = Date.now();
+      onFrame(await this.#load(this.#files[index]!, seq++));
+      this.#timer = setTimeout(() => void tick(), Math.max(0, 1000 / this.options.fps - (Date.now() - started)));
+    };
+    void tick();
+  }
+
+  stop(): void {
+    this.#state = 'stopped';
+    clearTimeout(this.#timer);
+  }
+
+  async #load(file: string, seq: number): Promise<Frame> {
+    const { rgb, letterbox } = await letterboxRgb(file, this.options.size);
+    const [height, width] = this.options.size;
+    return { seq, at: Date.now(), rgb, width, height, letterbox };
+  }
+}

@@ -1,0 +1,73 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ItemVerdict } from '../../src-preload/contract';
+import { bundleForNode } from '../../test/support/bundle.mjs';
+import { tempDir } from '../../test/support/test-core';
+import { ReplayCamera } from '../camera/replay.camera';
+import { systemClock } from '../core/clock';
+import { createLogger } from '../log/logger';
+import { InferenceSupervisor } from './inference.supervisor';
+import { ManifestSchema } from './model-manifest';
+import { VisionPipeline } from './vision.pipeline';
+import { forkLauncher } from './worker-host';
+
+const MODEL = join('..', 'shared', 'models', 'yolov8n-det-int8-640.onnx');
+const CHAMBER = join('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
+const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
+
+describe('vision pipeline: replay camera → presence gate → worker → verdict', () => {
+  const t = tempDir('rvm-replay-');
+  let bundle: string;
+  let supervisor: InferenceSupervisor;
+
+  beforeAll(async () => {
+    // The sequence: an empty chamber floor, then the chamber with a bottle, then empty again.
+    const folder = join(t.dir, 'frames');
+    mkdirSync(folder);
+    const empty = join(t.dir, 'empty.png');
+    await sharp(CHAMBER).blur(30).png().toFile(empty);
+    const sequence = [...Array(8).fill(empty), ...Array(8).fill(CHAMBER), ...Array(8).fill(empty)];
+    sequence.forEach((file, i) => copyFileSync(file, join(folder, `${String(i).padStart(3, '0')}${file.slice(-4)}`)));
+    bundle = await bundleForNode('src-main/vision/inference-worker.ts');
+    supervisor = new InferenceSupervisor({
+      launch: forkLauncher(bundle),
+      load: { model: MODEL, conf: 0.4, iou: 0.45, threads: 2 },
+      clock: systemClock,
+      logger,
+    });
+    await supervisor.start();
+  });
+  afterAll(() => {
+    supervisor.stop();
+    rmSync(dirname(bundle), { recursive: true, force: true });
+    t.cleanup();
+  });
+
+  it('produces exactly one verdict for the one item, then reports the chamber empty', async () => {
+    // A COCO model does not know chamber bottles; with no class rules the item is "unknown".
+    const manifest = {
+      ...ManifestSchema.parse({ model: 'm.onnx', detectConfidence: 0.4, classes: {} }),
+      modelPath: MODEL,
+    };
+    const verdicts: ItemVerdict[] = [];
+    let emptied = 0;
+    const camera = new ReplayCamera({ folder: join(t.dir, 'frames'), fps: 8, size: [640, 640], loop: false });
+    const pipeline = new VisionPipeline({
+      camera,
+      supervisor,
+      manifest,
+      logger,
+      onVerdict: (v) => verdicts.push(v),
+      onChamberEmpty: () => emptied++,
+    });
+    pipeline.start();
+    await expect.poll(() => camera.state, { timeout: 15_000, interval: 100 }).toBe('ended');
+    await expect.poll(() => emptied, { timeout: 5000 }).toBe(1);
+    pipeline.stop();
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({ accepted: false, reason: 'unknown_item' });
+    expect(pipeline.droppedFrames).toBe(0);
+  });
+});

@@ -1,0 +1,96 @@
+import type { ItemVerdict } from '../../src-preload/contract';
+import type { Camera, Frame } from '../camera/camera';
+import { FrameQueue } from '../camera/frame-queue';
+import type { Logger } from '../log/logger';
+import type { InferenceSupervisor } from './inference.supervisor';
+import { VerdictAggregator } from './item-verdict';
+import type { Manifest } from './model-manifest';
+import { greyThumbnail, PresenceGate } from './presence-gate';
+
+export interface PipelineDeps {
+  readonly camera: Camera;
+  readonly supervisor: Pick<InferenceSupervisor, 'detect'>;
+  readonly manifest: Manifest;
+  readonly logger: Logger;
+  readonly gate?: PresenceGate;
+  /** One verdict per item that entered the chamber. */
+  readonly onVerdict: (verdict: ItemVerdict, latencyMs: number) => void;
+  /** The chamber is empty again (the deposit flow lets the next item count). */
+  readonly onChamberEmpty: () => void;
+  /** Grey thumbnail sampling step for the presence gate. */
+  readonly thumbStep?: number;
+}
+
+/**
+ * The detector loop: camera → queue of 2 (drop oldest) → presence gate → worker → N-vote verdict.
+ * Frames reach the model only while something is in the chamber.
+ */
+export class VisionPipeline {
+  readonly #d: PipelineDeps;
+  readonly #queue = new FrameQueue<Frame>(2);
+  readonly #gate: PresenceGate;
+  readonly #verdicts: VerdictAggregator;
+  /** When the current item was first seen (for frame → verdict latency). */
+  #itemSince: number | undefined;
+  #running = false;
+
+  constructor(deps: PipelineDeps) {
+    this.#d = deps;
+    this.#gate = deps.gate ?? new PresenceGate();
+    this.#verdicts = new VerdictAggregator(deps.manifest);
+  }
+
+  get droppedFrames(): number {
+    return this.#queue.dropped;
+  }
+
+  get queueDepth(): number {
+    return this.#queue.depth;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#d.camera.start((frame) => this.#queue.push(frame));
+    void this.#loop();
+  }
+
+  stop(): void {
+    this.#running = false;
+    this.#d.camera.stop();
+    this.#queue.close();
+  }
+
+  async #loop(): Promise<void> {
+    for (let frame = await this.#queue.next(); frame && this.#running; frame = await this.#queue.next()) {
+      try {
+        await this.#process(frame);
+      } catch (error) {
+        this.#d.logger.error('vision frame failed', error);
+      }
+    }
+  }
+
+  async #process(frame: Frame): Promise<void> {
+    const thumb = greyThumbnail(frame.rgb, frame.width, frame.height, this.#d.thumbStep ?? 5);
+    const presence = this.#gate.onFrame(thumb.grey, thumb.width, thumb.height);
+    if (presence.event === 'left') {
+      const late = this.#verdicts.onEmpty();
+      if (late) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at));
+      this.#itemSince = undefined;
+      this.#d.onChamberEmpty();
+      return;
+    }
+    if (!presence.present) return;
+    this.#itemSince ??= frame.at;
+    let detections;
+    try {
+      detections = await this.#d.supervisor.detect({ kind: 'rgb', data: frame.rgb, letterbox: frame.letterbox });
+    } catch (error) {
+      // A restarting worker loses a frame, not the item: the next frames vote again.
+      this.#d.logger.warn(`frame ${frame.seq} not detected: ${(error as Error).message}`);
+      return;
+    }
+    const verdict = this.#verdicts.onFrame(detections);
+    if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince);
+  }
+}
