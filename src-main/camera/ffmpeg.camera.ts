@@ -1,0 +1,210 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { letterboxFor, type Letterbox } from '../vision/letterbox';
+import type { Logger } from '../log/logger';
+import type { Camera, CameraState, Frame } from './camera';
+
+export type FfmpegSource =
+  | {
+      readonly kind: 'v4l2';
+      readonly device: string;
+      readonly width: number;
+      readonly height: number;
+      readonly fps: number;
+    }
+  | { readonly kind: 'stream'; readonly url: string };
+
+export interface FfmpegCameraOptions {
+  readonly source: FfmpegSource;
+  /** Model input [height, width]: ffmpeg scales and letterboxes to it and emits raw RGB. */
+  readonly size: readonly [number, number];
+  /** No frame for this long → the camera is lost and restarted. */
+  readonly lostAfterMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly ffmpegPath?: string;
+  readonly logger: Logger;
+  readonly onState?: (state: CameraState, reason: string) => void;
+}
+
+/**
+ * One owner of the camera device: ffmpeg decodes, scales and letterboxes (grey 114) to the model's
+ * input size and writes raw RGB frames to a pipe, so no JPEG is decoded on the hot path. A lost
+ * camera is restarted with back-off until it returns.
+ */
+export class FfmpegCamera implements Camera {
+  readonly #o: FfmpegCameraOptions;
+  #state: CameraState = 'stopped';
+  #child: ChildProcess | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #backoffMs = 1000;
+  #seq = 0;
+  #reason = '';
+
+  constructor(options: FfmpegCameraOptions) {
+    this.#o = options;
+  }
+
+  get state(): CameraState {
+    return this.#state;
+  }
+
+  get reason(): string {
+    return this.#reason;
+  }
+
+  start(onFrame: (frame: Frame) => void): void {
+    this.#set('starting', 'starting ffmpeg');
+    this.#spawn(onFrame);
+  }
+
+  stop(): void {
+    this.#set('stopped', 'stopped');
+    clearTimeout(this.#retry);
+    clearTimeout(this.#watchdog);
+    this.#child?.kill('SIGKILL');
+    this.#child = undefined;
+  }
+
+  #spawn(onFrame: (frame: Frame) => void): void {
+    let letterbox: Letterbox;
+    try {
+      letterbox = this.#geometry();
+    } catch (error) {
+      return this.#lost((error as Error).message, onFrame);
+    }
+    const [h, w] = this.#o.size;
+    const frameBytes = w * h * 3;
+    const child = spawn(this.#o.ffmpegPath ?? 'ffmpeg', this.#args(letterbox), { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    let pending: Buffer = Buffer.alloc(0);
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= frameBytes) {
+        const rgb = new Uint8Array(pending.subarray(0, frameBytes));
+        pending = pending.subarray(frameBytes);
+        if (this.#state !== 'streaming') this.#set('streaming', 'frames arriving');
+        this.#backoffMs = 1000;
+        this.#armWatchdog(child, onFrame);
+        onFrame({ seq: this.#seq++, at: Date.now(), rgb, width: w, height: h, letterbox });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === 'ENOENT'
+          ? 'ffmpeg is not installed: install the "ffmpeg" package (apt-get install ffmpeg)'
+          : error.message;
+      if (this.#child === child) this.#lost(reason, onFrame);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.#child !== child || this.#state === 'stopped') return;
+      this.#lost(
+        `ffmpeg ${signal ? `was killed (${signal})` : `exited with code ${code}`}: ${stderr.trim().split('\n').at(-1) ?? ''}`,
+        onFrame,
+      );
+    });
+    this.#armWatchdog(child, onFrame);
+  }
+
+  #armWatchdog(child: ChildProcess, onFrame: (frame: Frame) => void): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => {
+      if (this.#child === child) this.#lost(`no frame for ${(this.#o.lostAfterMs ?? 5000) / 1000} s`, onFrame);
+    }, this.#o.lostAfterMs ?? 5000);
+  }
+
+  #lost(reason: string, onFrame: (frame: Frame) => void): void {
+    if (this.#state === 'stopped') return;
+    clearTimeout(this.#watchdog);
+    const child = this.#child;
+    this.#child = undefined;
+    child?.kill('SIGKILL');
+    this.#set('lost', reason);
+    this.#o.logger.warn(`camera lost: ${reason}; retrying in ${this.#backoffMs / 1000} s`);
+    this.#retry = setTimeout(() => this.#spawn(onFrame), this.#backoffMs);
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#o.maxBackoffMs ?? 30_000);
+  }
+
+  #set(state: CameraState, reason: string): void {
+    this.#state = state;
+    this.#reason = reason;
+    this.#o.onState?.(state, reason);
+  }
+
+  /** The letterbox ffmpeg is told to apply, computed exactly as for still images. */
+  #geometry(): Letterbox {
+    const { source } = this.#o;
+    if (source.kind === 'v4l2') return letterboxFor(source.width, source.height, this.#o.size);
+    const { width, height } = probeSize(source.url, this.#o.ffmpegPath);
+    return letterboxFor(width, height, this.#o.size);
+  }
+
+  #args(lb: Letterbox): string[] {
+    const [h, w] = this.#o.size;
+    const newW = Math.round(lb.srcWidth * lb.scale);
+    const newH = Math.round(lb.srcHeight * lb.scale);
+    const filter = `scale=${newW}:${newH}:flags=bilinear,pad=${w}:${h}:${lb.padX}:${lb.padY}:color=0x727272`;
+    const { source } = this.#o;
+    const input =
+      source.kind === 'v4l2'
+        ? [
+            '-f',
+            'v4l2',
+            '-input_format',
+            'mjpeg',
+            '-video_size',
+            `${source.width}x${source.height}`,
+            '-framerate',
+            String(source.fps),
+            '-i',
+            source.device,
+          ]
+        : isFile(source.url)
+          ? ['-re', '-stream_loop', '-1', '-i', source.url]
+          : ['-i', source.url];
+    return [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      ...input,
+      '-an',
+      '-vf',
+      filter,
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ];
+  }
+}
+
+const isFile = (url: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+
+/** Width and height of the first video stream (ffprobe, next to ffmpeg). */
+export function probeSize(url: string, ffmpegPath = 'ffmpeg'): { width: number; height: number } {
+  const ffprobe = ffmpegPath.replace(/ffmpeg$/, 'ffprobe');
+  const result = spawnSync(
+    ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', url],
+    {
+      encoding: 'utf8',
+      timeout: 10_000,
+    },
+  );
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'ENOENT'
+        ? 'ffprobe is not installed: install the "ffmpeg" package (apt-get install ffmpeg)'
+        : result.error.message,
+    );
+  }
+  const stream = (JSON.parse(result.stdout || '{}') as { streams?: Array<{ width?: number; height?: number }> })
+    .streams?.[0];
+  if (!stream?.width || !stream.height)
+    throw new Error(`no video stream in ${url}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
+  return { width: stream.width, height: stream.height };
+}
