@@ -103,6 +103,50 @@ const HardwareSchema = z
   })
   .strict();
 
+const CameraSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('v4l2'),
+      device: z.string().startsWith('/dev/', 'must be a device path such as /dev/video0').default('/dev/video0'),
+      width: z.number().int().positive().default(1280),
+      height: z.number().int().positive().default(720),
+      fps: z.number().int().min(1).max(60).default(15),
+    })
+    .strict(),
+  z.object({ kind: z.literal('stream'), url: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('replay'),
+      folder: z.string().min(1),
+      fps: z.number().min(0.1).max(60).default(5),
+      loop: z.boolean().default(true),
+    })
+    .strict(),
+]);
+
+const VisionSchema = z
+  .object({
+    /** Off only for machines without a camera (tests, UI work); a kiosk needs it to take items. */
+    enabled: z.boolean().default(true),
+    /** The model manifest; empty means <data folder>/models/manifest.json. */
+    manifest: z.string().default(''),
+    camera: CameraSchema.default({ kind: 'v4l2', device: '/dev/video0', width: 1280, height: 720, fps: 15 }),
+    /** onnxruntime threads in the worker; leave one core to main and ffmpeg. */
+    threads: z.number().int().min(1).max(16).default(1),
+    /** The chamber floor, as fractions of the frame, for the presence gate. */
+    region: z
+      .object({
+        x: z.number().min(0).max(1).default(0),
+        y: z.number().min(0).max(1).default(0),
+        w: z.number().gt(0).max(1).default(1),
+        h: z.number().gt(0).max(1).default(1),
+      })
+      .strict()
+      .prefault({}),
+    hangMs: z.number().int().min(1000).max(60_000).default(10_000),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     environment: z.enum(ENVIRONMENTS).default('production'),
@@ -132,6 +176,7 @@ export const ConfigSchema = z
       .prefault({}),
     deposit: DepositSchema.prefault({}),
     hardware: HardwareSchema.prefault({}),
+    vision: VisionSchema.prefault({}),
   })
   .strict();
 

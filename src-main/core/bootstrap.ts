@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadConfig, resolveDataDir, type LoadedConfig } from '../config/config.loader';
 import { createLogger, type Logger } from '../log/logger';
 import type { RuntimeInfo } from './app.handlers';
-import { KioskCore } from './kiosk-core';
+import { KioskCore, type CoreDeps } from './kiosk-core';
 
 export interface Booted {
   readonly dataDir: string;
@@ -19,6 +19,7 @@ export function bootstrap(
   runtime: RuntimeInfo,
   env: NodeJS.ProcessEnv = process.env,
   dataDir = resolveDataDir(env),
+  extra: Pick<CoreDeps, 'visionLauncher'> = {},
 ): Booted {
   const loaded = loadConfig(dataDir, env);
   const { config } = loaded;
@@ -28,7 +29,7 @@ export function bootstrap(
     maxFileMb: config.log.maxFileMb,
     secrets: config.remote.token ? [config.remote.token] : [],
   });
-  const core = new KioskCore({ dataDir, loaded, logger, runtime });
+  const core = new KioskCore({ dataDir, loaded, logger, runtime, ...extra });
   return { dataDir, loaded, logger, core };
 }
 

@@ -1,6 +1,9 @@
 import type { LoadedConfig } from '../config/config.loader';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
+import { VisionModule } from '../vision/vision.module';
+import type { WorkerLauncher } from '../vision/worker-host';
+import type { ItemVerdict } from '../../src-preload/contract';
 import type { Logger } from '../log/logger';
 import { createAppHandlers, type RuntimeInfo } from './app.handlers';
 import { systemClock, type Clock } from './clock';
@@ -18,6 +21,8 @@ export interface CoreDeps {
   readonly clock?: Clock;
   /** Defaults to the driver named in config (hardware.driver). */
   readonly hardware?: Hardware;
+  /** How the inference worker starts; defaults to forking dist/main/inference-worker.js. */
+  readonly visionLauncher?: WorkerLauncher;
 }
 
 /**
@@ -29,6 +34,7 @@ export class KioskCore {
   readonly hub: EventHub;
   readonly health: HealthService;
   readonly deposit: DepositModule;
+  readonly vision: VisionModule | undefined;
   readonly #deps: CoreDeps;
   readonly #clock: Clock;
   #stopHeartbeat: (() => void) | undefined;
@@ -53,6 +59,7 @@ export class KioskCore {
       logger: deps.logger,
     });
     this.health.register('deposit', this.deposit.probe);
+    this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
     this.router = createRouter(
       { app: createAppHandlers(deps.loaded, this.health, deps.runtime), deposit: this.deposit.handlers },
       logger,
@@ -64,6 +71,7 @@ export class KioskCore {
     this.#state = 'started';
     const { config } = this.#deps.loaded;
     this.#stopHeartbeat = startHeartbeat(this.hub, this.health, this.#clock, config.heartbeat.intervalMs);
+    void this.vision?.start();
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
@@ -72,8 +80,35 @@ export class KioskCore {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     this.#stopHeartbeat?.();
+    this.vision?.stop();
     this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
+  }
+
+  #createVision(): VisionModule {
+    const deposit = this.deposit;
+    return new VisionModule({
+      config: this.#deps.loaded.config.vision,
+      dataDir: this.#deps.dataDir,
+      clock: this.#clock,
+      logger: this.#deps.logger,
+      ...(this.#deps.visionLauncher ? { launcher: this.#deps.visionLauncher } : {}),
+      onVerdict: (verdict) => this.#onVerdict(verdict),
+      onChamberEmpty: () => deposit.service?.chamberCleared(),
+      outOfService: (key, reason) => deposit.service?.setOutOfService(key, reason),
+    });
+  }
+
+  /** A verdict counts only inside an open session; between sessions the chamber is just watched. */
+  #onVerdict(verdict: ItemVerdict): void {
+    const service = this.deposit.service;
+    if (service?.snapshot().state !== 'inserting') {
+      this.#deps.logger.info(`verdict outside a session ignored (${verdict.className})`);
+      return;
+    }
+    service
+      .acceptVerdict(verdict)
+      .catch((error: Error) => this.#deps.logger.warn(`verdict not counted: ${error.message}`));
   }
 }

@@ -67,6 +67,7 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     powerSaveBlocker: { start: (type: string) => (calls.push(`powerSaveBlocker:${type}`), 1) },
     Menu: { setApplicationMenu: (menu: unknown) => calls.push(`setApplicationMenu:${String(menu)}`) },
     dialog: { showErrorBox: (title: string, body: string) => calls.push(`errorBox:${title}:${body}`) },
+    utilityProcess: { fork: (path: string) => (calls.push(`utilityProcess.fork:${path}`), undefined) },
   };
   return { electron: electron as unknown as ElectronApi, calls, windows, handled, app };
 }
@@ -78,7 +79,11 @@ function dataDir() {
   dirs.push(t);
   return t.dir;
 }
-const paths = { preload: '/app/dist/preload/preload.cjs', rendererDir: '/app/dist/renderer' };
+const paths = {
+  preload: '/app/dist/preload/preload.cjs',
+  rendererDir: '/app/dist/renderer',
+  inferenceWorker: '/app/dist/main/inference-worker.js',
+};
 
 describe('runElectronApp', () => {
   it('starts locked down: privileged app:// before ready, deny-all permissions, no menu, IPC, no display sleep', async () => {

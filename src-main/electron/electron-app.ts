@@ -6,21 +6,32 @@ import { bootstrap, EXIT_CONFIG, type Booted } from '../core/bootstrap';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { denyAllPermissions, lockDownWebContents } from './hardening';
 import { serveContractOverIpc } from './ipc.transport';
+import { utilityLauncher } from './utility-launcher';
 import { APP_ENTRY_URL, isLockedDown, kioskWindowOptions } from './window-options';
 
 export type ElectronApi = Pick<
   typeof ElectronModule,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'powerSaveBlocker' | 'Menu' | 'dialog'
+  | 'app'
+  | 'BrowserWindow'
+  | 'ipcMain'
+  | 'protocol'
+  | 'session'
+  | 'powerSaveBlocker'
+  | 'Menu'
+  | 'dialog'
+  | 'utilityProcess'
 >;
 
 export interface AppPaths {
   readonly preload: string;
   readonly rendererDir: string;
+  readonly inferenceWorker: string;
 }
 
 const defaultPaths = (): AppPaths => ({
   preload: fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)),
   rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+  inferenceWorker: fileURLToPath(new URL('./inference-worker.js', import.meta.url)),
 });
 
 /** A renderer that crashes more often than this within a minute is not reloaded again. */
@@ -37,7 +48,11 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
   app.setPath('userData', resolveDataDir(env));
   let booted: Booted;
   try {
-    booted = bootstrap({ runtime: 'electron', electronVersion: process.versions.electron ?? null }, env);
+    // The inference worker runs as an Electron utilityProcess: a crash or hang there cannot take main down.
+    const visionLauncher = utilityLauncher(electron.utilityProcess, paths.inferenceWorker);
+    booted = bootstrap({ runtime: 'electron', electronVersion: process.versions.electron ?? null }, env, undefined, {
+      visionLauncher,
+    });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`RVM kiosk refused to start.\n${error.message}`);

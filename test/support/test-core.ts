@@ -13,7 +13,12 @@ export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } 
 /** A real core over a real config folder; the heartbeat runs fast so event tests are quick. */
 export function makeTestCore(env: NodeJS.ProcessEnv = {}) {
   const { dir, cleanup } = tempDir();
-  const loaded = loadConfig(dir, { RVM_HEARTBEAT__INTERVAL_MS: '250', RVM_MACHINE__NAME: 'RVM-TEST-01', ...env });
+  const loaded = loadConfig(dir, {
+    RVM_HEARTBEAT__INTERVAL_MS: '250',
+    RVM_MACHINE__NAME: 'RVM-TEST-01',
+    RVM_VISION__ENABLED: 'false',
+    ...env,
+  });
   const logger = createLogger({ dir: join(dir, 'logs'), level: 'warn', maxFileMb: 1, console: false });
   const core = new KioskCore({ dataDir: dir, loaded, logger, runtime: { runtime: 'headless', electronVersion: null } });
   return {
