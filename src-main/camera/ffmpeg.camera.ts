@@ -52,6 +52,11 @@ export class FfmpegCamera implements Camera {
     return this.#reason;
   }
 
+  /** The ffmpeg process id (diagnostics, CPU accounting in the benchmark). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   start(onFrame: (frame: Frame) => void): void {
     this.#set('starting', 'starting ffmpeg');
     this.#spawn(onFrame);
