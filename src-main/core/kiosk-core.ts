@@ -90,6 +90,9 @@ export class KioskCore {
     const deposit = this.deposit;
     return new VisionModule({
       config: this.#deps.loaded.config.vision,
+      readBarcodes:
+        Object.keys(this.#deps.loaded.config.vision.eligibleBarcodes).length > 0 ||
+        Object.keys(this.#deps.loaded.config.deposit.barcodePoints).length > 0,
       dataDir: this.#deps.dataDir,
       clock: this.#clock,
       logger: this.#deps.logger,

@@ -2,7 +2,8 @@
 // child_process.fork (headless, tests) or Electron's utilityProcess (app); a crash or hang here
 // cannot take the kiosk down — the supervisor in main restarts it.
 import { Detector } from './detector';
-import { hwcToChw, letterboxImage } from './letterbox';
+import { readBarcode } from './barcode-reader';
+import { hwcToChw, letterboxRgb } from './letterbox';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 interface Port {
@@ -29,12 +30,14 @@ function parentPort(): Port {
 
 const port = parentPort();
 let detector: Detector | undefined;
+let barcodes = false;
 
 port.on('message', (message) => {
   if (message.type === 'load') {
     void Detector.load(message.options.model, message.options).then(
       (d) => {
         detector = d;
+        barcodes = message.options.barcodes ?? false;
         port.postMessage({ type: 'loaded', info: d.info });
       },
       (error: Error) => port.postMessage({ type: 'load-failed', message: error.message }),
@@ -49,14 +52,20 @@ async function detect(id: number, frame: Extract<ToWorker, { type: 'detect' }>['
   try {
     const started = performance.now();
     const [h, w] = detector.info.imgsz;
-    const input =
+    const { rgb, letterbox } =
       frame.kind === 'rgb'
-        ? { tensor: hwcToChw(frame.data, w, h), letterbox: frame.letterbox }
-        : await letterboxImage(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
+        ? { rgb: frame.data, letterbox: frame.letterbox }
+        : await letterboxRgb(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
     const runStarted = performance.now();
-    const detections = await detector.detect(input.tensor, input.letterbox);
+    const detections = await detector.detect(hwcToChw(rgb, w, h), letterbox);
     const done = performance.now();
-    port.postMessage({ type: 'detections', id, detections, ms: { total: done - started, run: done - runStarted } });
+    const barcode = barcodes ? readBarcode(rgb, w, h) : null;
+    port.postMessage({
+      type: 'detections',
+      id,
+      result: { detections, barcode },
+      ms: { total: done - started, run: done - runStarted },
+    });
   } catch (error) {
     port.postMessage({ type: 'detect-failed', id, message: (error as Error).message });
   }

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import bwipjs from 'bwip-js';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../../test/support/bundle.mjs';
@@ -46,7 +47,7 @@ describe('inference worker under supervision', () => {
     const s = supervisor();
     await s.start();
     expect(s.workerPid).not.toBe(process.pid);
-    expect(names(await s.detect(busFrame))).toEqual(['bus', 'person', 'person', 'person', 'person']);
+    expect(names((await s.detect(busFrame)).detections)).toEqual(['bus', 'person', 'person', 'person', 'person']);
     const letterbox = letterboxFor(810, 1080, [320, 320]);
     const rgb = await sharp(BUS)
       .resize(240, 320, { fit: 'fill' })
@@ -54,9 +55,31 @@ describe('inference worker under supervision', () => {
       .raw()
       .toBuffer();
     const fromRgb = await s.detect({ kind: 'rgb', data: new Uint8Array(rgb), letterbox });
-    expect(fromRgb.filter((d) => d.name === 'bus')).toHaveLength(1);
+    expect(fromRgb.detections.filter((d) => d.name === 'bus')).toHaveLength(1);
+    expect(fromRgb.barcode).toBeNull();
     expect(s.metrics()).toMatchObject({ state: 'ready', restarts: 0, inFlight: 0 });
     expect(s.metrics().inferenceMsEma).toBeGreaterThan(0);
+  });
+
+  it('reads a barcode from the frame in the worker when asked to', async () => {
+    const code = await bwipjs.toBuffer({
+      bcid: 'ean13',
+      text: '8991002101234',
+      scale: 3,
+      height: 14,
+      includetext: false,
+      backgroundcolor: 'FFFFFF',
+      paddingwidth: 8,
+      paddingheight: 4,
+    });
+    const chamber = join('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
+    const jpeg = await sharp(chamber)
+      .composite([{ input: code, left: 300, top: 150 }])
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const s = supervisor({ load: { ...load, model: MODEL.replace('320', '640'), barcodes: true } });
+    await s.start();
+    expect((await s.detect({ kind: 'encoded', data: new Uint8Array(jpeg) })).barcode).toBe('8991002101234');
   });
 
   it('restarts a worker SIGKILLed mid-inference and serves the next frame', async () => {
@@ -68,7 +91,7 @@ describe('inference worker under supervision', () => {
     await expect(inFlight).rejects.toThrow(/restarted/);
     await s.whenSettled();
     expect(s.workerPid).not.toBe(first);
-    expect(names(await s.detect(busFrame))).toContain('bus');
+    expect(names((await s.detect(busFrame)).detections)).toContain('bus');
     expect(s.metrics().restarts).toBe(1);
     expect(unhandled).toEqual([]);
   });
@@ -81,7 +104,7 @@ describe('inference worker under supervision', () => {
     await expect(s.detect(busFrame)).rejects.toThrow(/hung for more than 800 ms/);
     await s.whenSettled();
     expect(s.workerPid).not.toBe(stuck);
-    expect(names(await s.detect(busFrame))).toContain('bus');
+    expect(names((await s.detect(busFrame)).detections)).toContain('bus');
     expect(unhandled).toEqual([]);
   });
 

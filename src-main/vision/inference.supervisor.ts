@@ -1,9 +1,8 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../log/logger';
 import type { WorkerHandle, WorkerLauncher } from './worker-host';
-import type { FromWorker, LoadOptions, WorkerFrame } from './worker-protocol';
+import type { FrameResult, FromWorker, LoadOptions, WorkerFrame } from './worker-protocol';
 import type { ModelInfo } from './model-info';
-import type { Detection } from './yolo-decode';
 
 export interface SupervisorOptions {
   readonly launch: WorkerLauncher;
@@ -32,7 +31,7 @@ export interface VisionMetrics {
 }
 
 interface Pending {
-  resolve(d: Detection[]): void;
+  resolve(result: FrameResult): void;
   reject(e: Error): void;
   cancelTimer(): void;
 }
@@ -91,12 +90,12 @@ export class InferenceSupervisor {
     return this.#ready;
   }
 
-  async detect(frame: WorkerFrame): Promise<Detection[]> {
+  async detect(frame: WorkerFrame): Promise<FrameResult> {
     if (this.#state !== 'ready' || !this.#worker) throw new Error(`the detector is not ready (${this.#state})`);
     const id = this.#nextId++;
     const worker = this.#worker;
     const started = this.#o.clock.now();
-    return new Promise<Detection[]>((resolve, reject) => {
+    return new Promise<FrameResult>((resolve, reject) => {
       const cancelTimer = this.#o.clock.after(this.#o.hangMs, () => {
         this.#pending.delete(id);
         reject(new Error(`detection hung for more than ${this.#o.hangMs} ms; restarting the worker`));
@@ -169,7 +168,7 @@ export class InferenceSupervisor {
     if (!pending) return;
     this.#pending.delete(message.id);
     pending.cancelTimer();
-    if (message.type === 'detections') pending.resolve(message.detections);
+    if (message.type === 'detections') pending.resolve(message.result);
     else pending.reject(new Error(`detection failed: ${message.message}`));
   }
 

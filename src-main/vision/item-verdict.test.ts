@@ -74,6 +74,40 @@ describe('VerdictAggregator', () => {
   });
 });
 
+describe('barcodes as a second signal', () => {
+  const eligible = { '8991002101234': 'pet' };
+  const votes = (agg: VerdictAggregator, d: Detection, code: string | null) =>
+    [agg.onFrame([d], code), agg.onFrame([d], null), agg.onFrame([d], null)].find(Boolean);
+
+  it('accepts an item the model is unsure of when its barcode is eligible', () => {
+    const agg = new VerdictAggregator(manifest, eligible);
+    expect(votes(agg, det('dog'), '8991002101234')).toMatchObject({
+      accepted: true,
+      material: 'pet',
+      barcode: '8991002101234',
+    });
+  });
+
+  it('rejects an item whose barcode is not on the list, even one the model liked', () => {
+    const agg = new VerdictAggregator(manifest, eligible);
+    expect(votes(agg, det('mineral'), '4006381333931')).toMatchObject({
+      accepted: false,
+      reason: 'ineligible_barcode',
+    });
+  });
+
+  it('never overrides a reject class, and only attaches the barcode when no list is configured', () => {
+    expect(votes(new VerdictAggregator(manifest, eligible), det('hand'), '8991002101234')).toMatchObject({
+      accepted: false,
+      reason: 'reject_class',
+    });
+    expect(votes(new VerdictAggregator(manifest), det('mineral'), '4006381333931')).toMatchObject({
+      accepted: true,
+      barcode: '4006381333931',
+    });
+  });
+});
+
 describe('model manifest', () => {
   it('loads the example shipped in models/ and resolves the model beside it', () => {
     const m = loadManifest('models/manifest.example.json');

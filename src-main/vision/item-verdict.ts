@@ -15,12 +15,21 @@ export class VerdictAggregator {
   #streak: Detection[] = [];
   #seenSomething = false;
   #decided = false;
+  #barcode: string | null = null;
 
-  constructor(private readonly manifest: Manifest) {}
+  /**
+   * eligibleBarcodes (barcode → material): when not empty, an eligible barcode accepts an item the
+   * model is unsure of (low confidence, unknown class), and a barcode not on the list rejects it.
+   */
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly eligibleBarcodes: Readonly<Record<string, string>> = {},
+  ) {}
 
   /** One frame while something is in the chamber; returns the verdict when the votes agree. */
-  onFrame(detections: readonly Detection[]): ItemVerdict | null {
+  onFrame(detections: readonly Detection[], barcode: string | null = null): ItemVerdict | null {
     if (this.#decided) return null;
+    this.#barcode = barcode ?? this.#barcode;
     const vote = this.#vote(detections);
     if (!vote) {
       this.#streakKey = undefined;
@@ -35,7 +44,9 @@ export class VerdictAggregator {
     this.#streak.push(vote.best!);
     if (this.#streak.length < this.manifest.votes) return null;
     this.#decided = true;
-    return vote.key === '*multiple*' ? this.#reject(this.#streak, 'multiple_items') : this.#classify(this.#streak);
+    const verdict =
+      vote.key === '*multiple*' ? this.#reject(this.#streak, 'multiple_items') : this.#classify(this.#streak);
+    return this.#withBarcode(verdict);
   }
 
   /** The chamber is empty again: an item seen but not decided left too early. Resets for the next item. */
@@ -46,7 +57,25 @@ export class VerdictAggregator {
     this.#streak = [];
     this.#seenSomething = false;
     this.#decided = false;
+    this.#barcode = null;
     return verdict;
+  }
+
+  #withBarcode(verdict: ItemVerdict): ItemVerdict {
+    const barcode = this.#barcode;
+    if (!barcode) return verdict;
+    const withCode = { ...verdict, barcode };
+    if (Object.keys(this.eligibleBarcodes).length === 0) return withCode;
+    const material = Object.hasOwn(this.eligibleBarcodes, barcode) ? this.eligibleBarcodes[barcode]! : undefined;
+    if (material === undefined) {
+      return verdict.accepted || verdict.reason === 'low_confidence' || verdict.reason === 'unknown_item'
+        ? { ...withCode, accepted: false, reason: 'ineligible_barcode', material: null }
+        : withCode;
+    }
+    if (!verdict.accepted && (verdict.reason === 'low_confidence' || verdict.reason === 'unknown_item')) {
+      return { ...withCode, accepted: true, reason: null, material };
+    }
+    return withCode;
   }
 
   #vote(detections: readonly Detection[]): Vote | undefined {

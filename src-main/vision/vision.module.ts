@@ -15,6 +15,8 @@ import { forkLauncher, type WorkerLauncher } from './worker-host';
 
 export interface VisionModuleDeps {
   readonly config: Config['vision'];
+  /** Read barcodes from frames (pricing by barcode or an eligibility list is configured). */
+  readonly readBarcodes: boolean;
   readonly dataDir: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -60,7 +62,13 @@ export class VisionModule {
     }
     const supervisor = new InferenceSupervisor({
       launch: this.#d.launcher ?? defaultLauncher(),
-      load: { model: manifest.modelPath, conf: manifest.detectConfidence, iou: manifest.iou, threads: config.threads },
+      load: {
+        model: manifest.modelPath,
+        conf: manifest.detectConfidence,
+        iou: manifest.iou,
+        threads: config.threads,
+        barcodes: this.#d.readBarcodes,
+      },
       clock: this.#d.clock,
       logger: log,
       hangMs: config.hangMs,
@@ -87,6 +95,7 @@ export class VisionModule {
       manifest,
       logger: log,
       gate: new PresenceGate({ region: config.region }),
+      eligibleBarcodes: config.eligibleBarcodes,
       onVerdict: (verdict) => this.#d.onVerdict(verdict),
       onChamberEmpty: () => this.#d.onChamberEmpty(),
     });

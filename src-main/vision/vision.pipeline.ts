@@ -17,6 +17,8 @@ export interface PipelineDeps {
   readonly onVerdict: (verdict: ItemVerdict, latencyMs: number) => void;
   /** The chamber is empty again (the deposit flow lets the next item count). */
   readonly onChamberEmpty: () => void;
+  /** Barcode → material; when not empty, barcodes decide what the model is unsure of (see VerdictAggregator). */
+  readonly eligibleBarcodes?: Readonly<Record<string, string>>;
   /** Grey thumbnail sampling step for the presence gate. */
   readonly thumbStep?: number;
 }
@@ -37,7 +39,7 @@ export class VisionPipeline {
   constructor(deps: PipelineDeps) {
     this.#d = deps;
     this.#gate = deps.gate ?? new PresenceGate();
-    this.#verdicts = new VerdictAggregator(deps.manifest);
+    this.#verdicts = new VerdictAggregator(deps.manifest, deps.eligibleBarcodes ?? {});
   }
 
   get droppedFrames(): number {
@@ -82,15 +84,15 @@ export class VisionPipeline {
     }
     if (!presence.present) return;
     this.#itemSince ??= frame.at;
-    let detections;
+    let result;
     try {
-      detections = await this.#d.supervisor.detect({ kind: 'rgb', data: frame.rgb, letterbox: frame.letterbox });
+      result = await this.#d.supervisor.detect({ kind: 'rgb', data: frame.rgb, letterbox: frame.letterbox });
     } catch (error) {
       // A restarting worker loses a frame, not the item: the next frames vote again.
       this.#d.logger.warn(`frame ${frame.seq} not detected: ${(error as Error).message}`);
       return;
     }
-    const verdict = this.#verdicts.onFrame(detections);
+    const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince);
   }
 }

@@ -12,6 +12,14 @@ export interface LoadOptions {
   readonly conf: number;
   readonly iou: number;
   readonly threads: number;
+  /** Also read EAN/UPC barcodes from each frame (only when the kiosk uses them). */
+  readonly barcodes?: boolean;
+}
+
+/** What one frame yields. */
+export interface FrameResult {
+  readonly detections: Detection[];
+  readonly barcode: string | null;
 }
 
 export type ToWorker = { type: 'load'; options: LoadOptions } | { type: 'detect'; id: number; frame: WorkerFrame };
@@ -19,5 +27,5 @@ export type ToWorker = { type: 'load'; options: LoadOptions } | { type: 'detect'
 export type FromWorker =
   | { type: 'loaded'; info: ModelInfo }
   | { type: 'load-failed'; message: string }
-  | { type: 'detections'; id: number; detections: Detection[]; ms: { total: number; run: number } }
+  | { type: 'detections'; id: number; result: FrameResult; ms: { total: number; run: number } }
   | { type: 'detect-failed'; id: number; message: string };
