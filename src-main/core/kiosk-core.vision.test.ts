@@ -89,7 +89,7 @@ describe('KioskCore with vision', () => {
       );
       writeFileSync(
         join(dir, 'config.json'),
-        JSON.stringify({ vision: { camera: { kind: 'replay', folder, fps: 8, loop: false } } }),
+        JSON.stringify({ vision: { camera: { kind: 'replay', folder, fps: 4, loop: false } } }),
       );
     });
     const items: ItemResult[] = [];
@@ -102,5 +102,5 @@ describe('KioskCore with vision', () => {
       ok: true,
       value: { totalPoints: 10 },
     });
-  });
+  }, 40_000);
 });
