@@ -9,6 +9,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // Real processes (ffmpeg, the inference worker) share 2 cores with the other test files.
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
           include: [
             'src-main/**/*.test.ts',
             'src-preload/**/*.test.ts',
