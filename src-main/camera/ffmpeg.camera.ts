@@ -81,13 +81,20 @@ export class FfmpegCamera implements Camera {
     const frameBytes = w * h * 3;
     const child = spawn(this.#o.ffmpegPath ?? 'ffmpeg', this.#args(letterbox), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
-    let pending: Buffer = Buffer.alloc(0);
+    // Each frame is copied once, into its own buffer, whatever the pipe's chunk sizes.
+    let frame = Buffer.allocUnsafeSlow(frameBytes);
+    let filled = 0;
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= frameBytes) {
-        const rgb = new Uint8Array(pending.subarray(0, frameBytes));
-        pending = pending.subarray(frameBytes);
+      for (let offset = 0; offset < chunk.length;) {
+        const n = Math.min(frameBytes - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + n);
+        filled += n;
+        offset += n;
+        if (filled < frameBytes) continue;
+        const rgb = new Uint8Array(frame.buffer, frame.byteOffset, frameBytes);
+        frame = Buffer.allocUnsafeSlow(frameBytes);
+        filled = 0;
         if (this.#state !== 'streaming') this.#set('streaming', 'frames arriving');
         this.#backoffMs = 1000;
         this.#armWatchdog(child, onFrame);
