@@ -41,8 +41,4 @@ export class EventHub {
       set.delete(listener);
     };
   }
-
-  listenerCount(channel: string): number {
-    return this.#listeners.get(channel)?.size ?? 0;
-  }
 }

@@ -27,7 +27,7 @@ export interface DepositModuleDeps {
 export interface DepositModule {
   /** Undefined when the store could not be opened: the kiosk is out of service. */
   readonly service: DepositService | undefined;
-  readonly db: Db | undefined;
+  /** The delivery queue the platform client drains (undefined with a broken store). */
   readonly outbox: OutboxRepo | undefined;
   readonly handlers: Handlers['deposit'];
   readonly probe: HealthProbe;
@@ -79,7 +79,6 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   };
   return {
     service,
-    db,
     outbox,
     handlers: {
       state: () => use().snapshot(),

@@ -114,9 +114,10 @@ export class DepositService {
     if (verdict.accepted && (!verdict.material || !this.#d.deposit.materials[verdict.material])) {
       throw new AppFailure('BAD_REQUEST', `unknown material "${verdict.material}": price it in deposit.materials`);
     }
-    const reason = verdict.accepted ? this.#rejectionFor(verdict) : (verdict.reason ?? 'unknown_item');
+    const price = verdict.accepted ? this.#pointsFor(verdict) : 0;
+    const reason = verdict.accepted ? this.#rejectionFor(verdict, price) : (verdict.reason ?? 'unknown_item');
     const accepted = reason === null;
-    const points = accepted ? this.#pointsFor(verdict) : 0;
+    const points = accepted ? price : 0;
     const itemId = this.#ulid(this.#d.clock.now());
     const seq = this.#d.sessions.addItem({
       id: itemId,
@@ -199,7 +200,7 @@ export class DepositService {
     this.#cancelTimer?.();
   }
 
-  #rejectionFor(verdict: ItemVerdict): RejectReason | null {
+  #rejectionFor(verdict: ItemVerdict, points: number): RejectReason | null {
     const material = this.#d.deposit.materials[verdict.material!]!;
     const w = verdict.weightG;
     if (
@@ -210,7 +211,6 @@ export class DepositService {
       return 'weight_out_of_range';
     }
     if (!this.#d.platformOnline()) {
-      const points = this.#pointsFor(verdict);
       const caps = this.#d.deposit.offlineCaps;
       if (this.#state.totalPoints + points > caps.sessionPoints) return 'credit_cap';
       if (this.#d.sessions.pointsSince(startOfDay(this.#d.clock.now())) + points > caps.dailyPoints)

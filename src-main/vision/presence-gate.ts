@@ -85,13 +85,6 @@ export class PresenceGate {
     return { present: this.#present, changed: fraction, ...(event && { event }) };
   }
 
-  /** Forget the reference (camera moved, lighting changed for good): learn again from the next frames. */
-  relearn(): void {
-    this.#reference = undefined;
-    this.#learning = undefined;
-    this.#learned = 0;
-  }
-
   #debounce(looksPresent: boolean): 'arrived' | 'left' | undefined {
     if (looksPresent === this.#present) {
       this.#streak = 0;

@@ -42,10 +42,6 @@ export class VisionModule {
     this.#d = deps;
   }
 
-  get pipeline(): VisionPipeline | undefined {
-    return this.#pipeline;
-  }
-
   get supervisor(): InferenceSupervisor | undefined {
     return this.#supervisor;
   }
