@@ -133,6 +133,11 @@ const VisionSchema = z
     camera: CameraSchema.default({ kind: 'v4l2', device: '/dev/video0', width: 1280, height: 720, fps: 15 }),
     /** onnxruntime threads in the worker; leave one core to main and ffmpeg. */
     threads: z.number().int().min(1).max(16).default(1),
+    /**
+     * Dynamically quantised (ConvInteger) models: `auto` times the model as it is and dequantised to
+     * float at load and runs the faster; `keep` and `float` force one.
+     */
+    integerConvs: z.enum(['auto', 'keep', 'float']).default('auto'),
     /** The chamber floor, as fractions of the frame, for the presence gate. */
     region: z
       .object({

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { Detector } from './detector';
+import { Detector, type IntegerConvMode } from './detector';
 import { letterboxImage } from './letterbox';
 import { ModelError } from './model-info';
 
-const USAGE = `usage: npm run detect -- --model <file.onnx> --image <file> [--conf 0.25] [--iou 0.45] [--json]
+const USAGE = `usage: npm run detect -- --model <file.onnx> --image <file> [--conf 0.25] [--iou 0.45] [--graph keep|float|auto] [--json]
+  --graph: run integer convolutions as shipped (keep, default), dequantised (float) or the faster (auto)
   prints the detections in source-image pixels: [{classId, name, score, box: [x1, y1, x2, y2]}]`;
 
 /** `npm run detect`: one image through the same letterbox, model and decoding as the kiosk. */
@@ -17,6 +18,7 @@ export async function runDetectCli(argv: readonly string[], out: (line: string) 
         image: { type: 'string' },
         conf: { type: 'string', default: '0.25' },
         iou: { type: 'string', default: '0.45' },
+        graph: { type: 'string', default: 'keep' },
         json: { type: 'boolean', default: false },
       },
     }));
@@ -26,12 +28,19 @@ export async function runDetectCli(argv: readonly string[], out: (line: string) 
   }
   const conf = Number(values.conf);
   const iou = Number(values.iou);
-  if (!values.model || !values.image || !(conf > 0 && conf < 1) || !(iou > 0 && iou < 1)) {
+  const graph = values.graph;
+  const modes: readonly string[] = ['keep', 'float', 'auto'];
+  if (!values.model || !values.image || !(conf > 0 && conf < 1) || !(iou > 0 && iou < 1) || !modes.includes(graph)) {
     out(USAGE);
     return 2;
   }
   try {
-    const detector = await Detector.load(values.model, { conf, iou, threads: 2 });
+    const detector = await Detector.load(values.model, {
+      conf,
+      iou,
+      threads: 2,
+      integerConvs: graph as IntegerConvMode,
+    });
     const { tensor, letterbox } = await letterboxImage(values.image, detector.info.imgsz);
     const detections = await detector.detect(tensor, letterbox);
     await detector.release();

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { Letterbox } from './letterbox';
 import { ModelError, parseModelInfo, type ModelInfo } from './model-info';
 import { maskPolygon } from './yolo-masks';
+import { dequantizeConvs } from './onnx-dequantize';
 import { readOnnxMetadata } from './onnx-metadata';
 import { decodeCandidates, layoutOf, nms, toDetections, type Detection, type OutputLayout } from './yolo-decode';
 
@@ -11,7 +12,22 @@ export interface DetectorOptions {
   readonly iou: number;
   /** onnxruntime intra-op threads; the kiosk leaves one core for main and ffmpeg. */
   readonly threads?: number;
+  /**
+   * Dynamically quantised convolutions (ConvInteger): `keep` runs them as they are, `float` runs them
+   * dequantised (see onnx-dequantize.ts), `auto` (default) times both at load and keeps the faster.
+   */
+  readonly integerConvs?: IntegerConvMode;
 }
+
+export type IntegerConvMode = 'auto' | 'keep' | 'float';
+
+/** Which graph runs and why (logged by the worker host). */
+export interface GraphChoice {
+  readonly graph: 'original' | 'dequantized';
+  readonly detail: string;
+}
+
+const TRIAL_RUNS = 3;
 
 /** One loaded YOLO model: checked at load (metadata and a trial run), then decoded the same way each frame. */
 export class Detector {
@@ -21,6 +37,7 @@ export class Detector {
     readonly layout: OutputLayout,
     private readonly session: ort.InferenceSession,
     private readonly options: DetectorOptions,
+    readonly choice: GraphChoice,
   ) {}
 
   static async load(file: string, options: DetectorOptions): Promise<Detector> {
@@ -39,20 +56,39 @@ export class Detector {
         `${file} is not a readable ONNX model (${(error as Error).message}); reinstall the model file`,
       );
     }
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: options.threads ?? 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      });
-    } catch (error) {
-      throw new ModelError(`onnxruntime cannot load ${file}: ${(error as Error).message}`);
-    }
     const [h, w] = info.imgsz;
-    const trial = await session.run({
-      [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(3 * h * w), [1, 3, h, w]),
-    });
+    const input = new ort.Tensor('float32', new Float32Array(3 * h * w), [1, 3, h, w]);
+    const original = await createSession(bytes, file, options);
+    let session = original;
+    const mode = options.integerConvs ?? 'auto';
+    let choice: GraphChoice = {
+      graph: 'original',
+      detail: mode === 'keep' ? 'integer convolutions kept (vision.integerConvs = keep)' : 'no integer convolutions',
+    };
+    const rewrite = mode === 'keep' ? undefined : tryDequantize(bytes);
+    if (rewrite && 'error' in rewrite) choice = { graph: 'original', detail: rewrite.error };
+    else if (rewrite && rewrite.converted > 0) {
+      const converted = `${rewrite.converted} of ${rewrite.total} integer convolutions dequantised`;
+      const floatSession = await createSession(rewrite.bytes, file, options).catch((error: Error) => error);
+      if (floatSession instanceof Error) {
+        choice = { graph: 'original', detail: `dequantised graph refused, original kept: ${floatSession.message}` };
+      } else if (mode === 'float') {
+        await original.release();
+        session = floatSession;
+        choice = { graph: 'dequantized', detail: `${converted} (vision.integerConvs = float)` };
+      } else {
+        const originalMs = await timeRuns(original, input);
+        const floatMs = await timeRuns(floatSession, input);
+        const faster = floatMs < originalMs;
+        await (faster ? original : floatSession).release();
+        session = faster ? floatSession : original;
+        choice = {
+          graph: faster ? 'dequantized' : 'original',
+          detail: `${converted} ran ${floatMs.toFixed(1)} ms per frame against ${originalMs.toFixed(1)} ms as quantised`,
+        };
+      }
+    }
+    const trial = await session.run({ [session.inputNames[0]!]: input });
     const output = trial[session.outputNames[0]!]!;
     const layout = layoutOf(output.dims, info.names.length, info.task, file);
     if (info.task === 'segment') {
@@ -63,7 +99,7 @@ export class Detector {
         );
       }
     }
-    return new Detector(file, info, layout, session, options);
+    return new Detector(file, info, layout, session, options, choice);
   }
 
   /** Raw session.run on a ready tensor: the benchmark's baseline. */
@@ -91,4 +127,38 @@ export class Detector {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+async function createSession(bytes: Uint8Array, file: string, options: DetectorOptions): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+  } catch (error) {
+    throw new ModelError(`onnxruntime cannot load ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** The rewrite, or why it could not be made (the original graph then runs unchanged). */
+function tryDequantize(bytes: Uint8Array): ReturnType<typeof dequantizeConvs> | { error: string } {
+  try {
+    return dequantizeConvs(bytes);
+  } catch (error) {
+    return { error: `integer convolutions kept: ${(error as Error).message}` };
+  }
+}
+
+/** Median of a few runs after a warm-up: enough to tell a 2× difference apart at load. */
+async function timeRuns(session: ort.InferenceSession, input: ort.Tensor): Promise<number> {
+  const feeds = { [session.inputNames[0]!]: input };
+  await session.run(feeds);
+  const times: number[] = [];
+  for (let i = 0; i < TRIAL_RUNS; i++) {
+    const started = performance.now();
+    await session.run(feeds);
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(TRIAL_RUNS / 2)]!;
 }

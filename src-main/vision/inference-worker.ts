@@ -38,7 +38,7 @@ port.on('message', (message) => {
       (d) => {
         detector = d;
         barcodes = message.options.barcodes ?? false;
-        port.postMessage({ type: 'loaded', info: d.info });
+        port.postMessage({ type: 'loaded', info: d.info, graph: d.choice });
       },
       (error: Error) => port.postMessage({ type: 'load-failed', message: error.message }),
     );

@@ -143,6 +143,9 @@ export class InferenceSupervisor {
       worker.onMessage((message) => {
         if (message.type === 'loaded') {
           this.#info = message.info;
+          this.#o.logger.info(
+            `model ${this.#o.load.model} ready: ${message.graph.graph} graph (${message.graph.detail})`,
+          );
           this.#refusal = undefined;
           this.#state = 'ready';
           resolve();

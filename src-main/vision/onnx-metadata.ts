@@ -1,3 +1,5 @@
+import { ProtoReader } from './onnx-proto';
+
 /**
  * Reads `metadata_props` (ModelProto field 14) from an ONNX file. onnxruntime-node exposes no
  * custom metadata, and this one field does not justify a protobuf schema dependency: the reader
@@ -30,59 +32,4 @@ export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
     }
   }
   return props;
-}
-
-class ProtoReader {
-  #pos: number;
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-    private readonly end: number,
-  ) {
-    this.#pos = start;
-  }
-
-  done(): boolean {
-    return this.#pos >= this.end;
-  }
-
-  tag(): { field: number; wire: number } {
-    const key = this.varint();
-    return { field: Math.floor(key / 8), wire: key % 8 };
-  }
-
-  varint(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.#pos >= this.end) throw new Error('not an ONNX model: the file ends inside a number');
-      const byte = this.bytes[this.#pos++]!;
-      result += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return result;
-      shift += 7;
-      if (shift > 63) throw new Error('not an ONNX model: a number is too long');
-    }
-  }
-
-  /** A length-delimited field: [start, end) of its bytes, moving past them. */
-  span(): [number, number] {
-    const length = this.varint();
-    const start = this.#pos;
-    if (start + length > this.end) throw new Error('not an ONNX model: a field runs past the end of the file');
-    this.#pos += length;
-    return [start, start + length];
-  }
-
-  skip(wire: number): void {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.#advance(8);
-    else if (wire === 2) this.span();
-    else if (wire === 5) this.#advance(4);
-    else throw new Error(`not an ONNX model: unknown protobuf wire type ${wire}`);
-  }
-
-  #advance(n: number): void {
-    if (this.#pos + n > this.end) throw new Error('not an ONNX model: the file is truncated');
-    this.#pos += n;
-  }
 }

@@ -63,6 +63,7 @@ export class VisionModule {
         conf: manifest.detectConfidence,
         iou: manifest.iou,
         threads: config.threads,
+        integerConvs: config.integerConvs,
         barcodes: this.#d.readBarcodes,
       },
       clock: this.#d.clock,

@@ -1,4 +1,5 @@
 import type { Letterbox } from './letterbox';
+import type { GraphChoice, IntegerConvMode } from './detector';
 import type { ModelInfo } from './model-info';
 import type { Detection } from './yolo-decode';
 
@@ -12,6 +13,7 @@ export interface LoadOptions {
   readonly conf: number;
   readonly iou: number;
   readonly threads: number;
+  readonly integerConvs?: IntegerConvMode;
   /** Also read EAN/UPC barcodes from each frame (only when the kiosk uses them). */
   readonly barcodes?: boolean;
 }
@@ -25,7 +27,7 @@ export interface FrameResult {
 export type ToWorker = { type: 'load'; options: LoadOptions } | { type: 'detect'; id: number; frame: WorkerFrame };
 
 export type FromWorker =
-  | { type: 'loaded'; info: ModelInfo }
+  | { type: 'loaded'; info: ModelInfo; graph: GraphChoice }
   | { type: 'load-failed'; message: string }
   | { type: 'detections'; id: number; result: FrameResult; ms: { total: number; run: number } }
   | { type: 'detect-failed'; id: number; message: string };

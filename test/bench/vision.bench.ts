@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ConfigSchema } from '../../src-main/config/config.schema';
 import { FfmpegCamera } from '../../src-main/camera/ffmpeg.camera';
 import { systemClock } from '../../src-main/core/clock';
 import { createLogger } from '../../src-main/log/logger';
@@ -26,7 +27,7 @@ const CHAMBER = join(SHARED, 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
 // The COCO fixture models barely see chamber bottles at 320, so the end-to-end "item" is bus.jpg
 // (a multiple-items verdict): what is measured is the pipeline, not the model's taste.
 const ITEM = join(SHARED, 'images', 'coco', 'bus.jpg');
-const E2E_THREADS = Number(process.env.E2E_THREADS ?? 2);
+const E2E_THREADS = Number(process.env.E2E_THREADS ?? ConfigSchema.parse({}).vision.threads);
 const RUNS = Number(process.env.RUNS ?? 40);
 const E2E_SECONDS = Number(process.env.E2E_SECONDS ?? 20);
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
@@ -39,28 +40,39 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 console.log(`bench:vision  node ${process.versions.node}, ${RUNS} frames per measure, 1 onnxruntime thread per worker`);
 for (const file of MODELS) {
-  const detector = await Detector.load(join(SHARED, 'models', file), { conf: 0.25, iou: 0.45, threads: 1 });
-  const size = detector.info.imgsz;
-  const { rgb, letterbox } = await letterboxRgb(CHAMBER, size);
-  const ready = hwcToChw(rgb, size[1], size[0]);
-  for (let i = 0; i < 5; i++) await detector.run(ready);
-  const raw: number[] = [];
-  const whole: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    let t = performance.now();
-    await detector.run(ready);
-    raw.push(performance.now() - t);
-    t = performance.now();
-    await detector.detect(hwcToChw(rgb, size[1], size[0]), letterbox);
-    whole.push(performance.now() - t);
+  // As shipped (ConvInteger) and dequantised to float; the worker runs what `auto` picks at load.
+  const picked = await Detector.load(join(SHARED, 'models', file), { conf: 0.25, iou: 0.45, threads: 1 });
+  console.log(`  ${file}: auto picks the ${picked.choice.graph} graph (${picked.choice.detail})`);
+  await picked.release();
+  for (const integerConvs of ['keep', 'float'] as const) {
+    const detector = await Detector.load(join(SHARED, 'models', file), {
+      conf: 0.25,
+      iou: 0.45,
+      threads: 1,
+      integerConvs,
+    });
+    const size = detector.info.imgsz;
+    const { rgb, letterbox } = await letterboxRgb(CHAMBER, size);
+    const ready = hwcToChw(rgb, size[1], size[0]);
+    for (let i = 0; i < 5; i++) await detector.run(ready);
+    const raw: number[] = [];
+    const whole: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      let t = performance.now();
+      await detector.run(ready);
+      raw.push(performance.now() - t);
+      t = performance.now();
+      await detector.detect(hwcToChw(rgb, size[1], size[0]), letterbox);
+      whole.push(performance.now() - t);
+    }
+    const r = stats(raw);
+    const w = stats(whole);
+    console.log(
+      `    ${detector.choice.graph.padEnd(11)} raw session.run p50 ${ms(r.p50)} (p95 ${ms(r.p95)}); ` +
+        `worker per-frame p50 ${ms(w.p50)} (p95 ${ms(w.p95)}); ratio ${(w.p50 / r.p50).toFixed(3)}`,
+    );
+    await detector.release();
   }
-  const r = stats(raw);
-  const w = stats(whole);
-  console.log(
-    `  ${file}: raw session.run p50 ${ms(r.p50)} (p95 ${ms(r.p95)}); worker per-frame p50 ${ms(w.p50)} ` +
-      `(p95 ${ms(w.p95)}); ratio ${(w.p50 / r.p50).toFixed(3)}`,
-  );
-  await detector.release();
 }
 
 // End to end on the 320 model: a 720p MJPEG recording alternating an empty chamber and an item.
@@ -149,6 +161,10 @@ if (verdicts > 0) {
     `    verdicts ${verdicts} → ${(verdicts / seconds).toFixed(2)} items/s; first-seen→verdict p50 ${ms(l.p50)}, p95 ${ms(l.p95)}`,
   );
 } else console.log('    no verdicts in the window');
+const vm = supervisor.metrics();
+console.log(
+  `    detect round trip (main → worker → main) EMA ${ms(vm.inferenceMsEma ?? NaN)}, p95 ${ms(vm.inferenceMsP95 ?? NaN)}`,
+);
 console.log(
   `    detections/s ${supervisor.metrics().detectionsPerSecond.toFixed(1)} (at start ${detections0.toFixed(1)}); dropped frames ${pipeline.droppedFrames}`,
 );
