@@ -156,6 +156,71 @@ const VisionSchema = z
   })
   .strict();
 
+/** A secret string: present and non-empty, or absent. */
+const secret = (what: string) => z.string().min(1, `${what} must not be empty`).optional();
+
+const PlatformSchema = z
+  .object({
+    /** none: no platform (offline machine, demos); v1 / v2: the MyRVM server generation (PLATFORM-API.md). */
+    profile: z.enum(['none', 'v1', 'v2']).default('none'),
+    /** The server's base address, e.g. https://myrvm.example.id (no /api suffix). */
+    baseUrl: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) address such as https://myrvm.example.id' })
+      .default('http://127.0.0.1:8000'),
+    /** One request's time limit. */
+    timeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+    /** v1 heartbeat / v2 metrics interval. */
+    heartbeatS: z.number().int().min(5).max(3600).default(30),
+    /** QR claim polling interval (the WebSocket, when up, is faster). */
+    pollMs: z.number().int().min(250).max(30_000).default(2000),
+    /** Outbox jobs delivered at the same time (always in order within one session). */
+    concurrency: z.number().int().min(1).max(32).default(4),
+    /** Retry back-off: base × 2^attempt with full jitter, capped. */
+    backoff: z
+      .object({
+        baseMs: z.number().int().min(50).max(60_000).default(1000),
+        maxMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+      })
+      .strict()
+      .prefault({}),
+    v1: z
+      .object({
+        /** The provisioning file an admin downloads; empty means <data folder>/rvm-credentials.json. */
+        credentialsFile: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    v2: z
+      .object({
+        rvmId: z.number().int().positive().optional(),
+        email: z.email('must be the machine account e-mail').optional(),
+        /** Secret: prefer RVM_PLATFORM__V2__PASSWORD. */
+        password: secret('platform.v2.password'),
+        /** The per-machine key for /rvm/self/*. Secret: prefer RVM_PLATFORM__V2__API_KEY. */
+        apiKey: secret('platform.v2.apiKey'),
+        /** Pusher app key of the server's Reverb (live events); empty: polling only. */
+        pusherKey: z.string().default(''),
+        /** Reverb WebSocket address, e.g. wss://myrvm.example.id:8080. */
+        pusherUrl: z.string().default(''),
+        timezone: z.string().max(50).default('Asia/Jakarta'),
+        /** Material (deposit.materials) → the platform's waste type. */
+        wasteTypes: z
+          .record(z.string(), z.enum(['plastic', 'glass', 'metal', 'paper', 'mixed']))
+          .default({ pet: 'plastic', aluminium: 'metal' }),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.profile !== 'v2') return;
+    for (const key of ['rvmId', 'email', 'password'] as const) {
+      if (p.v2[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['v2', key], message: 'is required with platform.profile = v2' });
+      }
+    }
+  });
+
 export const ConfigSchema = z
   .object({
     environment: z.enum(ENVIRONMENTS).default('production'),
@@ -186,13 +251,14 @@ export const ConfigSchema = z
     deposit: DepositSchema.prefault({}),
     hardware: HardwareSchema.prefault({}),
     vision: VisionSchema.prefault({}),
+    platform: PlatformSchema.prefault({}),
   })
   .strict();
 
 export type Config = z.output<typeof ConfigSchema>;
 
 /** Paths of config values that are secrets: redacted in views and logs. */
-export const SECRET_PATHS: readonly string[] = ['remote.token'];
+export const SECRET_PATHS: readonly string[] = ['remote.token', 'platform.v2.password', 'platform.v2.apiKey'];
 
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost') return true;

@@ -1,4 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import pkg from '../../package.json' with { type: 'json' };
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ulid } from 'ulid';
+import type { Frame } from '../camera/camera';
 import type { LoadedConfig } from '../config/config.loader';
+import { PlatformModule } from '../platform/platform.module';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
 import { VisionModule } from '../vision/vision.module';
@@ -35,9 +42,12 @@ export class KioskCore {
   readonly health: HealthService;
   readonly deposit: DepositModule;
   readonly vision: VisionModule | undefined;
+  readonly platform: PlatformModule;
   readonly #deps: CoreDeps;
   readonly #clock: Clock;
   #stopHeartbeat: (() => void) | undefined;
+  readonly #unsubscribe: Array<() => void> = [];
+  #depositsSinceStart = 0;
   #state: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(deps: CoreDeps) {
@@ -57,11 +67,30 @@ export class KioskCore {
       hub,
       clock: this.#clock,
       logger: deps.logger,
+      platformOnline: () => this.platform.online(),
+      ...(deps.hardware ? { hardware: deps.hardware } : {}),
     });
     this.health.register('deposit', this.deposit.probe);
+    this.platform = new PlatformModule({
+      config: deps.loaded.config,
+      dataDir: deps.dataDir,
+      appVersion: pkg.version,
+      outbox: this.deposit.outbox,
+      sessions: this.deposit.sessions,
+      hub,
+      clock: this.#clock,
+      logger,
+      binLevelPercent: () => this.deposit.hardware?.binLevelPercent() ?? 0,
+      depositsSinceStart: () => this.#depositsSinceStart,
+    });
+    this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
     this.router = createRouter(
-      { app: createAppHandlers(deps.loaded, this.health, deps.runtime), deposit: this.deposit.handlers },
+      {
+        app: createAppHandlers(deps.loaded, this.health, deps.runtime),
+        deposit: this.deposit.handlers,
+        platform: this.platform.handlers,
+      },
       logger,
     );
   }
@@ -72,6 +101,16 @@ export class KioskCore {
     const { config } = this.#deps.loaded;
     this.#stopHeartbeat = startHeartbeat(this.hub, this.health, this.#clock, config.heartbeat.intervalMs);
     void this.vision?.start();
+    // A committed item or session is handed to the outbox worker at once, not at its next poll.
+    const kick = () => this.platform.worker?.kick();
+    this.#unsubscribe.push(
+      this.hub.subscribe('deposit.item', () => {
+        this.#depositsSinceStart++;
+        kick();
+      }),
+      this.hub.subscribe('deposit.session', kick),
+    );
+    this.platform.start();
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
@@ -80,6 +119,8 @@ export class KioskCore {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     this.#stopHeartbeat?.();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.platform.stop();
     this.vision?.stop();
     this.deposit.stop();
     this.health.stop();
@@ -97,21 +138,39 @@ export class KioskCore {
       clock: this.#clock,
       logger: this.#deps.logger,
       ...(this.#deps.visionLauncher ? { launcher: this.#deps.visionLauncher } : {}),
-      onVerdict: (verdict) => this.#onVerdict(verdict),
+      onVerdict: (verdict, frame) => void this.#onVerdict(verdict, frame),
       onChamberEmpty: () => deposit.service?.chamberCleared(),
       outOfService: (key, reason) => deposit.service?.setOutOfService(key, reason),
     });
   }
 
   /** A verdict counts only inside an open session; between sessions the chamber is just watched. */
-  #onVerdict(verdict: ItemVerdict): void {
+  async #onVerdict(verdict: ItemVerdict, frame: Frame): Promise<void> {
     const service = this.deposit.service;
     if (service?.snapshot().state !== 'inserting') {
       this.#deps.logger.info(`verdict outside a session ignored (${verdict.className})`);
       return;
     }
-    service
-      .acceptVerdict(verdict)
+    const imagePath = verdict.accepted ? await this.#saveFrame(frame) : undefined;
+    await service
+      .acceptVerdict(verdict, imagePath ? { imagePath } : {})
       .catch((error: Error) => this.#deps.logger.warn(`verdict not counted: ${error.message}`));
+  }
+
+  /** The verdict frame as JPEG under <data>/frames (uploaded with the item, deleted once delivered). */
+  async #saveFrame(frame: Frame): Promise<string | undefined> {
+    try {
+      const dir = join(this.#deps.dataDir, 'frames');
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${ulid()}.jpg`);
+      await sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+        .jpeg({ quality: 80 })
+        .toFile(path);
+      return path;
+    } catch (error) {
+      // The credit matters more than the picture: the item is still counted.
+      this.#deps.logger.warn(`verdict frame not saved: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 }

@@ -29,6 +29,8 @@ export interface DepositModule {
   readonly service: DepositService | undefined;
   /** The delivery queue the platform client drains (undefined with a broken store). */
   readonly outbox: OutboxRepo | undefined;
+  readonly sessions: SessionRepo | undefined;
+  readonly hardware: Hardware | undefined;
   readonly handlers: Handlers['deposit'];
   readonly probe: HealthProbe;
   stop(): void;
@@ -40,6 +42,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   let db: Db | undefined;
   let service: DepositService | undefined;
   let outbox: OutboxRepo | undefined;
+  let sessions: SessionRepo | undefined;
   let failure: string | undefined;
   let hardware: Hardware | undefined;
   try {
@@ -53,8 +56,9 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       (hw.driver === 'serial'
         ? connectSerialHardware(hw.serialPath, hw.baudRate, deps.logger, onFault)
         : new SimulatedHardware());
+    sessions = new SessionRepo(db, outbox);
     service = new DepositService({
-      sessions: new SessionRepo(db, outbox),
+      sessions,
       hardware,
       hub: deps.hub,
       clock: deps.clock,
@@ -80,6 +84,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   return {
     service,
     outbox,
+    sessions,
+    hardware,
     handlers: {
       state: () => use().snapshot(),
       start: () => use().start(),

@@ -242,10 +242,12 @@ describe('DepositService', () => {
   it('identifies a member only through the platform path', () => {
     const s = setup();
     s.service.start();
-    expect(s.service.identifyMember('member-7')).toMatchObject({
+    expect(s.service.identifyMember({ memberId: 'member-7' })).toMatchObject({
       state: 'inserting',
       identity: { kind: 'member', memberId: 'member-7' },
     });
-    expect(() => s.service.identifyMember('member-8')).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => s.service.identifyMember({ memberId: 'member-8' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_STATE' }),
+    );
   });
 });

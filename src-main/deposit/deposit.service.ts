@@ -84,17 +84,17 @@ export class DepositService {
     return this.#set({ ...IDLE, state: 'identifying', deadlineAt: this.#deadline('identifyingS') });
   }
 
-  identify(identity: Identity): DepositState {
+  identify(identity: Identity, platformSession: string | null = null): DepositState {
     this.#require(['identifying'], 'identify');
     const sessionId = this.#ulid(this.#d.clock.now());
-    this.#d.sessions.open(sessionId, identity, this.#d.clock.now(), !this.#d.platformOnline());
+    this.#d.sessions.open(sessionId, identity, this.#d.clock.now(), !this.#d.platformOnline(), platformSession);
     this.#awaitingRemoval = false;
     return this.#set({ ...IDLE, state: 'inserting', sessionId, identity, deadlineAt: this.#deadline('insertingS') });
   }
 
   /** A member confirmed by the platform (QR claim); also upgrades a guest who scans late. */
-  identifyMember(memberId: string): DepositState {
-    if (this.#state.state === 'identifying') return this.identify({ kind: 'member', memberId });
+  identifyMember(member: { memberId: string; name?: string }, platformSession: string | null = null): DepositState {
+    if (this.#state.state === 'identifying') return this.identify({ kind: 'member', ...member }, platformSession);
     throw new AppFailure(
       'INVALID_STATE',
       `a member can only be identified while identifying (now ${this.#state.state})`,
@@ -102,7 +102,7 @@ export class DepositService {
   }
 
   /** Records one verdict as an accepted or rejected item; throws (writing nothing) on bad input. */
-  async acceptVerdict(input: ItemVerdict): Promise<ItemResult> {
+  async acceptVerdict(input: ItemVerdict, frame: { imagePath?: string } = {}): Promise<ItemResult> {
     const parsed = ItemVerdictSchema.safeParse(input);
     if (!parsed.success) throw new AppFailure('BAD_REQUEST', `invalid verdict: ${parsed.error.issues[0]?.message}`);
     // A weight from the chamber scale counts when the verdict brings none.
@@ -131,6 +131,7 @@ export class DepositService {
       barcode: verdict.barcode ?? null,
       weightG: verdict.weightG ?? null,
       at: this.#d.clock.now(),
+      imagePath: frame.imagePath ?? null,
     });
     // Committed: only now may the customer and the hardware be told.
     this.#awaitingRemoval = true;

@@ -14,6 +14,8 @@ export interface OutboxJob {
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
   readonly createdAt: number;
+  /** What earlier attempts achieved (e.g. the platform's id for a two-step delivery), or null. */
+  readonly progress: unknown;
 }
 
 export interface NewOutboxJob {
@@ -34,6 +36,7 @@ interface Row {
   next_attempt_at: number;
   last_error: string | null;
   created_at: number;
+  progress: string | null;
 }
 
 const toJob = (r: Row): OutboxJob => ({
@@ -47,6 +50,7 @@ const toJob = (r: Row): OutboxJob => ({
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
   createdAt: r.created_at,
+  progress: r.progress === null ? null : (JSON.parse(r.progress) as unknown),
 });
 
 /**
@@ -62,6 +66,8 @@ export class OutboxRepo {
   readonly #quarantine;
   readonly #release;
   readonly #counts;
+  readonly #progress;
+  readonly #dueNow;
 
   constructor(private readonly db: Db) {
     this.#insert = db.prepare(
@@ -88,6 +94,10 @@ export class OutboxRepo {
       `UPDATE outbox SET status = 'quarantined', last_error = ?, updated_at = ? WHERE id = ? AND status IN ('in_flight', 'pending')`,
     );
     this.#release = db.prepare(`UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'in_flight'`);
+    this.#dueNow = db.prepare(
+      `UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE status = 'pending' AND next_attempt_at > ?`,
+    );
+    this.#progress = db.prepare(`UPDATE outbox SET progress = ?, updated_at = ? WHERE id = ?`);
     this.#counts = db.prepare(`SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY status`);
   }
 
@@ -113,6 +123,16 @@ export class OutboxRepo {
       for (const row of rows) this.#markInFlight.run(now, row.id);
       return rows.map((r) => toJob({ ...r, status: 'in_flight', attempts: r.attempts + 1 }));
     })();
+  }
+
+  /** The platform is reachable again: every waiting job is due now, whatever its back-off said. */
+  dueNow(now: number): number {
+    return this.#dueNow.run(now, now, now).changes;
+  }
+
+  /** Records a step of a multi-request delivery, durably, before the next request is sent. */
+  saveProgress(id: number, progress: unknown, now: number): void {
+    this.#progress.run(JSON.stringify(progress), now, id);
   }
 
   complete(id: number, now: number): boolean {

@@ -11,6 +11,23 @@ export interface SessionRow {
   readonly acceptedCount: number;
   readonly rejectedCount: number;
   readonly totalPoints: number;
+  /** The platform's reference for this session (v1 session id, v2 session token), when it has one. */
+  readonly platformSession: string | null;
+  readonly memberName: string | null;
+  readonly closedAt: number | null;
+}
+
+/** What the platform is told about an accepted item. */
+export interface DeliveredItem {
+  readonly id: string;
+  readonly seq: number;
+  readonly material: string | null;
+  readonly className: string;
+  readonly confidence: number;
+  readonly points: number;
+  readonly weightG: number | null;
+  readonly barcode: string | null;
+  readonly at: number;
 }
 
 export interface NewItem {
@@ -25,6 +42,8 @@ export interface NewItem {
   readonly barcode: string | null;
   readonly weightG: number | null;
   readonly at: number;
+  /** JPEG of the frame the verdict was made on (uploaded with the item; not kept in the items table). */
+  readonly imagePath?: string | null;
 }
 
 export interface CloseSession {
@@ -46,7 +65,8 @@ export class SessionRepo {
     this.#outbox = outbox;
     this.#sql = {
       open: db.prepare(
-        `INSERT INTO sessions (id, status, identity, member_id, opened_at, offline) VALUES (?, 'open', ?, ?, ?, ?)`,
+        `INSERT INTO sessions (id, status, identity, member_id, member_name, platform_session, opened_at, offline)
+         VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`,
       ),
       insertItem: db.prepare(
         `INSERT INTO items (id, session_id, seq, accepted, class_name, material, confidence, reason, points, barcode, weight_g, created_at)
@@ -64,15 +84,33 @@ export class SessionRepo {
       ),
       get: db.prepare(
         `SELECT id, status, identity, member_id AS memberId, opened_at AS openedAt, accepted_count AS acceptedCount,
-                rejected_count AS rejectedCount, total_points AS totalPoints FROM sessions WHERE id = ?`,
+                rejected_count AS rejectedCount, total_points AS totalPoints, platform_session AS platformSession,
+                member_name AS memberName, closed_at AS closedAt FROM sessions WHERE id = ?`,
+      ),
+      acceptedItems: db.prepare(
+        `SELECT id, seq, material, class_name AS className, confidence, points, weight_g AS weightG, barcode,
+                created_at AS at FROM items WHERE session_id = ? AND accepted = 1 ORDER BY seq`,
       ),
       openIds: db.prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`).pluck(),
       pointsSince: db.prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`).pluck(),
     };
   }
 
-  open(id: string, identity: Identity, at: number, offline: boolean): void {
-    this.#sql.open.run(id, identity.kind, identity.kind === 'member' ? identity.memberId : null, at, offline ? 1 : 0);
+  open(id: string, identity: Identity, at: number, offline: boolean, platformSession: string | null = null): void {
+    const member = identity.kind === 'member' ? identity : undefined;
+    this.#sql.open.run(
+      id,
+      identity.kind,
+      member?.memberId ?? null,
+      member?.name ?? null,
+      platformSession,
+      at,
+      offline ? 1 : 0,
+    );
+  }
+
+  acceptedItems(sessionId: string): DeliveredItem[] {
+    return this.#sql.acceptedItems.all(sessionId) as DeliveredItem[];
   }
 
   /** Item row, session totals and outbox job: all or nothing. Returns the item's number in the session. */

@@ -1,3 +1,4 @@
+import type { Frame } from '../camera/camera';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ItemVerdict } from '../../src-preload/contract';
@@ -22,7 +23,8 @@ export interface VisionModuleDeps {
   readonly logger: Logger;
   /** How the worker process is started (fork in headless mode, utilityProcess in Electron). */
   readonly launcher?: WorkerLauncher;
-  readonly onVerdict: (verdict: ItemVerdict) => void;
+  /** A verdict and the frame it was made on (the platform gets that frame as evidence). */
+  readonly onVerdict: (verdict: ItemVerdict, frame: Frame) => void;
   readonly onChamberEmpty: () => void;
   /** Sets (reason) or clears (null) an out-of-service cause: 'vision' or 'camera'. */
   readonly outOfService: (key: 'vision' | 'camera', reason: string | null) => void;
@@ -93,7 +95,7 @@ export class VisionModule {
       logger: log,
       gate: new PresenceGate({ region: config.region }),
       eligibleBarcodes: config.eligibleBarcodes,
-      onVerdict: (verdict) => this.#d.onVerdict(verdict),
+      onVerdict: (verdict, _latency, frame) => this.#d.onVerdict(verdict, frame),
       onChamberEmpty: () => this.#d.onChamberEmpty(),
     });
     this.#pipeline.start();

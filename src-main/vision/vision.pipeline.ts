@@ -14,7 +14,7 @@ export interface PipelineDeps {
   readonly logger: Logger;
   readonly gate?: PresenceGate;
   /** One verdict per item that entered the chamber. */
-  readonly onVerdict: (verdict: ItemVerdict, latencyMs: number) => void;
+  readonly onVerdict: (verdict: ItemVerdict, latencyMs: number, frame: Frame) => void;
   /** The chamber is empty again (the deposit flow lets the next item count). */
   readonly onChamberEmpty: () => void;
   /** Barcode → material; when not empty, barcodes decide what the model is unsure of (see VerdictAggregator). */
@@ -77,7 +77,7 @@ export class VisionPipeline {
     const presence = this.#gate.onFrame(thumb.grey, thumb.width, thumb.height);
     if (presence.event === 'left') {
       const late = this.#verdicts.onEmpty();
-      if (late) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at));
+      if (late) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at), frame);
       this.#itemSince = undefined;
       this.#d.onChamberEmpty();
       return;
@@ -93,6 +93,6 @@ export class VisionPipeline {
       return;
     }
     const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
-    if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince);
+    if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);
   }
 }

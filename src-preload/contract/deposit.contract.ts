@@ -36,7 +36,7 @@ export const DEPOSIT_STATES = ['idle', 'identifying', 'inserting', 'closing', 'r
 export type DepositStateName = (typeof DEPOSIT_STATES)[number];
 
 export const IdentitySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('member'), memberId: z.string().min(1) }),
+  z.object({ kind: z.literal('member'), memberId: z.string().min(1), name: z.string().optional() }),
   z.object({ kind: z.literal('guest') }),
   z.object({ kind: z.literal('donation') }),
   z.object({ kind: z.literal('voucher') }),

@@ -1,5 +1,6 @@
 import { appContract } from './app.contract';
 import { depositContract } from './deposit.contract';
+import { platformContract } from './platform.contract';
 import { channelOf, type ContractApi } from './api';
 import type { ContractDef } from './define';
 
@@ -8,6 +9,7 @@ export * from './define';
 export * from './api';
 export * from './app.contract';
 export * from './deposit.contract';
+export * from './platform.contract';
 
 /**
  * The single source of truth for what the renderer may call and receive. Each feature is one
@@ -16,6 +18,7 @@ export * from './deposit.contract';
 export const contract = {
   app: appContract,
   deposit: depositContract,
+  platform: platformContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

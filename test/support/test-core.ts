@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src-main/config/config.loader';
 import { KioskCore } from '../../src-main/core/kiosk-core';
+import type { Hardware } from '../../src-main/hardware/hardware';
 import { createLogger } from '../../src-main/log/logger';
 
 export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } {
@@ -11,8 +12,12 @@ export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } 
 }
 
 /** A real core over a real config folder; the heartbeat runs fast so event tests are quick. */
-export function makeTestCore(env: NodeJS.ProcessEnv = {}) {
+export function makeTestCore(
+  env: NodeJS.ProcessEnv = {},
+  options: { prepare?: (dataDir: string) => void; hardware?: Hardware } = {},
+) {
   const { dir, cleanup } = tempDir();
+  options.prepare?.(dir);
   const loaded = loadConfig(dir, {
     RVM_HEARTBEAT__INTERVAL_MS: '250',
     RVM_MACHINE__NAME: 'RVM-TEST-01',
@@ -20,7 +25,13 @@ export function makeTestCore(env: NodeJS.ProcessEnv = {}) {
     ...env,
   });
   const logger = createLogger({ dir: join(dir, 'logs'), level: 'warn', maxFileMb: 1, console: false });
-  const core = new KioskCore({ dataDir: dir, loaded, logger, runtime: { runtime: 'headless', electronVersion: null } });
+  const core = new KioskCore({
+    dataDir: dir,
+    loaded,
+    logger,
+    runtime: { runtime: 'headless', electronVersion: null },
+    ...(options.hardware ? { hardware: options.hardware } : {}),
+  });
   return {
     core,
     loaded,

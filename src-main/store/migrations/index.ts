@@ -1,6 +1,7 @@
 import { migration001 } from './001-initial';
+import { migration002 } from './002-platform';
 import type { Migration } from './migration';
 
 /** In order; the last one's version is the schema this build writes. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,0 +1,144 @@
+import type { Clock } from '../core/clock';
+import type { Logger } from '../log/logger';
+import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
+import { PlatformError } from './platform-error';
+
+export interface OutboxWorkerOptions {
+  readonly outbox: Pick<OutboxRepo, 'claim' | 'complete' | 'fail' | 'quarantine'>;
+  readonly deliver: (job: OutboxJob) => Promise<void>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly concurrency: number;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  /** How often to look for due jobs when nothing is happening. */
+  readonly idleMs?: number;
+  /** 0 ≤ r < 1; injectable so tests can pin the jitter. */
+  readonly random?: () => number;
+  /** Credentials refused: the link is broken for every job, not this one. */
+  readonly onAuthRefused?: (error: PlatformError) => void;
+}
+
+/**
+ * Drains the outbox: at most `concurrency` jobs at a time, in order within a session (the repo's
+ * claim guarantees it), each job retried with its own idempotency key until the platform has it.
+ *
+ * - no answer, timeout, 408/409/429, 5xx → back off (base × 2^attempt, full jitter, capped), at
+ *   least as long as the server's Retry-After;
+ * - 401/403 → back off too (the machine's credentials, not the job, are wrong) and report it;
+ * - any other 4xx, a request that fails its own schema, an unreadable success → quarantined with the
+ *   answer, for a technician to retry or discard. Nothing is ever dropped.
+ */
+export class OutboxWorker {
+  readonly #o: OutboxWorkerOptions;
+  readonly #random: () => number;
+  #inFlight = 0;
+  #running = false;
+  #paused = false;
+  #cancelTimer: (() => void) | undefined;
+  #draining: Promise<void> | undefined;
+
+  constructor(options: OutboxWorkerOptions) {
+    this.#o = options;
+    this.#random = options.random ?? Math.random;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.kick();
+  }
+
+  stop(): void {
+    this.#running = false;
+    this.#cancelTimer?.();
+  }
+
+  /** Maintenance mode: nothing new is sent until resume() (jobs in flight finish). */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.kick();
+  }
+
+  /** Look for due jobs now (a new job, the link came back). */
+  kick(): void {
+    if (!this.#running || this.#paused) return;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    this.#fill();
+  }
+
+  /** Resolves when nothing is in flight (tests, orderly shutdown). */
+  async idle(): Promise<void> {
+    while (this.#inFlight > 0) await this.#draining;
+  }
+
+  #fill(): void {
+    if (!this.#running || this.#paused) return;
+    const free = this.#o.concurrency - this.#inFlight;
+    const jobs = free > 0 ? this.#o.outbox.claim(this.#o.clock.now(), free) : [];
+    for (const job of jobs) this.#run(job);
+    if (this.#inFlight === 0) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = this.#o.clock.after(this.#o.idleMs ?? 1000, () => {
+      this.#cancelTimer = undefined;
+      this.#fill();
+    });
+  }
+
+  #run(job: OutboxJob): void {
+    this.#inFlight++;
+    const done = this.#deliver(job).finally(() => {
+      this.#inFlight--;
+      this.#fill();
+    });
+    this.#draining = done;
+  }
+
+  async #deliver(job: OutboxJob): Promise<void> {
+    const { outbox, clock, logger } = this.#o;
+    try {
+      await this.#o.deliver(job);
+      outbox.complete(job.id, clock.now());
+      return;
+    } catch (error) {
+      const now = clock.now();
+      if (!(error instanceof PlatformError)) {
+        // A bug on our side: keep the job, try later, say so loudly.
+        logger.error(`outbox job ${job.id} (${job.kind}) failed unexpectedly`, error);
+        outbox.fail(job.id, now + this.#delay(job.attempts), String(error), now);
+        return;
+      }
+      if (error.isTransient || error.isAuth) {
+        if (error.isAuth) this.#o.onAuthRefused?.(error);
+        const wait = Math.max(this.#delay(job.attempts), error.details.retryAfterMs ?? 0);
+        outbox.fail(job.id, now + wait, error.message, now);
+        logger.debug(`outbox job ${job.id} will be retried in ${Math.round(wait / 1000)} s: ${error.message}`);
+        return;
+      }
+      const answer = error.details.body === undefined ? '' : ` — answer: ${JSON.stringify(error.details.body)}`;
+      outbox.quarantine(job.id, `${error.message}${answer}`, now);
+      logger.warn(`outbox job ${job.id} (${job.kind}, ${job.idempotencyKey}) quarantined: ${error.message}`);
+    }
+  }
+
+  /** Exponential back-off with full jitter: a fleet coming back online does not arrive at once. */
+  #delay(attempts: number): number {
+    const { baseMs, maxMs } = this.#o.backoff;
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
+    return Math.round(baseMs / 2 + this.#random() * (ceiling - baseMs / 2));
+  }
+}

@@ -1,0 +1,295 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { LinkStatus } from '../../src-preload/contract';
+import type { Config } from '../config/config.schema';
+import type { Clock } from '../core/clock';
+import type { Handlers } from '../core/contract-types';
+import type { EventHub } from '../core/event-hub';
+import type { HealthProbe } from '../core/health.service';
+import type { Logger } from '../log/logger';
+import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
+import type { SessionRepo } from '../store/session.repo';
+import { readV1Credentials } from './credentials';
+import { PlatformHttp } from './http';
+import { OutboxWorker } from './outbox.worker';
+import { PlatformError } from './platform-error';
+import type { DeliveryContext, HealthSnapshot, ItemJobPayload, PlatformCommand, PlatformProfile } from './profile';
+import { V1Profile } from './v1.profile';
+import { V2Profile } from './v2.profile';
+
+export interface PlatformModuleDeps {
+  readonly config: Config;
+  readonly dataDir: string;
+  readonly appVersion: string;
+  readonly outbox: OutboxRepo | undefined;
+  readonly sessions: SessionRepo | undefined;
+  readonly hub: EventHub;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly binLevelPercent: () => number;
+  readonly depositsSinceStart: () => number;
+  /** The platform asked for an orderly restart (v1 RESTART). */
+  readonly onRestart?: () => void;
+}
+
+/** A link that has not answered for this long counts as offline even between failures. */
+const STALE_MS = 120_000;
+
+/**
+ * The MyRVM link: the profile for the configured server generation, the connection status, the
+ * heartbeat and the outbox worker. With `platform.profile = none`, or credentials that cannot be read,
+ * the kiosk keeps working offline and every deposit waits in the outbox.
+ */
+export class PlatformModule {
+  readonly profile: PlatformProfile | undefined;
+  readonly worker: OutboxWorker | undefined;
+  readonly #d: PlatformModuleDeps;
+  readonly #log: Logger;
+  #setupError: string | null = null;
+  #lastSuccessAt: number | null = null;
+  #lastFailure: PlatformError | null = null;
+  #authRefused = false;
+  #stopTimer: (() => void) | undefined;
+  #connecting: Promise<void> | undefined;
+  #lastPublished = '';
+  #standIn: Promise<Uint8Array> | undefined;
+  #started = false;
+
+  constructor(deps: PlatformModuleDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.scope('platform');
+    const p = deps.config.platform;
+    if (p.profile === 'none') return;
+    let profile: V1Profile | V2Profile | undefined;
+    const http = new PlatformHttp({
+      baseUrl: p.baseUrl,
+      timeoutMs: p.timeoutMs,
+      headers: () => profile?.headers() ?? {},
+      onOutcome: (error) => this.#onOutcome(error),
+    });
+    try {
+      profile = p.profile === 'v1' ? this.#v1(http) : this.#v2(http);
+    } catch (error) {
+      this.#setupError = (error as Error).message;
+      this.#log.error(`platform link disabled: ${this.#setupError}`);
+      return;
+    }
+    this.profile = profile;
+    if (deps.outbox) {
+      this.worker = new OutboxWorker({
+        outbox: deps.outbox,
+        deliver: (job) => this.#deliver(job),
+        clock: deps.clock,
+        logger: this.#log,
+        concurrency: p.concurrency,
+        backoff: p.backoff,
+        onAuthRefused: () => {
+          this.#authRefused = true;
+        },
+      });
+    }
+  }
+
+  /** Whether the platform answered lately: deposits made while it does not are capped (offline caps). */
+  online(): boolean {
+    return this.status().state === 'online';
+  }
+
+  start(): void {
+    if (this.#started || !this.profile) return;
+    this.#started = true;
+    this.worker?.start();
+    this.worker?.pause(); // until the first handshake/login
+    void this.#tick();
+  }
+
+  stop(): void {
+    this.#started = false;
+    this.#stopTimer?.();
+    this.worker?.stop();
+  }
+
+  status(): LinkStatus {
+    const profile = this.#d.config.platform.profile;
+    const stats = this.#d.outbox?.stats();
+    const pending = stats ? [stats.pending, stats.in_flight] : [];
+    const oldest = pending.map((s) => s.oldestCreatedAt).filter((v): v is number => v !== null);
+    const backlog = {
+      count: pending.reduce((n, s) => n + s.count, 0),
+      oldestAt: oldest.length ? Math.min(...oldest) : null,
+      quarantined: stats?.quarantined.count ?? 0,
+    };
+    const base = { profile, lastSuccessAt: this.#lastSuccessAt, backlog, live: false };
+    if (profile === 'none') return { ...base, state: 'disabled', lastError: null };
+    if (this.#setupError) return { ...base, state: 'degraded', lastError: this.#setupError };
+    const now = this.#d.clock.now();
+    const fresh = this.#lastSuccessAt !== null && now - this.#lastSuccessAt < STALE_MS;
+    const failure = this.#lastFailure;
+    if (!failure && fresh && !this.#authRefused) return { ...base, state: 'online', lastError: null };
+    const answered = failure && !(failure.kind === 'network' || failure.kind === 'timeout');
+    return {
+      ...base,
+      state: answered || (fresh && !failure) ? 'degraded' : 'offline',
+      lastError:
+        failure?.message ?? (this.#authRefused ? 'the platform refused the machine credentials' : 'not connected yet'),
+    };
+  }
+
+  readonly handlers: Handlers['platform'] = {
+    status: () => this.status(),
+  };
+
+  readonly probe: HealthProbe = () => {
+    const s = this.status();
+    if (s.state === 'disabled') return { status: 'ok', detail: 'no platform configured (offline machine)' };
+    const backlog = s.backlog.count ? `, ${s.backlog.count} to deliver` : '';
+    return s.state === 'online'
+      ? { status: 'ok', detail: `${s.profile} online${backlog}` }
+      : { status: 'degraded', detail: `${s.profile} ${s.state}: ${s.lastError ?? ''}${backlog}` };
+  };
+
+  /** Handshake/login when not connected, else heartbeat; then again after heartbeatS. */
+  async #tick(): Promise<void> {
+    const profile = this.profile!;
+    try {
+      if (!profile.connected) await this.#connect();
+      else this.#handle(await profile.heartbeat(this.#health()));
+    } catch (error) {
+      if (error instanceof PlatformError && error.status === 403 && profile.connected) {
+        this.#log.warn(`heartbeat refused (${error.message}); deposits still flow, retrying`);
+      } else this.#log.warn(`platform: ${(error as Error).message}`);
+    }
+    if (!this.#started) return; // stopped meanwhile: the store may be closed
+    this.#publish();
+    const p = this.#d.config.platform;
+    // Not connected: retry sooner (but not in a tight loop).
+    const wait = profile.connected ? p.heartbeatS * 1000 : Math.min(p.heartbeatS * 1000, 5000);
+    this.#stopTimer = this.#d.clock.after(wait, () => void this.#tick());
+  }
+
+  #connect(): Promise<void> {
+    this.#connecting ??= this.profile!.connect()
+      .then(() => {
+        this.#authRefused = false;
+        this.#log.info(`connected to ${this.#d.config.platform.baseUrl} (${this.profile!.name})`);
+        this.worker?.resume();
+      })
+      .finally(() => {
+        this.#connecting = undefined;
+      });
+    return this.#connecting;
+  }
+
+  #handle(commands: PlatformCommand[]): void {
+    for (const command of commands) {
+      if (command.action === 'RESTART') {
+        this.#log.warn('the platform asked for a restart');
+        this.#d.onRestart?.();
+      } else this.#log.warn(`platform command ${command.action} is not supported by this kiosk; ignored`);
+    }
+  }
+
+  #onOutcome(error: PlatformError | null): void {
+    if (!this.#started) return;
+    const wasOnline = this.#lastFailure === null && this.#lastSuccessAt !== null;
+    if (error) {
+      this.#lastFailure = error;
+    } else {
+      this.#lastFailure = null;
+      this.#lastSuccessAt = this.#d.clock.now();
+      if (!wasOnline) {
+        // Back from an outage: whatever backed off is due now.
+        const due = this.#d.outbox?.dueNow(this.#d.clock.now()) ?? 0;
+        if (due) this.#log.info(`platform reachable again: ${due} waiting deliveries are due`);
+        this.worker?.kick();
+      }
+    }
+    this.#publish();
+  }
+
+  #publish(): void {
+    const s = this.status();
+    const key = JSON.stringify([s.state, s.backlog.count, s.backlog.quarantined, s.lastError]);
+    if (key === this.#lastPublished) return;
+    this.#lastPublished = key;
+    this.#d.hub.publish('platform.changed', s);
+  }
+
+  async #deliver(job: OutboxJob): Promise<void> {
+    if (!this.profile?.connected) {
+      await this.#connect();
+    }
+    await this.profile!.deliver(job, this.#context);
+    if (job.kind === 'deposit.item') {
+      const path = (job.payload as ItemJobPayload).imagePath;
+      if (path) await rm(path, { force: true });
+    }
+  }
+
+  readonly #context: DeliveryContext = {
+    session: (id) => this.#d.sessions?.get(id),
+    acceptedItems: (id) => this.#d.sessions?.acceptedItems(id) ?? [],
+    saveProgress: (job, progress) => this.#d.outbox?.saveProgress(job.id, progress, this.#d.clock.now()),
+    image: async (path) => {
+      if (path && existsSync(path)) return readFile(path);
+      // No frame (simulated hardware, a frame lost to a crash): a plain grey stand-in, labelled by size.
+      this.#standIn ??= sharp({ create: { width: 64, height: 64, channels: 3, background: '#727272' } })
+        .jpeg()
+        .toBuffer();
+      return this.#standIn;
+    },
+  };
+
+  #health(): HealthSnapshot {
+    const cores = cpus().length || 1;
+    return {
+      cpuPercent: Math.min(100, Math.round((loadavg()[0]! / cores) * 100)),
+      memoryPercent: Math.round((1 - freemem() / totalmem()) * 100),
+      diskPercent: null,
+      temperatureC: null,
+      binLevelPercent: this.#d.binLevelPercent(),
+      uptimeS: process.uptime(),
+      depositsSinceStart: this.#d.depositsSinceStart(),
+      appVersion: this.#d.appVersion,
+      modelVersion: null,
+    };
+  }
+
+  #v1(http: PlatformHttp): V1Profile {
+    const file = this.#d.config.platform.v1.credentialsFile || join(this.#d.dataDir, 'rvm-credentials.json');
+    return new V1Profile({
+      http,
+      credentials: readV1Credentials(file),
+      appVersion: this.#d.appVersion,
+      timezone: this.#d.config.platform.v2.timezone,
+      now: () => this.#d.clock.now(),
+    });
+  }
+
+  #v2(http: PlatformHttp): V2Profile {
+    const { v2 } = this.#d.config.platform;
+    const materials = this.#d.config.deposit.materials;
+    return new V2Profile({
+      http,
+      rvmId: v2.rvmId!,
+      email: v2.email!,
+      password: v2.password!,
+      apiKey: v2.apiKey,
+      deviceName: this.#d.config.machine.name,
+      appVersion: this.#d.appVersion,
+      timezone: v2.timezone,
+      wasteTypes: v2.wasteTypes,
+      typicalWeightG: (material) => {
+        const m = materials[material];
+        return m?.minWeightG !== undefined && m.maxWeightG !== undefined
+          ? (m.minWeightG + m.maxWeightG) / 2
+          : undefined;
+      },
+      live: v2.pusherKey && v2.pusherUrl ? { url: v2.pusherUrl, channel: `rvm.${v2.rvmId}` } : null,
+      now: () => this.#d.clock.now(),
+    });
+  }
+}

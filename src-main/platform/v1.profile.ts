@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import type { OutboxJob } from '../store/outbox.repo';
+import type { V1Credentials } from './credentials';
+import type { PlatformHttp } from './http';
+import { PlatformError } from './platform-error';
+import type {
+  DeliveryContext,
+  HealthSnapshot,
+  ItemJobPayload,
+  LiveChannel,
+  PlatformCommand,
+  PlatformProfile,
+  QrSession,
+  QrStatus,
+} from './profile';
+
+// Requests, as the v1 server validates them (PLATFORM-API.md).
+const HealthMetrics = z.object({
+  cpu_usage_percent: z.number().min(0).max(100).nullable(),
+  memory_usage_percent: z.number().min(0).max(100).nullable(),
+  disk_usage_percent: z.number().min(0).max(100).nullable(),
+  cpu_temperature: z.number().nullable(),
+});
+const HandshakeRequest = z.object({
+  hardware_id: z.string().min(1).max(100),
+  name: z.string().min(1).max(255),
+  timezone: z.string().max(50).optional(),
+  firmware_version: z.string().optional(),
+  ai_model_version: z.string().optional(),
+  health_metrics: HealthMetrics.optional(),
+});
+const HeartbeatRequest = z.object({
+  hardware_id: z.string().min(1).max(100),
+  status: z.literal('online'),
+  version: z.string(),
+  health_metrics: HealthMetrics,
+  bin_capacity: z.number().min(0).max(100),
+  discovery: z.object({ cameras: z.array(z.unknown()) }),
+  ip_local: z.string().optional(),
+  tailscale_ip: z.string().nullable(),
+});
+const DepositData = z.object({
+  session_id: z.string().min(1),
+  material: z.string().min(1),
+  weight_g: z.number().nonnegative().nullable(),
+  classification_confidence: z.number().min(0).max(1),
+  is_accepted: z.literal(true),
+  idempotency_key: z.string().min(1),
+  item_id: z.string(),
+  class_name: z.string(),
+  points: z.number().int().nonnegative(),
+  barcode: z.string().nullable(),
+});
+const SyncRequest = z.object({
+  transactions: z
+    .array(
+      z.object({
+        items: z.array(
+          z.object({ type: z.string().min(1), weight: z.number().nonnegative(), points: z.number().int().min(0) }),
+        ),
+        timestamp: z.string(),
+        session_id: z.string(),
+        idempotency_key: z.string(),
+        identity: z.string(),
+        member_id: z.string().nullable(),
+        platform_session: z.string().nullable(),
+      }),
+    )
+    .min(1),
+});
+
+// Answers (only what the kiosk uses; unknown fields are allowed).
+const HandshakeData = z.object({
+  identity: z.object({ rvm_id: z.number().int(), rvm_uuid: z.string().min(1), rvm_name: z.string() }),
+  websocket: z
+    .object({
+      channel: z.string(),
+      host: z.string(),
+      port: z.coerce.number().int(),
+      scheme: z.string(),
+      auth_token: z.string().nullish(),
+    })
+    .nullish(),
+  policy: z.object({ is_maintenance_mode: z.boolean().optional() }).loose().nullish(),
+});
+const HeartbeatBody = z.object({
+  status: z.literal('success'),
+  server_time: z.string().optional(),
+  commands: z.array(z.object({ action: z.string(), timestamp: z.string().optional() })).default([]),
+});
+const TokenData = z.object({
+  token: z.string().min(1),
+  expires_at: z.string().optional(),
+  expires_in: z.number().positive().optional(),
+  qr_content: z.string().min(1),
+});
+const StatusData = z.object({
+  status: z.enum(['pending', 'claimed', 'expired']),
+  session_id: z.string().optional(),
+  user: z.object({ id: z.union([z.number(), z.string()]), name: z.string().optional() }).nullish(),
+});
+
+export interface V1Options {
+  readonly http: PlatformHttp;
+  readonly credentials: V1Credentials;
+  readonly appVersion: string;
+  readonly timezone: string;
+  readonly now: () => number;
+}
+
+/** The current MyRVM server: machine key for edge calls, machine UUID for kiosk calls. */
+export class V1Profile implements PlatformProfile {
+  readonly name = 'v1';
+  #uuid: string | undefined;
+  #live: LiveChannel | null = null;
+  /** Set by PlatformModule's headers(): the machine UUID header needs the handshake first. */
+  constructor(private readonly o: V1Options) {}
+
+  get connected(): boolean {
+    return this.#uuid !== undefined;
+  }
+
+  /** Headers for every request: the machine key, and the machine UUID once known. */
+  headers(): Record<string, string | undefined> {
+    return { 'X-RVM-API-KEY': this.o.credentials.api_key, 'X-Machine-UUID': this.#uuid };
+  }
+
+  async connect(): Promise<void> {
+    const data = await this.o.http.send(
+      {
+        method: 'POST',
+        path: '/api/v1/edge/handshake',
+        schema: HandshakeRequest,
+        json: {
+          hardware_id: this.o.credentials.serial_number,
+          name: this.o.credentials.name,
+          timezone: this.o.timezone,
+          firmware_version: this.o.appVersion,
+        },
+      },
+      HandshakeData,
+    );
+    this.#uuid = data.identity.rvm_uuid;
+    const ws = data.websocket;
+    this.#live = ws ? { url: `${ws.scheme}://${ws.host}:${ws.port}`, channel: ws.channel } : null;
+  }
+
+  async heartbeat(h: HealthSnapshot): Promise<PlatformCommand[]> {
+    const body = await this.o.http.send(
+      {
+        method: 'POST',
+        path: '/api/v1/edge/heartbeat',
+        schema: HeartbeatRequest,
+        json: {
+          hardware_id: this.o.credentials.serial_number,
+          status: 'online',
+          version: h.appVersion,
+          health_metrics: {
+            cpu_usage_percent: h.cpuPercent,
+            memory_usage_percent: h.memoryPercent,
+            disk_usage_percent: h.diskPercent,
+            cpu_temperature: h.temperatureC,
+          },
+          bin_capacity: h.binLevelPercent,
+          discovery: { cameras: [] },
+          tailscale_ip: null,
+        },
+      },
+      HeartbeatBody,
+      true,
+    );
+    return body.commands;
+  }
+
+  async deliver(job: OutboxJob, context: DeliveryContext): Promise<void> {
+    if (job.kind === 'deposit.item') return this.#depositItem(job, context);
+    if (job.kind === 'deposit.session') return this.#syncSession(job, context);
+    throw new PlatformError('bad-request', `job kind ${job.kind} has no v1 delivery`);
+  }
+
+  /** The item's image and classification: POST /edge/deposit (multipart). Stores evidence; no points. */
+  async #depositItem(job: OutboxJob, context: DeliveryContext): Promise<void> {
+    const item = job.payload as ItemJobPayload;
+    const session = context.session(item.sessionId);
+    const data = DepositData.safeParse({
+      session_id: session?.platformSession ?? item.sessionId,
+      material: item.material,
+      weight_g: item.weightG,
+      classification_confidence: item.confidence,
+      is_accepted: true,
+      idempotency_key: job.idempotencyKey,
+      item_id: item.id,
+      class_name: item.className,
+      points: item.points,
+      barcode: item.barcode,
+    });
+    if (!data.success) {
+      const issue = data.error.issues[0];
+      throw new PlatformError('bad-request', `deposit ${item.id}: ${issue?.path.join('.')} ${issue?.message}`);
+    }
+    const form = new FormData();
+    const jpeg = await context.image(item.imagePath);
+    form.set('image', new Blob([jpeg.slice()], { type: 'image/jpeg' }), `${item.id}.jpg`);
+    form.set('status', 'ACCEPTED');
+    form.set('data', JSON.stringify(data.data));
+    form.set('session_id', data.data.session_id);
+    await this.o.http.send(
+      { method: 'POST', path: '/api/v1/edge/deposit', form, idempotencyKey: job.idempotencyKey },
+      z.unknown(),
+    );
+  }
+
+  /** The session's credit: POST /edge/sync-offline, one transaction with every accepted item. */
+  async #syncSession(job: OutboxJob, context: DeliveryContext): Promise<void> {
+    const payload = job.payload as { id: string; closedAt: number };
+    const session = context.session(payload.id);
+    if (!session) throw new PlatformError('bad-request', `session ${payload.id} is not in the local store`);
+    const items = context.acceptedItems(session.id);
+    if (items.length === 0) return; // nothing to credit: an empty session is not a transaction
+    await this.o.http.send(
+      {
+        method: 'POST',
+        path: '/api/v1/edge/sync-offline',
+        schema: SyncRequest,
+        json: {
+          transactions: [
+            {
+              items: items.map((i) => ({
+                type: i.material ?? i.className,
+                weight: (i.weightG ?? 0) / 1000,
+                points: i.points,
+              })),
+              timestamp: new Date(session.closedAt ?? payload.closedAt).toISOString(),
+              session_id: session.id,
+              idempotency_key: job.idempotencyKey,
+              identity: session.identity ?? 'guest',
+              member_id: session.memberId,
+              platform_session: session.platformSession,
+            },
+          ],
+        },
+        idempotencyKey: job.idempotencyKey,
+      },
+      z.unknown(),
+      true,
+    );
+  }
+
+  async createQr(): Promise<QrSession> {
+    const data = await this.o.http.send({ method: 'GET', path: '/api/v1/kiosk/session/token' }, TokenData);
+    const expiresAt = data.expires_at ? Date.parse(data.expires_at) : NaN;
+    return {
+      content: data.qr_content,
+      token: data.token,
+      expiresAt: Number.isFinite(expiresAt) ? expiresAt : this.o.now() + (data.expires_in ?? 300) * 1000,
+    };
+  }
+
+  async qrStatus(token: string): Promise<QrStatus> {
+    const data = await this.o.http.send(
+      { method: 'GET', path: '/api/v1/kiosk/session/status', query: { token } },
+      StatusData,
+    );
+    if (data.status !== 'claimed') return { status: data.status };
+    if (!data.user) throw new PlatformError('bad-response', 'session status "claimed" without a user');
+    return {
+      status: 'claimed',
+      member: { memberId: String(data.user.id), ...(data.user.name ? { name: data.user.name } : {}) },
+      platformSession: data.session_id ?? token,
+    };
+  }
+
+  live(): LiveChannel | null {
+    return this.#live;
+  }
+}

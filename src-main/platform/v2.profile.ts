@@ -1,0 +1,309 @@
+import { z } from 'zod';
+import type { OutboxJob } from '../store/outbox.repo';
+import type { PlatformHttp } from './http';
+import { PlatformError } from './platform-error';
+import type {
+  DeliveryContext,
+  HealthSnapshot,
+  ItemJobPayload,
+  LiveChannel,
+  PlatformCommand,
+  PlatformProfile,
+  QrSession,
+  QrStatus,
+} from './profile';
+
+export const WASTE_TYPES = ['plastic', 'glass', 'metal', 'paper', 'mixed'] as const;
+
+// Requests, as the v2 server validates them (PLATFORM-API.md).
+const LoginRequest = z.object({ email: z.email(), password: z.string().min(6) });
+const ClaimRequest = z.object({
+  rvm_id: z.number().int(),
+  device_name: z.string(),
+  software_version: z.string(),
+  timezone: z.string().max(100),
+});
+const DepositRequest = z.object({
+  rvm_id: z.number().int(),
+  session_token: z.string().max(255).optional(),
+  waste_type: z.enum(WASTE_TYPES),
+  weight: z.number().min(0.001).max(100),
+  quantity: z.number().int().min(1).max(1000),
+  image_data: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+const ProcessRequest = z.object({
+  status: z.enum(['completed', 'rejected']),
+  rejection_reason: z.string().max(500).optional(),
+  final_reward_amount: z.number().nonnegative().optional(),
+});
+const MetricsRequest = z.object({
+  system_metrics: z.object({
+    cpu_usage: z.number().nullable(),
+    memory_usage: z.number().nullable(),
+    disk_usage: z.number().nullable(),
+    gpu_usage: z.number().nullable(),
+    temperature: z.number().nullable(),
+  }),
+  application_metrics: z.object({
+    software_version: z.string(),
+    ai_model_version: z.string().nullable(),
+    uptime_seconds: z.number().int().nonnegative(),
+    deposit_count_since_restart: z.number().int().nonnegative(),
+  }),
+  network_info: z.object({}).loose(),
+});
+const TimezoneRequest = z.object({
+  device_id: z.string().min(1).max(100),
+  timezone: z.string().min(1).max(50),
+  timestamp: z.string(),
+  sync_method: z.enum(['automatic', 'manual']),
+});
+
+// Answers.
+const LoginData = z.object({ token: z.string().min(1) });
+const DepositData = z.object({ deposit_id: z.union([z.number(), z.string()]) });
+const CreateData = z.object({ session_token: z.string().min(1), expires_at: z.string().optional() });
+const StatusData = z.object({
+  status: z.enum(['active', 'claimed', 'expired']),
+  user_id: z.union([z.number(), z.string()]).nullish(),
+  user_name: z.string().nullish(),
+});
+
+export interface V2Options {
+  readonly http: PlatformHttp;
+  readonly rvmId: number;
+  readonly email: string;
+  readonly password: string;
+  readonly apiKey: string | undefined;
+  readonly deviceName: string;
+  readonly appVersion: string;
+  readonly timezone: string;
+  /** Material → v2 waste type; a material without one cannot be delivered (quarantined with the reason). */
+  readonly wasteTypes: Readonly<Record<string, (typeof WASTE_TYPES)[number]>>;
+  /** Typical weight in grams of an item of this material, when the machine has no scale. */
+  readonly typicalWeightG: (material: string) => number | undefined;
+  readonly live: LiveChannel | null;
+  readonly now: () => number;
+}
+
+/** The MyRVM Platform (v2): a bearer token from the machine's own account; re-login once on 401. */
+export class V2Profile implements PlatformProfile {
+  readonly name = 'v2';
+  #token: string | undefined;
+
+  constructor(private readonly o: V2Options) {}
+
+  get connected(): boolean {
+    return this.#token !== undefined;
+  }
+
+  headers(): Record<string, string | undefined> {
+    return { Authorization: this.#token ? `Bearer ${this.#token}` : undefined };
+  }
+
+  async connect(): Promise<void> {
+    await this.#login();
+    if (this.o.apiKey) {
+      await this.o.http.send(
+        {
+          method: 'POST',
+          path: '/api/v2/rvm/self/claim',
+          schema: ClaimRequest,
+          json: {
+            rvm_id: this.o.rvmId,
+            device_name: this.o.deviceName,
+            software_version: this.o.appVersion,
+            timezone: this.o.timezone,
+          },
+          headers: { 'X-API-Key': this.o.apiKey, Authorization: undefined },
+        },
+        z.unknown(),
+      );
+    }
+    await this.syncTimezone('automatic');
+  }
+
+  async #login(): Promise<void> {
+    this.#token = undefined;
+    const data = await this.o.http.send(
+      {
+        method: 'POST',
+        path: '/api/v2/auth/login',
+        schema: LoginRequest,
+        json: { email: this.o.email, password: this.o.password },
+      },
+      LoginData,
+    );
+    this.#token = data.token;
+  }
+
+  /** Runs an authenticated request; a 401 logs in again once and repeats it. */
+  async #authed<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.#token) await this.#login();
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof PlatformError) || error.status !== 401) throw error;
+      await this.#login();
+      return run();
+    }
+  }
+
+  async syncTimezone(method: 'automatic' | 'manual'): Promise<void> {
+    await this.#authed(() =>
+      this.o.http.send(
+        {
+          method: 'POST',
+          path: '/api/v2/timezone/sync',
+          schema: TimezoneRequest,
+          json: {
+            device_id: `rvm-${this.o.rvmId}`,
+            timezone: this.o.timezone,
+            timestamp: new Date(this.o.now()).toISOString(),
+            sync_method: method,
+          },
+        },
+        z.unknown(),
+      ),
+    );
+  }
+
+  async heartbeat(h: HealthSnapshot): Promise<PlatformCommand[]> {
+    await this.o.http.send(
+      {
+        method: 'POST',
+        path: `/api/v2/rvms/${this.o.rvmId}/metrics`,
+        schema: MetricsRequest,
+        json: {
+          system_metrics: {
+            cpu_usage: h.cpuPercent,
+            memory_usage: h.memoryPercent,
+            disk_usage: h.diskPercent,
+            gpu_usage: null,
+            temperature: h.temperatureC,
+          },
+          application_metrics: {
+            software_version: h.appVersion,
+            ai_model_version: h.modelVersion,
+            uptime_seconds: Math.round(h.uptimeS),
+            deposit_count_since_restart: h.depositsSinceStart,
+          },
+          network_info: {},
+        },
+      },
+      z.unknown(),
+    );
+    return [];
+  }
+
+  async deliver(job: OutboxJob, context: DeliveryContext): Promise<void> {
+    // v2 credits per deposit; a session summary has nothing more to tell it.
+    if (job.kind === 'deposit.session') return;
+    if (job.kind !== 'deposit.item') throw new PlatformError('bad-request', `job kind ${job.kind} has no v2 delivery`);
+    const item = job.payload as ItemJobPayload;
+    const progress = job.progress as { depositId?: string | number } | null;
+    let depositId = progress?.depositId;
+    if (depositId === undefined) {
+      const request = await this.#depositRequest(job, item, context);
+      const created = await this.#authed(() =>
+        this.o.http.send(
+          {
+            method: 'POST',
+            path: '/api/v2/deposits',
+            schema: DepositRequest,
+            json: request,
+            idempotencyKey: job.idempotencyKey,
+          },
+          DepositData,
+        ),
+      );
+      depositId = created.deposit_id;
+      context.saveProgress(job, { depositId });
+    }
+    try {
+      await this.#authed(() =>
+        this.o.http.send(
+          {
+            method: 'POST',
+            path: `/api/v2/deposits/${depositId}/process`,
+            schema: ProcessRequest,
+            json: { status: 'completed', final_reward_amount: item.points },
+            idempotencyKey: `${job.idempotencyKey}:process`,
+          },
+          z.unknown(),
+        ),
+      );
+    } catch (error) {
+      // 400 "not pending/processing": an earlier attempt processed it and the answer was lost.
+      if (error instanceof PlatformError && error.status === 400) return;
+      throw error;
+    }
+  }
+
+  async #depositRequest(job: OutboxJob, item: ItemJobPayload, context: DeliveryContext) {
+    const material = item.material ?? '';
+    const wasteType = this.o.wasteTypes[material];
+    if (!wasteType) {
+      throw new PlatformError(
+        'bad-request',
+        `material "${material}" has no v2 waste type: map it in platform.v2.wasteTypes (one of ${WASTE_TYPES.join(', ')})`,
+      );
+    }
+    const grams = item.weightG ?? this.o.typicalWeightG(material);
+    const session = context.session(item.sessionId);
+    const jpeg = await context.image(item.imagePath);
+    return {
+      rvm_id: this.o.rvmId,
+      ...(session?.platformSession ? { session_token: session.platformSession } : {}),
+      waste_type: wasteType,
+      weight: Math.min(100, Math.max(0.001, (grams ?? 1) / 1000)),
+      quantity: 1,
+      image_data: Buffer.from(jpeg).toString('base64'),
+      metadata: {
+        idempotency_key: job.idempotencyKey,
+        item_id: item.id,
+        machine_session: item.sessionId,
+        class_name: item.className,
+        confidence: item.confidence,
+        points: item.points,
+        barcode: item.barcode,
+        weight_measured: item.weightG !== null,
+      },
+    };
+  }
+
+  async createQr(): Promise<QrSession> {
+    const data = await this.o.http.send(
+      { method: 'POST', path: '/api/v2/rvm/session/create', json: { rvm_id: this.o.rvmId } },
+      CreateData,
+    );
+    const expiresAt = data.expires_at ? Date.parse(data.expires_at) : NaN;
+    return {
+      content: data.session_token,
+      token: data.session_token,
+      expiresAt: Number.isFinite(expiresAt) ? expiresAt : this.o.now() + 10 * 60_000,
+    };
+  }
+
+  async qrStatus(token: string): Promise<QrStatus> {
+    const data = await this.o.http.send(
+      { method: 'GET', path: '/api/v2/rvm/session/status', query: { session_token: token } },
+      StatusData,
+    );
+    if (data.status === 'active') return { status: 'pending' };
+    if (data.status === 'expired') return { status: 'expired' };
+    if (data.user_id === null || data.user_id === undefined) {
+      throw new PlatformError('bad-response', 'session status "claimed" without a user_id');
+    }
+    return {
+      status: 'claimed',
+      member: { memberId: String(data.user_id), ...(data.user_name ? { name: data.user_name } : {}) },
+      platformSession: token,
+    };
+  }
+
+  live(): LiveChannel | null {
+    return this.o.live;
+  }
+}

@@ -1,0 +1,514 @@
+// A MyRVM platform double for tests and offline development (`npm run platform:dev`): both server
+// generations of ../shared/docs/PLATFORM-API.md with the server's validation rules (Laravel-style 422
+// bodies), per-key idempotency (a repeated Idempotency-Key gets the first answer and changes nothing),
+// fault switches, and a scripted phone that claims QR sessions. Listens on 127.0.0.1 only.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { z, type ZodType } from 'zod';
+
+export interface Faults {
+  /** Every request: the connection is destroyed before an answer (server "down"). */
+  down: boolean;
+  /** Delay before answering. */
+  slowMs: number;
+  /** Fraction of requests answered 500 without processing. */
+  error500: number;
+  /** Fraction of requests answered 429 with Retry-After (seconds), without processing. */
+  rateLimit: number;
+  retryAfterS: number;
+  /** Fraction of requests processed, then the connection dropped before the answer. */
+  dropAfterProcessing: number;
+}
+
+export interface DoubleOptions {
+  readonly port?: number;
+  /** v1 machine. */
+  readonly serial?: string;
+  readonly apiKey?: string;
+  /** v2 machine account. */
+  readonly rvmId?: number;
+  readonly email?: string;
+  readonly password?: string;
+  readonly machineApiKey?: string;
+  /** Seed of the fault dice (deterministic runs). */
+  readonly seed?: number;
+}
+
+export interface RecordedDeposit {
+  readonly profile: 'v1' | 'v2';
+  readonly key: string | null;
+  readonly body: unknown;
+  readonly at: number;
+}
+
+interface QrSession {
+  token: string;
+  status: 'pending' | 'claimed' | 'expired';
+  expiresAt: number;
+  user?: { id: number; name: string };
+  sessionId?: string;
+}
+
+const V1Handshake = z.object({ hardware_id: z.string().min(1).max(100), name: z.string().min(1).max(255) }).loose();
+const V1Heartbeat = z
+  .object({
+    hardware_id: z.string().min(1).max(100),
+    status: z.string(),
+    bin_capacity: z.number().min(0).max(100).optional(),
+  })
+  .loose();
+const V1Sync = z.object({
+  transactions: z.array(
+    z
+      .object({
+        items: z.array(z.object({ type: z.string(), weight: z.number(), points: z.number().int() })),
+        timestamp: z.string(),
+      })
+      .loose(),
+  ),
+});
+const V2Login = z.object({ email: z.email(), password: z.string().min(6) });
+const V2Deposit = z
+  .object({
+    rvm_id: z.number().int(),
+    session_token: z.string().max(255).optional(),
+    waste_type: z.enum(['plastic', 'glass', 'metal', 'paper', 'mixed']),
+    weight: z.number().min(0.001).max(100),
+    quantity: z.number().int().min(1).max(1000),
+    image_data: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+const V2Process = z
+  .object({
+    status: z.enum(['completed', 'rejected']),
+    rejection_reason: z.string().max(500).optional(),
+    final_reward_amount: z.number().optional(),
+  })
+  .refine((b) => b.status !== 'rejected' || b.rejection_reason, {
+    path: ['rejection_reason'],
+    message: 'The rejection reason field is required when status is rejected.',
+  });
+const V2Metrics = z.object({ system_metrics: z.object({}).loose(), application_metrics: z.object({}).loose() }).loose();
+const V2Timezone = z.object({
+  device_id: z.string().min(1).max(100),
+  timezone: z.string().min(1).max(50),
+  timestamp: z.string(),
+  sync_method: z.enum(['automatic', 'manual']),
+});
+
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export class PlatformDouble {
+  readonly faults: Faults = {
+    down: false,
+    slowMs: 0,
+    error500: 0,
+    rateLimit: 0,
+    retryAfterS: 1,
+    dropAfterProcessing: 0,
+  };
+  /** Deposits as processed (a repeated key is not recorded twice). */
+  readonly deposits: RecordedDeposit[] = [];
+  readonly syncs: RecordedDeposit[] = [];
+  readonly v2Deposits = new Map<number, { status: string; body: z.infer<typeof V2Deposit>; reward?: number }>();
+  readonly heartbeats: unknown[] = [];
+  readonly metrics: unknown[] = [];
+  /** Every request seen: method, path, status (for contract tests). */
+  readonly log: Array<{ method: string; path: string; status: number | 'dropped' }> = [];
+  readonly commands: Array<{ action: string; timestamp: string }> = [];
+  readonly o: Required<DoubleOptions>;
+  readonly rvmUuid = randomUUID();
+  readonly #idempotent = new Map<string, Reply>();
+  readonly #qr = new Map<string, QrSession>();
+  readonly #tokens = new Set<string>();
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+  #dice: number;
+  #nextDepositId = 1;
+  #port = 0;
+
+  constructor(options: DoubleOptions = {}) {
+    this.o = {
+      port: 0,
+      serial: 'RVM-TEST-0001',
+      apiKey: 'k'.repeat(64),
+      rvmId: 7,
+      email: 'rvm7@machines.myrvm.test',
+      password: 'machine-secret-7',
+      machineApiKey: 'machine-key-7',
+      seed: 42,
+      ...options,
+    };
+    this.#dice = this.o.seed;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.#handle(req, res));
+    server.on('connection', (s) => {
+      this.#sockets.add(s);
+      s.on('close', () => this.#sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(this.o.port, '127.0.0.1', resolve));
+    this.#server = server;
+    this.#port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+
+  /** The scripted phone: a customer scans the QR and claims the session. */
+  claim(token: string, user = { id: 501, name: 'Siti Rahma' }): boolean {
+    const qr = this.#qr.get(token);
+    if (!qr || qr.status !== 'pending') return false;
+    Object.assign(qr, { status: 'claimed', user, sessionId: `sess_${randomBytes(6).toString('hex')}` });
+    return true;
+  }
+
+  /** The most recent QR token the kiosk asked for. */
+  latestQrToken(): string | undefined {
+    return [...this.#qr.keys()].at(-1);
+  }
+
+  #roll(): number {
+    // mulberry32: deterministic per seed.
+    let t = (this.#dice += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://double');
+    const entry: { method: string; path: string; status: number | 'dropped' } = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      status: 'dropped',
+    };
+    this.log.push(entry);
+    if (this.faults.down) {
+      req.socket.destroy();
+      return;
+    }
+    const raw = await readBody(req);
+    if (this.faults.slowMs) await new Promise((r) => setTimeout(r, this.faults.slowMs));
+    if (this.#roll() < this.faults.error500) return this.#send(res, entry, new Reply(500, { message: 'Server Error' }));
+    if (this.#roll() < this.faults.rateLimit) {
+      return this.#send(
+        res,
+        entry,
+        new Reply(429, { message: 'Too Many Attempts.' }, { 'Retry-After': String(this.faults.retryAfterS) }),
+      );
+    }
+    const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
+    const scoped = key && `${req.method} ${url.pathname} ${key}`;
+    let reply = scoped ? this.#idempotent.get(scoped) : undefined;
+    if (!reply) {
+      try {
+        reply = await this.#route(req, url, raw, key);
+      } catch (error) {
+        reply = error instanceof Reply ? error : new Reply(500, { message: (error as Error).message });
+      }
+      if (scoped && reply.status < 500 && reply.status !== 429) this.#idempotent.set(scoped, reply);
+    }
+    if (this.#roll() < this.faults.dropAfterProcessing) {
+      req.socket.destroy();
+      return;
+    }
+    this.#send(res, entry, reply);
+  }
+
+  #send(res: ServerResponse, entry: { status: number | 'dropped' }, reply: Reply): void {
+    entry.status = reply.status;
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+    res.end(JSON.stringify(reply.body));
+  }
+
+  async #route(req: IncomingMessage, url: URL, raw: Buffer, key: string | null): Promise<Reply> {
+    const route = `${req.method} ${url.pathname}`;
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    // ---- v1 edge (machine key) ----
+    if (url.pathname.startsWith('/api/v1/edge/')) {
+      const apiKey = header('x-rvm-api-key');
+      if (!apiKey) throw new Reply(401, { status: 'error', message: 'API key missing', error_code: 'MISSING_API_KEY' });
+      if (apiKey !== this.o.apiKey)
+        throw new Reply(401, { status: 'error', message: 'Invalid API key', error_code: 'INVALID_API_KEY' });
+      if (route === 'POST /api/v1/edge/handshake') {
+        validate(V1Handshake, json(raw));
+        return new Reply(200, {
+          status: 'success',
+          data: {
+            identity: { rvm_id: this.o.rvmId, rvm_uuid: this.rvmUuid, rvm_name: 'Double RVM' },
+            kiosk: { url: `${this.url}/kiosk`, timezone: 'Asia/Jakarta' },
+            websocket: {
+              channel: `rvm.${this.rvmUuid}`,
+              auth_token: null,
+              host: '127.0.0.1',
+              port: this.#port,
+              scheme: 'ws',
+            },
+            policy: { is_maintenance_mode: false, bin_full_threshold_percent: 90 },
+            ai_model: { target_version: null, hash: null, update_source_url: null },
+          },
+        });
+      }
+      if (route === 'POST /api/v1/edge/heartbeat') {
+        this.heartbeats.push(validate(V1Heartbeat, json(raw)));
+        return new Reply(200, {
+          status: 'success',
+          server_time: new Date().toISOString(),
+          commands: this.commands.splice(0),
+        });
+      }
+      if (route === 'POST /api/v1/edge/deposit') {
+        const form = await formOf(req, raw);
+        const errors: Record<string, string[]> = {};
+        const image = form.get('image');
+        if (!(image instanceof Blob) || image.size === 0) errors.image = ['The image field is required.'];
+        else if (image.size > 5 * 1024 * 1024)
+          errors.image = ['The image field must not be greater than 5120 kilobytes.'];
+        else if (!['image/jpeg', 'image/png'].includes(image.type))
+          errors.image = ['The image field must be a file of type: jpeg, png.'];
+        const status = form.get('status');
+        if (typeof status !== 'string' || !status) errors.status = ['The status field is required.'];
+        const data = form.get('data');
+        let parsed: unknown;
+        try {
+          parsed = typeof data === 'string' ? JSON.parse(data) : undefined;
+        } catch {
+          errors.data = ['The data field must be a valid JSON string.'];
+        }
+        if (Object.keys(errors).length) throw unprocessable(errors);
+        this.deposits.push({ profile: 'v1', key, body: { status, data: parsed }, at: Date.now() });
+        return new Reply(201, {
+          status: 'success',
+          data: {
+            image_url: `/storage/${this.deposits.length}.jpg`,
+            ai_result: null,
+            processed_at: new Date().toISOString(),
+          },
+        });
+      }
+      if (route === 'POST /api/v1/edge/sync-offline') {
+        const body = json(raw) as { transactions?: unknown };
+        if (!Array.isArray(body?.transactions)) throw new Reply(422, { status: 'error', message: 'Invalid format' });
+        const parsed = validate(V1Sync, body);
+        this.syncs.push({ profile: 'v1', key, body: parsed, at: Date.now() });
+        return new Reply(200, { status: 'success', synced_count: parsed.transactions.length });
+      }
+    }
+    // ---- v1 kiosk (machine UUID) ----
+    if (url.pathname.startsWith('/api/v1/kiosk/')) {
+      const uuid = header('x-machine-uuid');
+      if (!uuid) throw new Reply(400, { success: false, message: 'X-Machine-UUID header is required' });
+      if (uuid !== this.rvmUuid) throw new Reply(404, { success: false, message: 'Machine not found' });
+      if (route === 'GET /api/v1/kiosk/session/token') {
+        const token = randomBytes(32).toString('hex');
+        const expiresAt = Date.now() + 300_000;
+        this.#qr.set(token, { token, status: 'pending', expiresAt });
+        return new Reply(200, {
+          success: true,
+          data: {
+            token,
+            expires_at: new Date(expiresAt).toISOString(),
+            expires_in: 300,
+            qr_content: `myrvm://session/${token}?m=${this.rvmUuid}`,
+          },
+        });
+      }
+      if (route === 'GET /api/v1/kiosk/session/status') {
+        const qr = this.#qrOf(url.searchParams.get('token'));
+        return new Reply(200, {
+          success: true,
+          data: {
+            status: qr.status,
+            ...(qr.user ? { user: { ...qr.user, balance: 0 }, session_id: qr.sessionId } : {}),
+            expires_at: new Date(qr.expiresAt).toISOString(),
+          },
+        });
+      }
+      if (route === 'POST /api/v1/kiosk/session/guest') {
+        return new Reply(200, {
+          success: true,
+          data: { session_id: `guest_${randomBytes(6).toString('hex')}`, type: 'guest', display_name: 'Tamu' },
+        });
+      }
+    }
+    // ---- v2 ----
+    if (route === 'POST /api/v2/auth/login') {
+      const body = validate(V2Login, json(raw));
+      if (body.email !== this.o.email || body.password !== this.o.password) {
+        throw new Reply(401, { success: false, message: 'Invalid credentials' });
+      }
+      const token = randomBytes(20).toString('hex');
+      this.#tokens.add(token);
+      return new Reply(200, {
+        success: true,
+        message: 'Login successful',
+        data: { user: { id: 1, name: 'RVM 7', email: body.email, role: 'machine' }, token, token_type: 'Bearer' },
+      });
+    }
+    if (route === 'POST /api/v2/rvm/self/claim') {
+      if (header('x-api-key') !== this.o.machineApiKey)
+        throw new Reply(401, { success: false, message: 'Invalid API key' });
+      const body = validate(z.object({ rvm_id: z.number().int() }).loose(), json(raw));
+      return new Reply(200, {
+        success: true,
+        message: 'claimed',
+        data: { rvm_id: body.rvm_id, name: 'Double RVM', timezone: 'Asia/Jakarta', timezone_offset: '+07:00' },
+      });
+    }
+    if (route === 'POST /api/v2/rvm/session/create') {
+      const body = validate(z.object({ rvm_id: z.number().int() }), json(raw));
+      const token = randomUUID();
+      const expiresAt = Date.now() + 600_000;
+      this.#qr.set(token, { token, status: 'pending', expiresAt });
+      return new Reply(200, {
+        success: true,
+        message: 'created',
+        data: {
+          id: this.#qr.size,
+          session_token: token,
+          rvm_id: body.rvm_id,
+          expires_at: new Date(expiresAt).toISOString(),
+        },
+      });
+    }
+    if (route === 'GET /api/v2/rvm/session/status') {
+      const qr = this.#qrOf(url.searchParams.get('session_token'));
+      return new Reply(200, {
+        success: true,
+        message: 'ok',
+        data: {
+          session_token: qr.token,
+          status: qr.status === 'pending' ? 'active' : qr.status,
+          rvm_id: this.o.rvmId,
+          user_id: qr.user?.id ?? null,
+          user_name: qr.user?.name ?? null,
+        },
+      });
+    }
+    if (/^POST \/api\/v2\/rvms\/\d+\/metrics$/.test(route)) {
+      this.metrics.push(validate(V2Metrics, json(raw)));
+      return new Reply(200, { success: true, message: 'Metrics stored' });
+    }
+    if (url.pathname.startsWith('/api/v2/')) {
+      const auth = header('authorization');
+      if (!auth?.startsWith('Bearer ') || !this.#tokens.has(auth.slice(7))) {
+        throw new Reply(401, { success: false, message: 'Unauthenticated.' });
+      }
+      if (route === 'POST /api/v2/deposits') {
+        const body = validate(V2Deposit, json(raw));
+        const id = this.#nextDepositId++;
+        this.v2Deposits.set(id, { status: 'processing', body });
+        this.deposits.push({ profile: 'v2', key, body, at: Date.now() });
+        return new Reply(201, {
+          success: true,
+          message: 'Deposit created',
+          data: {
+            deposit_id: id,
+            waste_type: body.waste_type,
+            quality_grade: 'B',
+            ai_confidence: 90,
+            reward_amount: 0,
+            status: 'processing',
+          },
+        });
+      }
+      const process = /^POST \/api\/v2\/deposits\/(\d+)\/process$/.exec(route);
+      if (process) {
+        const deposit = this.v2Deposits.get(Number(process[1]));
+        if (!deposit) throw new Reply(404, { success: false, message: 'Deposit not found' });
+        const body = validate(V2Process, json(raw));
+        if (deposit.status !== 'processing') {
+          throw new Reply(400, { success: false, message: 'Deposit is not pending or processing' });
+        }
+        deposit.status = body.status;
+        if (body.final_reward_amount !== undefined) deposit.reward = body.final_reward_amount;
+        return new Reply(200, {
+          success: true,
+          message: 'processed',
+          data: {
+            deposit_id: Number(process[1]),
+            status: body.status,
+            reward_amount: deposit.reward ?? 0,
+            processed_at: new Date().toISOString(),
+          },
+        });
+      }
+      if (route === 'POST /api/v2/timezone/sync') {
+        const body = validate(V2Timezone, json(raw));
+        return new Reply(200, { success: true, message: 'synced', data: { sync_log_id: 1, ...body } });
+      }
+    }
+    throw new Reply(404, { message: `The route ${url.pathname.slice(1)} could not be found.` });
+  }
+
+  #qrOf(token: string | null): QrSession {
+    const qr = token ? this.#qr.get(token) : undefined;
+    if (!qr) throw new Reply(404, { success: false, message: 'Session not found' });
+    if (qr.status === 'pending' && Date.now() > qr.expiresAt) qr.status = 'expired';
+    return qr;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function json(raw: Buffer): unknown {
+  try {
+    return raw.length ? JSON.parse(raw.toString('utf8')) : {};
+  } catch {
+    throw new Reply(400, { message: 'Malformed JSON body' });
+  }
+}
+
+async function formOf(req: IncomingMessage, raw: Buffer): Promise<FormData> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) throw unprocessable({ image: ['The image field is required.'] });
+  return new Request('http://double/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+}
+
+/** Laravel's 422: `{message, errors: {field: [messages]}}`. */
+function unprocessable(errors: Record<string, string[]>): Reply {
+  const [first] = Object.values(errors);
+  const more = Object.values(errors).flat().length - 1;
+  return new Reply(422, {
+    message: `${first?.[0]}${more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''})` : ''}`,
+    errors,
+  });
+}
+
+function validate<T>(schema: ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const errors: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path.join('.') || 'body';
+    (errors[field] ??= []).push(`The ${field.replace(/_/g, ' ')} field is invalid: ${issue.message}.`);
+  }
+  throw unprocessable(errors);
+}
