@@ -116,7 +116,7 @@ function applyEnvOverrides(base: Record<string, unknown>, env: NodeJS.ProcessEnv
       const rule = `is not a configuration key; check the spelling (e.g. RVM_MACHINE__NAME for machine.name)`;
       throw new ConfigError(file, [{ key, value: show(raw), rule, source: name }], hint);
     }
-    setPath(merged, path, coerce(raw, getPath(defaults, path)));
+    setPath(merged, path, coerce(raw, getPath(defaults, path) ?? exampleOf(path)));
     sources.set(key, name);
   }
   return { merged, sources };
@@ -130,6 +130,15 @@ function knownLeaf(path: readonly string[]): boolean {
     schema = shape[part] as z.ZodType;
   }
   return objectShape(schema) === undefined;
+}
+
+/** A value of the leaf's type, for keys without a default (optional numbers, booleans). */
+function exampleOf(path: readonly string[]): unknown {
+  let schema: z.ZodType = ConfigSchema;
+  for (const part of path) schema = objectShape(schema)![part] as z.ZodType;
+  let s: { def?: { type?: string; innerType?: z.ZodType } } = schema as never;
+  for (let i = 0; i < 8 && s.def?.innerType; i++) s = s.def.innerType as never;
+  return s.def?.type === 'number' ? 0 : s.def?.type === 'boolean' ? false : undefined;
 }
 
 function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {

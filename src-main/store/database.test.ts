@@ -25,7 +25,7 @@ describe('openStore', () => {
     db.close();
   });
 
-  it('migration 001 upgrades an empty database (version 0) and a second open changes nothing', () => {
+  it('migrations upgrade an empty database (version 0) one by one and a second open changes nothing', () => {
     const path = dbPath();
     openStore(path, MIGRATIONS.slice(0, 0)).db.close();
     const first = openStore(path, MIGRATIONS.slice(0, 1));
@@ -35,6 +35,14 @@ describe('openStore', () => {
       expect.arrayContaining(['audit_log', 'items', 'outbox', 'sessions', 'settings', 'vouchers']),
     );
     first.db.close();
+    // 002 adds the platform columns to a database 001 made.
+    const second = openStore(path, MIGRATIONS.slice(0, 2));
+    expect(second.migrated).toEqual([2]);
+    const columns = (table: string) =>
+      (second.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+    expect(columns('sessions')).toEqual(expect.arrayContaining(['platform_session', 'member_name']));
+    expect(columns('outbox')).toContain('progress');
+    second.db.close();
     const again = openStore(path);
     expect(again.migrated).toEqual([]);
     again.db.close();

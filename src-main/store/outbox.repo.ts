@@ -154,6 +154,14 @@ export class OutboxRepo {
     return this.#release.run(now).changes;
   }
 
+  /** Jobs in one state, oldest first (maintenance shows the quarantined ones). */
+  list(status: OutboxStatus, limit = 100): OutboxJob[] {
+    const rows = this.db
+      .prepare('SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ?')
+      .all(status, limit) as Row[];
+    return rows.map(toJob);
+  }
+
   get(id: number): OutboxJob | undefined {
     const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
     return row && toJob(row);

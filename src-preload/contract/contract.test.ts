@@ -13,8 +13,14 @@ describe('contract', () => {
       'deposit.identify',
       'deposit.start',
       'deposit.state',
+      'platform.status',
     ]);
-    expect([...EVENT_CHANNELS].sort()).toEqual(['app.heartbeat', 'deposit.item', 'deposit.session']);
+    expect([...EVENT_CHANNELS].sort()).toEqual([
+      'app.heartbeat',
+      'deposit.item',
+      'deposit.session',
+      'platform.changed',
+    ]);
     expect(findDef('app.info')?.kind).toBe('call');
     for (const bogus of ['app', 'app.', '.info', 'app.toString', 'constructor.name', 'app.info.x']) {
       expect(findDef(bogus), bogus).toBeUndefined();

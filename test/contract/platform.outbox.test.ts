@@ -6,6 +6,7 @@ import type { KioskCore } from '../../src-main/core/kiosk-core';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { PlatformDouble } from '../platform-double/double';
 import { makeTestCore } from '../support/test-core';
+import { waitFor } from '../support/wait-for';
 
 const pet = (): ItemVerdict => ({
   className: 'pet_bottle',
@@ -15,14 +16,6 @@ const pet = (): ItemVerdict => ({
   reason: null,
   box: [10, 10, 100, 200],
 });
-
-async function waitFor(what: string, check: () => boolean, budgetMs: number): Promise<void> {
-  const until = Date.now() + budgetMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Runs `sessions` guest sessions of `items` accepted PET bottles each through the real deposit service. */
 async function deposit(core: KioskCore, sessions: number, items: number): Promise<string[]> {

@@ -124,6 +124,8 @@ export class PlatformDouble {
   /** Every request seen: method, path, status (for contract tests). */
   readonly log: Array<{ method: string; path: string; status: number | 'dropped' }> = [];
   readonly commands: Array<{ action: string; timestamp: string }> = [];
+  /** The next v2 deposit is refused with a 422 on this field (contract tests). */
+  forceValidationError: { field: string; message: string } | undefined;
   readonly o: Required<DoubleOptions>;
   readonly rvmUuid = randomUUID();
   readonly #idempotent = new Map<string, Reply>();
@@ -179,6 +181,11 @@ export class PlatformDouble {
     return true;
   }
 
+  /** Every v2 bearer token stops working (the server was reset): clients must log in again. */
+  revokeTokens(): void {
+    this.#tokens.clear();
+  }
+
   /** The most recent QR token the kiosk asked for. */
   latestQrToken(): string | undefined {
     return [...this.#qr.keys()].at(-1);
@@ -223,7 +230,9 @@ export class PlatformDouble {
       } catch (error) {
         reply = error instanceof Reply ? error : new Reply(500, { message: (error as Error).message });
       }
-      if (scoped && reply.status < 500 && reply.status !== 429) this.#idempotent.set(scoped, reply);
+      // Like payment APIs: only a request that was actually processed is remembered (not a refusal
+      // before processing: 401/403/429/5xx), so a retry after a fresh login goes through.
+      if (scoped && reply.status < 500 && ![401, 403, 429].includes(reply.status)) this.#idempotent.set(scoped, reply);
     }
     if (this.#roll() < this.faults.dropAfterProcessing) {
       req.socket.destroy();
@@ -415,6 +424,11 @@ export class PlatformDouble {
         throw new Reply(401, { success: false, message: 'Unauthenticated.' });
       }
       if (route === 'POST /api/v2/deposits') {
+        const forced = this.forceValidationError;
+        if (forced) {
+          this.forceValidationError = undefined;
+          throw unprocessable({ [forced.field]: [forced.message] });
+        }
         const body = validate(V2Deposit, json(raw));
         const id = this.#nextDepositId++;
         this.v2Deposits.set(id, { status: 'processing', body });

@@ -1,0 +1,55 @@
+// npm run platform:dev — the MyRVM platform double on 127.0.0.1 for running the whole kiosk offline.
+// Prints the settings for the kiosk and writes a v1 provisioning file; type `claim` + Enter to have
+// the scripted phone claim the QR code the kiosk shows, `down` / `up` to cut and restore the server.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PlatformDouble } from './double';
+
+const port = Number(process.env.PLATFORM_PORT ?? 8000);
+const double = await new PlatformDouble({ port }).start();
+const credentials = resolve(process.env.PLATFORM_CREDENTIALS_OUT ?? 'rvm-credentials.dev.json');
+writeFileSync(
+  credentials,
+  JSON.stringify(
+    {
+      serial_number: double.o.serial,
+      api_key: double.o.apiKey,
+      name: 'Dev RVM',
+      generated_at: new Date().toISOString(),
+    },
+    null,
+    2,
+  ),
+  { mode: 0o600 },
+);
+console.log(`MyRVM platform double listening on ${double.url} (both /api/v1 and /api/v2)
+
+v1 kiosk:  RVM_PLATFORM__PROFILE=v1 RVM_PLATFORM__BASE_URL=${double.url} \\
+           RVM_PLATFORM__V1__CREDENTIALS_FILE=${credentials} npm run serve
+v2 kiosk:  RVM_PLATFORM__PROFILE=v2 RVM_PLATFORM__BASE_URL=${double.url} RVM_PLATFORM__V2__RVM_ID=${double.o.rvmId} \\
+           RVM_PLATFORM__V2__EMAIL=${double.o.email} RVM_PLATFORM__V2__PASSWORD=${double.o.password} npm run serve
+
+commands: claim (the phone claims the latest QR), down, up, slow <ms>, status, quit`);
+
+const input = createInterface({ input: process.stdin });
+input.on('line', (line) => {
+  const [command, arg] = line.trim().split(/\s+/);
+  if (command === 'claim') {
+    const token = double.latestQrToken();
+    console.log(token && double.claim(token) ? `claimed ${token.slice(0, 12)}…` : 'no open QR session to claim');
+  } else if (command === 'down' || command === 'up') {
+    double.faults.down = command === 'down';
+    console.log(`server ${command}`);
+  } else if (command === 'slow') {
+    double.faults.slowMs = Number(arg ?? 0);
+    console.log(`answers delayed by ${double.faults.slowMs} ms`);
+  } else if (command === 'status') {
+    console.log(
+      `${double.deposits.length} deposits, ${double.syncs.length} session syncs, ${double.heartbeats.length} heartbeats`,
+    );
+  } else if (command === 'quit') {
+    void double.close().then(() => process.exit(0));
+  } else if (command) console.log(`unknown command ${command}`);
+});
+process.on('SIGINT', () => void double.close().then(() => process.exit(0)));
