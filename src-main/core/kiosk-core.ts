@@ -48,6 +48,7 @@ export class KioskCore {
   #stopHeartbeat: (() => void) | undefined;
   readonly #unsubscribe: Array<() => void> = [];
   #depositsSinceStart = 0;
+  #framesDir: string | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(deps: CoreDeps) {
@@ -160,9 +161,11 @@ export class KioskCore {
   /** The verdict frame as JPEG under <data>/frames (uploaded with the item, deleted once delivered). */
   async #saveFrame(frame: Frame): Promise<string | undefined> {
     try {
-      const dir = join(this.#deps.dataDir, 'frames');
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, `${ulid()}.jpg`);
+      if (!this.#framesDir) {
+        this.#framesDir = join(this.#deps.dataDir, 'frames');
+        mkdirSync(this.#framesDir, { recursive: true });
+      }
+      const path = join(this.#framesDir, `${ulid()}.jpg`);
       await sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } })
         .jpeg({ quality: 80 })
         .toFile(path);

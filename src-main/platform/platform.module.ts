@@ -95,7 +95,8 @@ export class PlatformModule {
 
   /** Whether the platform answered lately: deposits made while it does not are capped (offline caps). */
   online(): boolean {
-    return this.status().state === 'online';
+    // On every item's path: the link alone, without counting the outbox.
+    return this.#link().state === 'online';
   }
 
   start(): void {
@@ -113,7 +114,6 @@ export class PlatformModule {
   }
 
   status(): LinkStatus {
-    const profile = this.#d.config.platform.profile;
     const stats = this.#d.outbox?.stats();
     const pending = stats ? [stats.pending, stats.in_flight] : [];
     const oldest = pending.map((s) => s.oldestCreatedAt).filter((v): v is number => v !== null);
@@ -122,16 +122,20 @@ export class PlatformModule {
       oldestAt: oldest.length ? Math.min(...oldest) : null,
       quarantined: stats?.quarantined.count ?? 0,
     };
-    const base = { profile, lastSuccessAt: this.#lastSuccessAt, backlog, live: false };
-    if (profile === 'none') return { ...base, state: 'disabled', lastError: null };
-    if (this.#setupError) return { ...base, state: 'degraded', lastError: this.#setupError };
+    const profile = this.#d.config.platform.profile;
+    return { profile, ...this.#link(), lastSuccessAt: this.#lastSuccessAt, backlog, live: false };
+  }
+
+  /** The link's state and why, from the last exchanges. */
+  #link(): Pick<LinkStatus, 'state' | 'lastError'> {
+    if (this.#d.config.platform.profile === 'none') return { state: 'disabled', lastError: null };
+    if (this.#setupError) return { state: 'degraded', lastError: this.#setupError };
     const now = this.#d.clock.now();
     const fresh = this.#lastSuccessAt !== null && now - this.#lastSuccessAt < STALE_MS;
     const failure = this.#lastFailure;
-    if (!failure && fresh && !this.#authRefused) return { ...base, state: 'online', lastError: null };
+    if (!failure && fresh && !this.#authRefused) return { state: 'online', lastError: null };
     const answered = failure && !(failure.kind === 'network' || failure.kind === 'timeout');
     return {
-      ...base,
       state: answered || (fresh && !failure) ? 'degraded' : 'offline',
       lastError:
         failure?.message ?? (this.#authRefused ? 'the platform refused the machine credentials' : 'not connected yet'),

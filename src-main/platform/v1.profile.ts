@@ -113,7 +113,6 @@ export class V1Profile implements PlatformProfile {
   readonly name = 'v1';
   #uuid: string | undefined;
   #live: LiveChannel | null = null;
-  /** Set by PlatformModule's headers(): the machine UUID header needs the handshake first. */
   constructor(private readonly o: V1Options) {}
 
   get connected(): boolean {

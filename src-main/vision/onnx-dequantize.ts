@@ -28,11 +28,13 @@ export function dequantizeConvs(bytes: Uint8Array): DequantizeResult {
 
   const nodes: { field: FieldSpan; node: NodeView }[] = [];
   const initializers = new Map<string, { field: FieldSpan; tensor: TensorView }>();
+  const initializerNames = new Map<FieldSpan, string>();
   for (const f of fields) {
     if (f.field === 1) nodes.push({ field: f, node: readNode(bytes, f.payload!) });
     else if (f.field === 5) {
       const tensor = readTensor(bytes, f.payload!);
       initializers.set(tensor.name, { field: f, tensor });
+      initializerNames.set(f, tensor.name);
     }
   }
   const producer = new Map<string, number>();
@@ -48,7 +50,7 @@ export function dequantizeConvs(bytes: Uint8Array): DequantizeResult {
   const tensor = (name: string | undefined) => (name === undefined ? undefined : initializers.get(name)?.tensor);
 
   const removed = new Set<number>();
-  const replacements = new Map<number, Uint8Array>();
+  const replacements = new Map<number, { bytes: Uint8Array; inputs: string[]; output: string }>();
   const added: Uint8Array[] = [];
   let total = 0;
   nodes.forEach(({ node }, index) => {
@@ -80,13 +82,13 @@ export function dequantizeConvs(bytes: Uint8Array): DequantizeResult {
     for (const input of inputs) conv.stringField(1, input);
     conv.stringField(2, output).stringField(3, `${node.name}_float`).stringField(4, 'Conv');
     for (const attribute of node.attributes) conv.bytesField(5, attribute);
-    replacements.set(index, conv.bytes());
+    replacements.set(index, { bytes: conv.bytes(), inputs, output });
     for (const p of parts) removed.add(p);
   });
   if (replacements.size === 0) return { bytes, converted: 0, total };
 
   // The quantisers and bias reshapes the converted convs leave without a consumer go too.
-  const newInputs = new Set([...replacements.values()].flatMap((r) => readNode(r, [0, r.length]).inputs));
+  const newInputs = new Set([...replacements.values()].flatMap((r) => r.inputs));
   const outputs = graphOutputs();
   nodes.forEach(({ node }, i) => {
     if (removed.has(i) || replacements.has(i)) return;
@@ -107,17 +109,17 @@ export function dequantizeConvs(bytes: Uint8Array): DequantizeResult {
   nodes.forEach(({ node }, i) => {
     if (!removed.has(i) && !replacements.has(i)) for (const o of node.outputs) produced.add(o);
   });
-  for (const r of replacements.values()) for (const o of readNode(r, [0, r.length]).outputs) produced.add(o);
+  for (const r of replacements.values()) produced.add(r.output);
 
   const graph = new ProtoWriter();
   const nodeIndex = new Map(nodes.map((n, i) => [n.field, i]));
   for (const f of fields) {
     if (f.field === 1) {
       const i = nodeIndex.get(f)!;
-      if (replacements.has(i)) graph.bytesField(1, replacements.get(i)!);
+      if (replacements.has(i)) graph.bytesField(1, replacements.get(i)!.bytes);
       else if (!removed.has(i)) graph.raw(bytes.subarray(f.start, f.end));
     } else if (f.field === 5) {
-      const name = readTensor(bytes, f.payload!).name;
+      const name = initializerNames.get(f)!;
       const consumedByRemovedOnly = (consumers.get(name) ?? []).length > 0 && !stillUsed.has(name);
       if (!consumedByRemovedOnly) graph.raw(bytes.subarray(f.start, f.end));
     } else if (f.field === 13) {
