@@ -183,6 +183,27 @@ const PlatformSchema = z
       })
       .strict()
       .prefault({}),
+    /** Live events (Pusher protocol: the server's Reverb/Pusher). Without a key the kiosk polls only. */
+    live: z
+      .object({
+        /** The Pusher app key (the `/app/{key}` of the socket address); empty: polling only. */
+        key: z.string().default(''),
+        /**
+         * The socket server, e.g. wss://myrvm.example.id:8080. v1 takes it from the handshake when empty;
+         * v2 needs it.
+         */
+        url: z
+          .union([
+            z.literal(''),
+            z.url({
+              protocol: /^(wss?|https?)$/,
+              message: 'must be a ws(s):// address such as wss://myrvm.example.id:8080',
+            }),
+          ])
+          .default(''),
+      })
+      .strict()
+      .prefault({}),
     v1: z
       .object({
         /** The provisioning file an admin downloads; empty means <data folder>/rvm-credentials.json. */
@@ -198,10 +219,6 @@ const PlatformSchema = z
         password: secret('platform.v2.password'),
         /** The per-machine key for /rvm/self/*. Secret: prefer RVM_PLATFORM__V2__API_KEY. */
         apiKey: secret('platform.v2.apiKey'),
-        /** Pusher app key of the server's Reverb (live events); empty: polling only. */
-        pusherKey: z.string().default(''),
-        /** Reverb WebSocket address, e.g. wss://myrvm.example.id:8080. */
-        pusherUrl: z.string().default(''),
         timezone: z.string().max(50).default('Asia/Jakarta'),
         /** Material (deposit.materials) → the platform's waste type. */
         wasteTypes: z

@@ -6,6 +6,7 @@ import { ulid } from 'ulid';
 import type { Frame } from '../camera/camera';
 import type { LoadedConfig } from '../config/config.loader';
 import { PlatformModule } from '../platform/platform.module';
+import type { QrTarget } from '../platform/qr-login';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
 import { VisionModule } from '../vision/vision.module';
@@ -83,6 +84,7 @@ export class KioskCore {
       logger,
       binLevelPercent: () => this.deposit.hardware?.binLevelPercent() ?? 0,
       depositsSinceStart: () => this.#depositsSinceStart,
+      qrTarget: this.#qrTarget(),
     });
     this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
@@ -109,7 +111,10 @@ export class KioskCore {
         this.#depositsSinceStart++;
         kick();
       }),
-      this.hub.subscribe('deposit.session', kick),
+      this.hub.subscribe('deposit.session', () => {
+        kick();
+        this.platform.depositChanged();
+      }),
     );
     this.platform.start();
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
@@ -126,6 +131,17 @@ export class KioskCore {
     this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
+  }
+
+  /** The deposit flow as the member QR login sees it. */
+  #qrTarget(): QrTarget | undefined {
+    const service = this.deposit.service;
+    if (!service) return undefined;
+    return {
+      identifying: () => service.snapshot().state === 'identifying',
+      show: (qr) => service.showQr(qr),
+      identify: (member, platformSession) => void service.identifyMember(member, platformSession),
+    };
   }
 
   #createVision(): VisionModule {

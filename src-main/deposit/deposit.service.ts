@@ -41,6 +41,7 @@ const IDLE: DepositState = {
   outOfService: [],
   lastItem: null,
   receipt: null,
+  qr: null,
 };
 
 /**
@@ -92,7 +93,13 @@ export class DepositService {
     return this.#set({ ...IDLE, state: 'inserting', sessionId, identity, deadlineAt: this.#deadline('insertingS') });
   }
 
-  /** A member confirmed by the platform (QR claim); also upgrades a guest who scans late. */
+  /** The member login code to show while identifying (from the platform); ignored in other states. */
+  showQr(qr: DepositState['qr']): void {
+    if (this.#state.state !== 'identifying') return;
+    this.#set({ ...this.#state, qr });
+  }
+
+  /** A member confirmed by the platform (QR claim). */
   identifyMember(member: { memberId: string; name?: string }, platformSession: string | null = null): DepositState {
     if (this.#state.state === 'identifying') return this.identify({ kind: 'member', ...member }, platformSession);
     throw new AppFailure(

@@ -11,17 +11,19 @@ export interface HttpOptions {
   readonly onOutcome?: (error: PlatformError | null) => void;
 }
 
-export interface Request<Req> {
+interface RequestBase {
   readonly method: 'GET' | 'POST' | 'PATCH';
   readonly path: string;
-  /** The body is validated against this before anything is sent. */
-  readonly schema?: ZodType<Req>;
-  readonly json?: Req;
   readonly form?: FormData;
   readonly query?: Record<string, string>;
   readonly idempotencyKey?: string;
   readonly headers?: Record<string, string | undefined>;
 }
+
+/** A JSON body always comes with the schema it is checked against before anything is sent. */
+export type Request<Req> =
+  | (RequestBase & { readonly json: Req; readonly schema: ZodType<Req> })
+  | (RequestBase & { readonly json?: undefined; readonly schema?: undefined });
 
 /** Both success envelopes of the platform: `{status: "success", data}` and `{success: true, data}`. */
 const Envelope = z.union([

@@ -15,7 +15,9 @@ import type { SessionRepo } from '../store/session.repo';
 import { readV1Credentials } from './credentials';
 import { PlatformHttp } from './http';
 import { OutboxWorker } from './outbox.worker';
+import { LiveEvents, type LiveEventName } from './live-events';
 import { PlatformError } from './platform-error';
+import { QrLogin, type QrTarget } from './qr-login';
 import type { DeliveryContext, HealthSnapshot, ItemJobPayload, PlatformCommand, PlatformProfile } from './profile';
 import { V1Profile } from './v1.profile';
 import { V2Profile } from './v2.profile';
@@ -33,6 +35,8 @@ export interface PlatformModuleDeps {
   readonly depositsSinceStart: () => number;
   /** The platform asked for an orderly restart (v1 RESTART). */
   readonly onRestart?: () => void;
+  /** The deposit flow, for the member QR login (absent with a broken store). */
+  readonly qrTarget?: QrTarget | undefined;
 }
 
 /** A link that has not answered for this long counts as offline even between failures. */
@@ -57,6 +61,8 @@ export class PlatformModule {
   #lastPublished = '';
   #standIn: Promise<Uint8Array> | undefined;
   #started = false;
+  readonly #qr: QrLogin | undefined;
+  #live: LiveEvents | undefined;
 
   constructor(deps: PlatformModuleDeps) {
     this.#d = deps;
@@ -78,6 +84,15 @@ export class PlatformModule {
       return;
     }
     this.profile = profile;
+    if (deps.qrTarget) {
+      this.#qr = new QrLogin({
+        profile,
+        target: deps.qrTarget,
+        clock: deps.clock,
+        logger: this.#log,
+        pollMs: p.pollMs,
+      });
+    }
     if (deps.outbox) {
       this.worker = new OutboxWorker({
         outbox: deps.outbox,
@@ -110,7 +125,14 @@ export class PlatformModule {
   stop(): void {
     this.#started = false;
     this.#stopTimer?.();
+    this.#qr?.stop();
+    this.#live?.stop();
     this.worker?.stop();
+  }
+
+  /** The deposit state changed: starts or ends the member QR login. */
+  depositChanged(): void {
+    if (this.#started) this.#qr?.update();
   }
 
   status(): LinkStatus {
@@ -123,7 +145,8 @@ export class PlatformModule {
       quarantined: stats?.quarantined.count ?? 0,
     };
     const profile = this.#d.config.platform.profile;
-    return { profile, ...this.#link(), lastSuccessAt: this.#lastSuccessAt, backlog, live: false };
+    const live = this.#live?.subscribed ?? false;
+    return { profile, ...this.#link(), lastSuccessAt: this.#lastSuccessAt, backlog, live };
   }
 
   /** The link's state and why, from the last exchanges. */
@@ -180,11 +203,43 @@ export class PlatformModule {
         this.#authRefused = false;
         this.#log.info(`connected to ${this.#d.config.platform.baseUrl} (${this.profile!.name})`);
         this.worker?.resume();
+        this.#startLive();
       })
       .finally(() => {
         this.#connecting = undefined;
       });
     return this.#connecting;
+  }
+
+  /** Live events, once the channel is known (v1: from the handshake) and a key is configured. */
+  #startLive(): void {
+    if (this.#live || !this.#started) return;
+    const channel = this.profile?.live();
+    const { key, url } = this.#d.config.platform.live;
+    if (!channel || !key) {
+      this.#log.info(
+        `live events off (${!key ? 'no platform.live.key' : 'no socket address'}): QR claims are polled every ${this.#d.config.platform.pollMs} ms`,
+      );
+      return;
+    }
+    try {
+      this.#live = new LiveEvents({
+        channel: { ...channel, url: url || channel.url },
+        key,
+        logger: this.#log,
+        onEvent: (name, data) => this.#onLiveEvent(name, data),
+        onState: () => this.#publish(),
+      });
+      this.#live.start();
+    } catch (error) {
+      this.#log.warn(`live events off: ${(error as Error).message}`);
+    }
+  }
+
+  #onLiveEvent(name: LiveEventName, data: unknown): void {
+    // Only a trigger: the claim itself is confirmed by the status call.
+    if (name === 'session.authorized') this.#qr?.nudge();
+    else this.#log.debug(`live ${name}: ${JSON.stringify(data).slice(0, 200)}`);
   }
 
   #handle(commands: PlatformCommand[]): void {
@@ -216,7 +271,7 @@ export class PlatformModule {
 
   #publish(): void {
     const s = this.status();
-    const key = JSON.stringify([s.state, s.backlog.count, s.backlog.quarantined, s.lastError]);
+    const key = JSON.stringify([s.state, s.backlog.count, s.backlog.quarantined, s.lastError, s.live]);
     if (key === this.#lastPublished) return;
     this.#lastPublished = key;
     this.#d.hub.publish('platform.changed', s);
@@ -274,7 +329,8 @@ export class PlatformModule {
   }
 
   #v2(http: PlatformHttp): V2Profile {
-    const { v2 } = this.#d.config.platform;
+    const p = this.#d.config.platform;
+    const { v2 } = p;
     const materials = this.#d.config.deposit.materials;
     return new V2Profile({
       http,
@@ -292,7 +348,7 @@ export class PlatformModule {
           ? (m.minWeightG + m.maxWeightG) / 2
           : undefined;
       },
-      live: v2.pusherKey && v2.pusherUrl ? { url: v2.pusherUrl, channel: `rvm.${v2.rvmId}` } : null,
+      live: p.live.url ? { url: p.live.url, channel: `rvm.${v2.rvmId}` } : null,
       now: () => this.#d.clock.now(),
     });
   }

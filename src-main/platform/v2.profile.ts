@@ -37,6 +37,7 @@ const ProcessRequest = z.object({
   rejection_reason: z.string().max(500).optional(),
   final_reward_amount: z.number().nonnegative().optional(),
 });
+const RvmRef = z.object({ rvm_id: z.number().int() });
 const MetricsRequest = z.object({
   system_metrics: z.object({
     cpu_usage: z.number().nullable(),
@@ -275,7 +276,7 @@ export class V2Profile implements PlatformProfile {
 
   async createQr(): Promise<QrSession> {
     const data = await this.o.http.send(
-      { method: 'POST', path: '/api/v2/rvm/session/create', json: { rvm_id: this.o.rvmId } },
+      { method: 'POST', path: '/api/v2/rvm/session/create', schema: RvmRef, json: { rvm_id: this.o.rvmId } },
       CreateData,
     );
     const expiresAt = data.expires_at ? Date.parse(data.expires_at) : NaN;

@@ -78,6 +78,11 @@ export const DepositStateSchema = z.object({
   outOfService: z.array(z.string()),
   lastItem: ItemResultSchema.nullable(),
   receipt: ReceiptSchema.nullable(),
+  /**
+   * While identifying with a platform: the member login code to show (scanned with the MyRVM app) and
+   * when it expires (a new one replaces it before then). Null when there is none (offline, no platform).
+   */
+  qr: z.object({ content: z.string().min(1), expiresAt: z.number() }).nullable(),
 });
 export type DepositState = z.infer<typeof DepositStateSchema>;
 

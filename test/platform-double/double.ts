@@ -1,10 +1,12 @@
 // A MyRVM platform double for tests and offline development (`npm run platform:dev`): both server
 // generations of ../shared/docs/PLATFORM-API.md with the server's validation rules (Laravel-style 422
 // bodies), per-key idempotency (a repeated Idempotency-Key gets the first answer and changes nothing),
-// fault switches, and a scripted phone that claims QR sessions. Listens on 127.0.0.1 only.
+// fault switches, a Pusher-protocol WebSocket endpoint (`/app/{key}`, like Laravel Reverb) that
+// broadcasts `session.authorized` when the scripted phone claims a QR session. Listens on 127.0.0.1 only.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { z, type ZodType } from 'zod';
 
 export interface Faults {
@@ -19,6 +21,8 @@ export interface Faults {
   retryAfterS: number;
   /** Fraction of requests processed, then the connection dropped before the answer. */
   dropAfterProcessing: number;
+  /** The live-events socket refuses connections and drops the open ones (HTTP still answers). */
+  liveDown: boolean;
 }
 
 export interface DoubleOptions {
@@ -33,6 +37,10 @@ export interface DoubleOptions {
   readonly machineApiKey?: string;
   /** Seed of the fault dice (deterministic runs). */
   readonly seed?: number;
+  /** The Pusher app key the live-events endpoint accepts. */
+  readonly pusherKey?: string;
+  /** QR session lifetime; by default the servers' own (v1 300 s, v2 600 s). */
+  readonly qrTtlS?: number;
 }
 
 export interface RecordedDeposit {
@@ -43,6 +51,7 @@ export interface RecordedDeposit {
 }
 
 interface QrSession {
+  profile: 'v1' | 'v2';
   token: string;
   status: 'pending' | 'claimed' | 'expired';
   expiresAt: number;
@@ -114,6 +123,7 @@ export class PlatformDouble {
     rateLimit: 0,
     retryAfterS: 1,
     dropAfterProcessing: 0,
+    liveDown: false,
   };
   /** Deposits as processed (a repeated key is not recorded twice). */
   readonly deposits: RecordedDeposit[] = [];
@@ -132,6 +142,9 @@ export class PlatformDouble {
   readonly #qr = new Map<string, QrSession>();
   readonly #tokens = new Set<string>();
   readonly #sockets = new Set<Socket>();
+  readonly #wss = new WebSocketServer({ noServer: true });
+  /** Live-event clients and the channels each subscribed to. */
+  readonly #live = new Map<WebSocket, Set<string>>();
   #server: Server | undefined;
   #dice: number;
   #nextDepositId = 1;
@@ -147,6 +160,8 @@ export class PlatformDouble {
       password: 'machine-secret-7',
       machineApiKey: 'machine-key-7',
       seed: 42,
+      pusherKey: 'double-pusher-key',
+      qrTtlS: 0,
       ...options,
     };
     this.#dice = this.o.seed;
@@ -162,6 +177,7 @@ export class PlatformDouble {
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));
     });
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.#upgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(this.o.port, '127.0.0.1', resolve));
     this.#server = server;
     this.#port = (server.address() as AddressInfo).port;
@@ -169,6 +185,8 @@ export class PlatformDouble {
   }
 
   async close(): Promise<void> {
+    for (const ws of this.#live.keys()) ws.terminate();
+    this.#wss.close();
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
@@ -178,7 +196,92 @@ export class PlatformDouble {
     const qr = this.#qr.get(token);
     if (!qr || qr.status !== 'pending') return false;
     Object.assign(qr, { status: 'claimed', user, sessionId: `sess_${randomBytes(6).toString('hex')}` });
+    const timestamp = new Date().toISOString();
+    if (qr.profile === 'v1') {
+      this.broadcast(`rvm.${this.rvmUuid}`, 'session.authorized', {
+        session_id: qr.sessionId,
+        user: { ...user, balance: 0 },
+        timestamp,
+      });
+    } else {
+      this.broadcast(`rvm.${this.o.rvmId}`, 'session.authorized', {
+        session_id: qr.sessionId,
+        user_id: user.id,
+        user_name: user.name,
+        timestamp,
+      });
+    }
     return true;
+  }
+
+  /** Sends a Pusher-protocol event to every client subscribed to the channel; returns how many. */
+  broadcast(channel: string, event: string, data: unknown): number {
+    let sent = 0;
+    for (const [ws, channels] of this.#live) {
+      if (!channels.has(channel)) continue;
+      ws.send(JSON.stringify({ event, channel, data: JSON.stringify(data) }));
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Live-event clients subscribed to a channel right now. */
+  liveSubscribers(channel?: string): number {
+    return [...this.#live.values()].filter((c) => (channel ? c.has(channel) : c.size > 0)).length;
+  }
+
+  /** Sets the liveDown fault; turning it on drops every open live socket. */
+  setLiveDown(down: boolean): void {
+    this.faults.liveDown = down;
+    if (down) for (const ws of this.#live.keys()) ws.terminate();
+  }
+
+  /** The Pusher protocol, as much as a public-channel client uses: connect, subscribe, ping. */
+  #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://double');
+    const match = /^\/app\/([^/]+)$/.exec(url.pathname);
+    if (!match || this.faults.down || this.faults.liveDown) {
+      socket.destroy();
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const send = (message: object) => ws.send(JSON.stringify(message));
+      if (match[1] !== this.o.pusherKey) {
+        send({ event: 'pusher:error', data: { code: 4001, message: `App key ${match[1]} not in this cluster` } });
+        ws.close(4001);
+        return;
+      }
+      const channels = new Set<string>();
+      this.#live.set(ws, channels);
+      ws.on('close', () => this.#live.delete(ws));
+      ws.on('message', (raw) => {
+        let message: { event?: string; data?: { channel?: string } };
+        try {
+          message = JSON.parse(String(raw)) as typeof message;
+        } catch {
+          send({ event: 'pusher:error', data: { code: 4200, message: 'Malformed message' } });
+          return;
+        }
+        if (message.event === 'pusher:ping') send({ event: 'pusher:pong', data: {} });
+        else if (message.event === 'pusher:subscribe' && typeof message.data?.channel === 'string') {
+          if (/^(private|presence)-/.test(message.data.channel)) {
+            send({ event: 'pusher:error', data: { code: 4009, message: 'Only public channels here' } });
+            return;
+          }
+          channels.add(message.data.channel);
+          send({ event: 'pusher_internal:subscription_succeeded', channel: message.data.channel, data: '{}' });
+        } else if (message.event === 'pusher:unsubscribe' && typeof message.data?.channel === 'string') {
+          channels.delete(message.data.channel);
+        }
+      });
+      send({
+        event: 'pusher:connection_established',
+        data: JSON.stringify({
+          socket_id: `${randomBytes(4).readUInt32BE()}.${randomBytes(4).readUInt32BE()}`,
+          activity_timeout: 30,
+        }),
+      });
+    });
   }
 
   /** Every v2 bearer token stops working (the server was reset): clients must log in again. */
@@ -208,6 +311,7 @@ export class PlatformDouble {
     };
     this.log.push(entry);
     if (this.faults.down) {
+      for (const ws of this.#live.keys()) ws.terminate();
       req.socket.destroy();
       return;
     }
@@ -330,14 +434,14 @@ export class PlatformDouble {
       if (uuid !== this.rvmUuid) throw new Reply(404, { success: false, message: 'Machine not found' });
       if (route === 'GET /api/v1/kiosk/session/token') {
         const token = randomBytes(32).toString('hex');
-        const expiresAt = Date.now() + 300_000;
-        this.#qr.set(token, { token, status: 'pending', expiresAt });
+        const expiresAt = Date.now() + (this.o.qrTtlS || 300) * 1000;
+        this.#qr.set(token, { profile: 'v1', token, status: 'pending', expiresAt });
         return new Reply(200, {
           success: true,
           data: {
             token,
             expires_at: new Date(expiresAt).toISOString(),
-            expires_in: 300,
+            expires_in: this.o.qrTtlS || 300,
             qr_content: `myrvm://session/${token}?m=${this.rvmUuid}`,
           },
         });
@@ -387,8 +491,8 @@ export class PlatformDouble {
     if (route === 'POST /api/v2/rvm/session/create') {
       const body = validate(z.object({ rvm_id: z.number().int() }), json(raw));
       const token = randomUUID();
-      const expiresAt = Date.now() + 600_000;
-      this.#qr.set(token, { token, status: 'pending', expiresAt });
+      const expiresAt = Date.now() + (this.o.qrTtlS || 600) * 1000;
+      this.#qr.set(token, { profile: 'v2', token, status: 'pending', expiresAt });
       return new Reply(200, {
         success: true,
         message: 'created',
