@@ -19,6 +19,7 @@ await Promise.all([
       headless: 'src-main/remote/headless.main.ts',
       'store-cli': 'src-main/store/store.cli.ts',
       'detect-cli': 'src-main/vision/detect.cli.ts',
+      'platform-cli': 'src-main/platform/platform.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
     },
     outdir: 'dist/main',

@@ -54,13 +54,31 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
     : 'Fix the value, or remove the key to use its default. Nothing was changed.';
   const loadedFromFile = existsSync(path);
   const fromFile = loadedFromFile ? readJsonObject(path, hint) : {};
+  const { config, sources } = validate(fromFile, env, path, hint);
+  if (loadedFromFile) rememberLastGood(path, lastGood);
+  return { config, path, loadedFromFile, overriddenByEnv: [...sources.keys()] };
+}
+
+/**
+ * Checks a given config file (with RVM_* overrides) and changes nothing anywhere: for tools run
+ * against a candidate file (`npm run platform -- check --config <file>`).
+ */
+export function readConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const hint = 'Fix the value, or remove the key to use its default.';
+  if (!existsSync(path)) {
+    const problem = { key: '(file)', value: '(missing)', rule: 'does not exist', source: path };
+    throw new ConfigError(path, [problem], 'Give the path of a config.json.');
+  }
+  return validate(readJsonObject(path, hint), env, path, hint).config;
+}
+
+function validate(fromFile: Record<string, unknown>, env: NodeJS.ProcessEnv, path: string, hint: string) {
   const { merged, sources } = applyEnvOverrides(fromFile, env, path, hint);
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(path, describeIssues(parsed.error, merged, sources, path), hint);
   }
-  if (loadedFromFile) rememberLastGood(path, lastGood);
-  return { config: parsed.data, path, loadedFromFile, overriddenByEnv: [...sources.keys()] };
+  return { config: parsed.data, sources };
 }
 
 /** Validates first, then writes atomically: an invalid config never replaces a valid file. */

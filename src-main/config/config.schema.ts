@@ -224,6 +224,21 @@ const PlatformSchema = z
         wasteTypes: z
           .record(z.string(), z.enum(['plastic', 'glass', 'metal', 'paper', 'mixed']))
           .default({ pet: 'plastic', aluminium: 'metal' }),
+        /**
+         * Register this machine's detector as a processing engine at start (then ping it). Off by
+         * default: the platform's engine types are GPU servers (nvidia_cuda, jetson_edge); say which
+         * one this machine is, and the address the platform can reach it at.
+         */
+        processingEngine: z
+          .object({
+            register: z.boolean().default(false),
+            name: z.string().min(1).max(255).optional(),
+            type: z.enum(['nvidia_cuda', 'jetson_edge']).default('jetson_edge'),
+            serverAddress: z.union([z.ipv4(), z.ipv6()], { message: 'must be an IP address' }).optional(),
+            port: z.number().int().min(1).max(65535).default(8001),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -235,6 +250,13 @@ const PlatformSchema = z
       if (p.v2[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: ['v2', key], message: 'is required with platform.profile = v2' });
       }
+    }
+    if (p.v2.processingEngine.register && !p.v2.processingEngine.serverAddress) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['v2', 'processingEngine', 'serverAddress'],
+        message: 'is required with processingEngine.register = true (the IP the platform reaches this machine at)',
+      });
     }
   });
 

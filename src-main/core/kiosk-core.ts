@@ -6,6 +6,7 @@ import { ulid } from 'ulid';
 import type { Frame } from '../camera/camera';
 import type { LoadedConfig } from '../config/config.loader';
 import { PlatformModule } from '../platform/platform.module';
+import type { CameraInfo } from '../platform/profile';
 import type { QrTarget } from '../platform/qr-login';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
@@ -85,6 +86,7 @@ export class KioskCore {
       binLevelPercent: () => this.deposit.hardware?.binLevelPercent() ?? 0,
       depositsSinceStart: () => this.#depositsSinceStart,
       qrTarget: this.#qrTarget(),
+      cameras: () => this.#cameras(),
     });
     this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
@@ -131,6 +133,17 @@ export class KioskCore {
     this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
+  }
+
+  /** The chamber camera as the platform's discovery lists it (a stream address without credentials). */
+  #cameras(): CameraInfo[] {
+    const { vision } = this.#deps.loaded.config;
+    const camera = vision.camera;
+    const path =
+      camera.kind === 'v4l2' ? camera.device : camera.kind === 'replay' ? camera.folder : redactUrl(camera.url);
+    const broken = this.deposit.service?.snapshot().outOfService.some((r) => r.startsWith('camera'));
+    const status = !vision.enabled ? 'inactive' : broken ? 'error' : 'active';
+    return [{ id: 'chamber', path, name: `chamber (${camera.kind})`, status }];
   }
 
   /** The deposit flow as the member QR login sees it. */
@@ -191,5 +204,17 @@ export class KioskCore {
       this.#deps.logger.warn(`verdict frame not saved: ${(error as Error).message}`);
       return undefined;
     }
+  }
+}
+
+/** An address without its user:password part (RTSP cameras often carry them). */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(stream)';
   }
 }

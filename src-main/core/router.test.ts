@@ -20,7 +20,14 @@ function routerWith(app: Partial<Handlers['app']>) {
     throw new Error('not used');
   };
   const deposit = { state: unused, start: unused, identify: unused, finish: unused, cancel: unused, done: unused };
-  return createRouter({ app: { ...base, ...app }, deposit, platform: { status: unused } }, logger);
+  return createRouter(
+    {
+      app: { ...base, ...app },
+      deposit,
+      platform: { status: unused, quarantine: unused, retry: unused, discard: unused, syncTimezone: unused },
+    },
+    logger,
+  );
 }
 
 describe('router', () => {

@@ -139,6 +139,7 @@ export class DepositService {
       weightG: verdict.weightG ?? null,
       at: this.#d.clock.now(),
       imagePath: frame.imagePath ?? null,
+      box: verdict.box,
     });
     // Committed: only now may the customer and the hardware be told.
     this.#awaitingRemoval = true;

@@ -18,6 +18,11 @@ interface RequestBase {
   readonly query?: Record<string, string>;
   readonly idempotencyKey?: string;
   readonly headers?: Record<string, string | undefined>;
+  /**
+   * Error statuses that are a meaningful answer here (a wrong PIN's 401, "already processed" 400): still
+   * thrown, but they show the link works rather than marking it degraded.
+   */
+  readonly answers?: readonly number[];
 }
 
 /** A JSON body always comes with the schema it is checked against before anything is sent. */
@@ -60,7 +65,10 @@ export class PlatformHttp {
       this.#o.onOutcome?.(null);
       return result;
     } catch (error) {
-      if (error instanceof PlatformError && error.kind !== 'bad-request') this.#o.onOutcome?.(error);
+      if (error instanceof PlatformError && error.kind !== 'bad-request') {
+        const answered = error.status !== undefined && request.answers?.includes(error.status);
+        this.#o.onOutcome?.(answered ? null : error);
+      }
       throw error;
     }
   }

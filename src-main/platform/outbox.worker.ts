@@ -112,9 +112,12 @@ export class OutboxWorker {
     const { outbox, clock, logger } = this.#o;
     try {
       await this.#o.deliver(job);
-      outbox.complete(job.id, clock.now());
+      // Stopped meanwhile (the store may be closed): the job stays in flight and is released at the
+      // next start; delivery is idempotent, so sending it again is safe.
+      if (this.#running) outbox.complete(job.id, clock.now());
       return;
     } catch (error) {
+      if (!this.#running) return;
       const now = clock.now();
       if (!(error instanceof PlatformError)) {
         // A bug on our side: keep the job, try later, say so loudly.

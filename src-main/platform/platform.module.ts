@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -9,17 +9,25 @@ import type { Clock } from '../core/clock';
 import type { Handlers } from '../core/contract-types';
 import type { EventHub } from '../core/event-hub';
 import type { HealthProbe } from '../core/health.service';
+import { AppFailure } from '../core/router';
+import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
 import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
 import type { SessionRepo } from '../store/session.repo';
-import { readV1Credentials } from './credentials';
-import { PlatformHttp } from './http';
+import { createProfile } from './create-profile';
 import { OutboxWorker } from './outbox.worker';
 import { LiveEvents, type LiveEventName } from './live-events';
 import { PlatformError } from './platform-error';
 import { QrLogin, type QrTarget } from './qr-login';
-import type { DeliveryContext, HealthSnapshot, ItemJobPayload, PlatformCommand, PlatformProfile } from './profile';
-import { V1Profile } from './v1.profile';
+import type {
+  CameraInfo,
+  DeliveryContext,
+  HealthSnapshot,
+  ItemJobPayload,
+  PlatformCommand,
+  PlatformProfile,
+} from './profile';
+import type { V1Profile } from './v1.profile';
 import { V2Profile } from './v2.profile';
 
 export interface PlatformModuleDeps {
@@ -35,12 +43,22 @@ export interface PlatformModuleDeps {
   readonly depositsSinceStart: () => number;
   /** The platform asked for an orderly restart (v1 RESTART). */
   readonly onRestart?: () => void;
+  /** Cameras for the v1 heartbeat's discovery. */
+  readonly cameras?: () => CameraInfo[];
   /** The deposit flow, for the member QR login (absent with a broken store). */
   readonly qrTarget?: QrTarget | undefined;
 }
 
 /** A link that has not answered for this long counts as offline even between failures. */
 const STALE_MS = 120_000;
+/** v2 timezone sync: at start and then daily. */
+const TIMEZONE_SYNC_MS = 24 * 3600_000;
+
+/** What the platform remembers of this kiosk between runs (<data>/platform-state.json). */
+interface PlatformState {
+  /** v2 processing engine registered for this machine. */
+  engineId?: string | number;
+}
 
 /**
  * The MyRVM link: the profile for the configured server generation, the connection status, the
@@ -63,21 +81,23 @@ export class PlatformModule {
   #started = false;
   readonly #qr: QrLogin | undefined;
   #live: LiveEvents | undefined;
+  #timezoneSyncedAt: number | null = null;
+  #maintenance = false;
 
   constructor(deps: PlatformModuleDeps) {
     this.#d = deps;
     this.#log = deps.logger.scope('platform');
     const p = deps.config.platform;
     if (p.profile === 'none') return;
-    let profile: V1Profile | V2Profile | undefined;
-    const http = new PlatformHttp({
-      baseUrl: p.baseUrl,
-      timeoutMs: p.timeoutMs,
-      headers: () => profile?.headers() ?? {},
-      onOutcome: (error) => this.#onOutcome(error),
-    });
+    let profile: V1Profile | V2Profile;
     try {
-      profile = p.profile === 'v1' ? this.#v1(http) : this.#v2(http);
+      profile = createProfile({
+        config: deps.config,
+        dataDir: deps.dataDir,
+        appVersion: deps.appVersion,
+        now: () => deps.clock.now(),
+        onOutcome: (error) => this.#onOutcome(error),
+      });
     } catch (error) {
       this.#setupError = (error as Error).message;
       this.#log.error(`platform link disabled: ${this.#setupError}`);
@@ -167,7 +187,57 @@ export class PlatformModule {
 
   readonly handlers: Handlers['platform'] = {
     status: () => this.status(),
+    quarantine: () =>
+      (this.#d.outbox?.list('quarantined') ?? []).map((job) => ({
+        id: job.id,
+        kind: job.kind,
+        sessionId: job.orderingKey,
+        createdAt: job.createdAt,
+        attempts: job.attempts,
+        lastError: job.lastError,
+      })),
+    retry: ({ id, technician }) => this.#resolve(id, { action: 'retry', actor: technician }),
+    discard: ({ id, technician, reason }) => this.#resolve(id, { action: 'discard', actor: technician, reason }),
+    syncTimezone: async () => {
+      const profile = this.profile;
+      if (!(profile instanceof V2Profile)) {
+        throw new AppFailure('BAD_REQUEST', 'timezone sync is a v2 platform feature (platform.profile = v2)');
+      }
+      try {
+        await profile.syncTimezone('manual');
+      } catch (error) {
+        throw new AppFailure('UNAVAILABLE', `timezone sync failed: ${(error as Error).message}`);
+      }
+      this.#timezoneSyncedAt = this.#d.clock.now();
+      return { timezone: this.#d.config.platform.v2.timezone, syncedAt: this.#timezoneSyncedAt };
+    },
   };
+
+  #resolve(id: number, decision: { action: 'retry' | 'discard'; actor: string; reason?: string }): LinkStatus {
+    const outbox = this.#d.outbox;
+    if (!outbox) throw new AppFailure('OUT_OF_SERVICE', 'the local store is unavailable');
+    if (!outbox.resolveQuarantined(id, decision, this.#d.clock.now())) {
+      throw new AppFailure('INVALID_STATE', `delivery ${id} is not quarantined (already handled?)`);
+    }
+    this.#log.warn(
+      `delivery ${id} ${decision.action === 'retry' ? 'sent again' : 'discarded'} by ${decision.actor}${decision.reason ? `: ${decision.reason}` : ''}`,
+    );
+    if (decision.action === 'retry') this.worker?.kick();
+    this.#publish();
+    return this.status();
+  }
+
+  /**
+   * Maintenance mode: deliveries pause (a technician may be fixing the cause of a failure, or the
+   * network), heartbeats go on so the platform sees the machine.
+   */
+  setMaintenance(on: boolean): void {
+    if (this.#maintenance === on) return;
+    this.#maintenance = on;
+    if (on) this.worker?.pause();
+    else if (this.profile?.connected) this.worker?.resume();
+    this.#log.info(`deliveries ${on ? 'paused for maintenance' : 'resumed after maintenance'}`);
+  }
 
   readonly probe: HealthProbe = () => {
     const s = this.status();
@@ -183,7 +253,10 @@ export class PlatformModule {
     const profile = this.profile!;
     try {
       if (!profile.connected) await this.#connect();
-      else this.#handle(await profile.heartbeat(this.#health()));
+      else {
+        this.#handle(await profile.heartbeat(this.#health()));
+        await this.#dailyTimezoneSync();
+      }
     } catch (error) {
       if (error instanceof PlatformError && error.status === 403 && profile.connected) {
         this.#log.warn(`heartbeat refused (${error.message}); deposits still flow, retrying`);
@@ -202,13 +275,54 @@ export class PlatformModule {
       .then(() => {
         this.#authRefused = false;
         this.#log.info(`connected to ${this.#d.config.platform.baseUrl} (${this.profile!.name})`);
-        this.worker?.resume();
+        if (this.profile instanceof V2Profile) this.#timezoneSyncedAt = this.#d.clock.now(); // part of connect
+        if (!this.#maintenance) this.worker?.resume();
         this.#startLive();
+        void this.#registerEngine();
       })
       .finally(() => {
         this.#connecting = undefined;
       });
     return this.#connecting;
+  }
+
+  async #dailyTimezoneSync(): Promise<void> {
+    const profile = this.profile;
+    if (!(profile instanceof V2Profile) || this.#timezoneSyncedAt === null) return;
+    if (this.#d.clock.now() - this.#timezoneSyncedAt < TIMEZONE_SYNC_MS) return;
+    await profile.syncTimezone('automatic');
+    this.#timezoneSyncedAt = this.#d.clock.now();
+  }
+
+  /** v2, when configured: the detector as a processing engine (registered once, pinged after). */
+  async #registerEngine(): Promise<void> {
+    const profile = this.profile;
+    const engine = this.#d.config.platform.v2.processingEngine;
+    if (!(profile instanceof V2Profile) || !engine.register || !engine.serverAddress) return;
+    const statePath = join(this.#d.dataDir, 'platform-state.json');
+    let state: PlatformState = {};
+    try {
+      if (existsSync(statePath)) state = JSON.parse(readFileSync(statePath, 'utf8')) as PlatformState;
+    } catch (error) {
+      this.#log.warn(`${statePath} unreadable (${(error as Error).message}); registering the engine anew`);
+    }
+    try {
+      const id = await profile.registerEngine(
+        {
+          name: engine.name ?? `${this.#d.config.machine.name} detector`,
+          type: engine.type,
+          serverAddress: engine.serverAddress,
+          port: engine.port,
+        },
+        state.engineId,
+      );
+      if (id !== state.engineId) {
+        writeFileAtomic(statePath, JSON.stringify({ ...state, engineId: id }, null, 2));
+        this.#log.info(`registered processing engine ${id} with the platform`);
+      }
+    } catch (error) {
+      this.#log.warn(`processing engine not registered: ${(error as Error).message}`);
+    }
   }
 
   /** Live events, once the channel is known (v1: from the handshake) and a key is configured. */
@@ -291,7 +405,11 @@ export class PlatformModule {
   readonly #context: DeliveryContext = {
     session: (id) => this.#d.sessions?.get(id),
     acceptedItems: (id) => this.#d.sessions?.acceptedItems(id) ?? [],
-    saveProgress: (job, progress) => this.#d.outbox?.saveProgress(job.id, progress, this.#d.clock.now()),
+    saveProgress: (job, progress) => {
+      // Stopping (the store may be closed): abandon the delivery; the next start resumes it.
+      if (!this.#started) throw new Error('the kiosk is stopping');
+      this.#d.outbox?.saveProgress(job.id, progress, this.#d.clock.now());
+    },
     image: async (path) => {
       if (path && existsSync(path)) return readFile(path);
       // No frame (simulated hardware, a frame lost to a crash): a plain grey stand-in, labelled by size.
@@ -314,42 +432,7 @@ export class PlatformModule {
       depositsSinceStart: this.#d.depositsSinceStart(),
       appVersion: this.#d.appVersion,
       modelVersion: null,
+      cameras: this.#d.cameras?.() ?? [],
     };
-  }
-
-  #v1(http: PlatformHttp): V1Profile {
-    const file = this.#d.config.platform.v1.credentialsFile || join(this.#d.dataDir, 'rvm-credentials.json');
-    return new V1Profile({
-      http,
-      credentials: readV1Credentials(file),
-      appVersion: this.#d.appVersion,
-      timezone: this.#d.config.platform.v2.timezone,
-      now: () => this.#d.clock.now(),
-    });
-  }
-
-  #v2(http: PlatformHttp): V2Profile {
-    const p = this.#d.config.platform;
-    const { v2 } = p;
-    const materials = this.#d.config.deposit.materials;
-    return new V2Profile({
-      http,
-      rvmId: v2.rvmId!,
-      email: v2.email!,
-      password: v2.password!,
-      apiKey: v2.apiKey,
-      deviceName: this.#d.config.machine.name,
-      appVersion: this.#d.appVersion,
-      timezone: v2.timezone,
-      wasteTypes: v2.wasteTypes,
-      typicalWeightG: (material) => {
-        const m = materials[material];
-        return m?.minWeightG !== undefined && m.maxWeightG !== undefined
-          ? (m.minWeightG + m.maxWeightG) / 2
-          : undefined;
-      },
-      live: p.live.url ? { url: p.live.url, channel: `rvm.${v2.rvmId}` } : null,
-      now: () => this.#d.clock.now(),
-    });
   }
 }

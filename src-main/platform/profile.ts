@@ -21,6 +21,15 @@ export interface HealthSnapshot {
   readonly depositsSinceStart: number;
   readonly appVersion: string;
   readonly modelVersion: string | null;
+  readonly cameras: readonly CameraInfo[];
+}
+
+/** A camera as the v1 heartbeat's discovery lists it. */
+export interface CameraInfo {
+  readonly id: string;
+  readonly path: string;
+  readonly name: string;
+  readonly status: 'active' | 'inactive' | 'error';
 }
 
 export interface QrSession {
@@ -79,4 +88,5 @@ export interface ItemJobPayload {
   readonly weightG: number | null;
   readonly at: number;
   readonly imagePath?: string | null;
+  readonly box?: readonly [number, number, number, number];
 }

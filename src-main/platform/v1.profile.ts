@@ -35,7 +35,9 @@ const HeartbeatRequest = z.object({
   version: z.string(),
   health_metrics: HealthMetrics,
   bin_capacity: z.number().min(0).max(100),
-  discovery: z.object({ cameras: z.array(z.unknown()) }),
+  discovery: z.object({
+    cameras: z.array(z.object({ id: z.string(), path: z.string(), name: z.string(), status: z.string() })),
+  }),
   ip_local: z.string().optional(),
   tailscale_ip: z.string().nullable(),
 });
@@ -100,6 +102,33 @@ const StatusData = z.object({
   user: z.object({ id: z.union([z.number(), z.string()]), name: z.string().optional() }).nullish(),
 });
 
+const PinRequest = z.object({ pin: z.string().length(6, 'a PIN is exactly 6 characters') });
+const PinData = z.object({
+  technician_name: z.string(),
+  assignment_id: z.union([z.number(), z.string()]),
+  permissions: z.record(z.string(), z.boolean()),
+  session_expires_at: z.string(),
+});
+const MaintenanceData = z
+  .object({
+    machine: z.object({ name: z.string(), status: z.string() }).loose(),
+    hardware: z.object({}).loose().optional(),
+  })
+  .loose();
+const KioskConfigData = z
+  .object({ machine_name: z.string(), timezone: z.string().optional(), qr_refresh_interval: z.number().optional() })
+  .loose();
+
+export type PinResult =
+  | {
+      readonly ok: true;
+      readonly technician: string;
+      readonly permissions: Record<string, boolean>;
+      readonly expiresAt: string;
+    }
+  | { readonly ok: false; readonly reason: 'wrong_pin'; readonly remainingAttempts: number | null }
+  | { readonly ok: false; readonly reason: 'locked'; readonly retryAfterS: number };
+
 export interface V1Options {
   readonly http: PlatformHttp;
   readonly credentials: V1Credentials;
@@ -161,7 +190,7 @@ export class V1Profile implements PlatformProfile {
             cpu_temperature: h.temperatureC,
           },
           bin_capacity: h.binLevelPercent,
-          discovery: { cameras: [] },
+          discovery: { cameras: [...h.cameras] },
           tailscale_ip: null,
         },
       },
@@ -271,5 +300,46 @@ export class V1Profile implements PlatformProfile {
 
   live(): LiveChannel | null {
     return this.#live;
+  }
+
+  /** A technician's 6-character PIN, checked by the platform against their assignment to this machine. */
+  async checkPin(pin: string): Promise<PinResult> {
+    try {
+      const data = await this.o.http.send(
+        { method: 'POST', path: '/api/v1/kiosk/auth/pin', schema: PinRequest, json: { pin }, answers: [401, 429] },
+        PinData,
+      );
+      return {
+        ok: true,
+        technician: data.technician_name,
+        permissions: data.permissions,
+        expiresAt: data.session_expires_at,
+      };
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error;
+      const body = (error.details.body ?? {}) as { remaining_attempts?: unknown; retry_after?: unknown };
+      if (error.status === 401) {
+        const remaining = typeof body.remaining_attempts === 'number' ? body.remaining_attempts : null;
+        return { ok: false, reason: 'wrong_pin', remainingAttempts: remaining };
+      }
+      if (error.status === 429) {
+        const retryAfterS =
+          typeof body.retry_after === 'number'
+            ? body.retry_after
+            : Math.ceil((error.details.retryAfterMs ?? 3_600_000) / 1000);
+        return { ok: false, reason: 'locked', retryAfterS };
+      }
+      throw error;
+    }
+  }
+
+  /** The platform's view of this machine (maintenance screen, connection test). */
+  async maintenanceStatus(): Promise<z.infer<typeof MaintenanceData>> {
+    return this.o.http.send({ method: 'GET', path: '/api/v1/kiosk/maintenance/status' }, MaintenanceData);
+  }
+
+  /** Kiosk settings kept on the platform: name, theme, timezone, QR refresh. */
+  async kioskConfig(): Promise<z.infer<typeof KioskConfigData>> {
+    return this.o.http.send({ method: 'GET', path: '/api/v1/kiosk/config' }, KioskConfigData);
   }
 }

@@ -61,7 +61,54 @@ const TimezoneRequest = z.object({
   sync_method: z.enum(['automatic', 'manual']),
 });
 
+const DetectionRequest = z.object({
+  rvm_id: z.number().int(),
+  image_path: z.string().min(1),
+  detections: z.array(
+    z.object({
+      class: z.string().min(1),
+      confidence: z.number().min(0).max(1),
+      bbox: z.array(z.number()).length(4),
+      segmentation_mask: z.null(),
+    }),
+  ),
+  status: z.enum(['completed', 'processing', 'processing_requested', 'failed']),
+  timestamp: z.string(),
+  processing_time: z.number().nonnegative().optional(),
+  model_version: z.string().optional(),
+});
+
+const EngineRequest = z.object({
+  name: z.string().min(1).max(255),
+  type: z.enum(['nvidia_cuda', 'jetson_edge']),
+  server_address: z.union([z.ipv4(), z.ipv6()]),
+  port: z.number().int().min(1).max(65535),
+  model_path: z.string().optional(),
+  processing_timeout: z.number().int().min(1).max(300),
+  auto_failover: z.boolean(),
+  is_active: z.boolean(),
+});
+
+export interface EngineSpec {
+  readonly name: string;
+  readonly type: 'nvidia_cuda' | 'jetson_edge';
+  readonly serverAddress: string;
+  readonly port: number;
+  readonly modelPath?: string;
+}
+
+/** What a v2 item delivery has finished so far (kept in the outbox between attempts). */
+interface ItemProgress {
+  filePath?: string;
+  depositId?: string | number;
+  processed?: boolean;
+}
+
 // Answers.
+const RvmStatusData = z
+  .object({ rvm_id: z.union([z.number(), z.string()]), rvm_name: z.string().optional(), current_status: z.string() })
+  .loose();
+const UploadData = z.object({ file_path: z.string().min(1) });
 const LoginData = z.object({ token: z.string().min(1) });
 const DepositData = z.object({ deposit_id: z.union([z.number(), z.string()]) });
 const CreateData = z.object({ session_token: z.string().min(1), expires_at: z.string().optional() });
@@ -85,6 +132,8 @@ export interface V2Options {
   /** Typical weight in grams of an item of this material, when the machine has no scale. */
   readonly typicalWeightG: (material: string) => number | undefined;
   readonly live: LiveChannel | null;
+  /** Reported with detection results. */
+  readonly modelVersion?: string | undefined;
   readonly now: () => number;
 }
 
@@ -198,15 +247,36 @@ export class V2Profile implements PlatformProfile {
     return [];
   }
 
+  /**
+   * One accepted item, in four requests, each step recorded before the next so that a retry never
+   * repeats a finished one: the frame as evidence (`/upload`, field `file`), the deposit, its
+   * processing (which credits the member), and the detection result pointing at the uploaded frame.
+   */
   async deliver(job: OutboxJob, context: DeliveryContext): Promise<void> {
     // v2 credits per deposit; a session summary has nothing more to tell it.
     if (job.kind === 'deposit.session') return;
     if (job.kind !== 'deposit.item') throw new PlatformError('bad-request', `job kind ${job.kind} has no v2 delivery`);
     const item = job.payload as ItemJobPayload;
-    const progress = job.progress as { depositId?: string | number } | null;
-    let depositId = progress?.depositId;
-    if (depositId === undefined) {
-      const request = await this.#depositRequest(job, item, context);
+    const progress: ItemProgress = { ...(job.progress as ItemProgress | null) };
+    const step = (done: Partial<ItemProgress>) => {
+      Object.assign(progress, done);
+      context.saveProgress(job, progress);
+    };
+    const jpeg = await context.image(item.imagePath);
+    if (progress.filePath === undefined) {
+      const form = new FormData();
+      form.set('file', new Blob([jpeg.slice()], { type: 'image/jpeg' }), `${item.id}.jpg`);
+      form.set('metadata', JSON.stringify({ item_id: item.id, rvm_id: this.o.rvmId, kind: 'verdict_frame' }));
+      const uploaded = await this.#authed(() =>
+        this.o.http.send(
+          { method: 'POST', path: '/api/v2/upload', form, idempotencyKey: `${job.idempotencyKey}:upload` },
+          UploadData,
+        ),
+      );
+      step({ filePath: uploaded.file_path });
+    }
+    if (progress.depositId === undefined) {
+      const request = this.#depositRequest(job, item, context, jpeg);
       const created = await this.#authed(() =>
         this.o.http.send(
           {
@@ -219,30 +289,61 @@ export class V2Profile implements PlatformProfile {
           DepositData,
         ),
       );
-      depositId = created.deposit_id;
-      context.saveProgress(job, { depositId });
+      step({ depositId: created.deposit_id });
     }
-    try {
-      await this.#authed(() =>
-        this.o.http.send(
-          {
-            method: 'POST',
-            path: `/api/v2/deposits/${depositId}/process`,
-            schema: ProcessRequest,
-            json: { status: 'completed', final_reward_amount: item.points },
-            idempotencyKey: `${job.idempotencyKey}:process`,
+    if (!progress.processed) {
+      try {
+        await this.#authed(() =>
+          this.o.http.send(
+            {
+              method: 'POST',
+              path: `/api/v2/deposits/${progress.depositId}/process`,
+              schema: ProcessRequest,
+              json: { status: 'completed', final_reward_amount: item.points },
+              idempotencyKey: `${job.idempotencyKey}:process`,
+              answers: [400],
+            },
+            z.unknown(),
+          ),
+        );
+      } catch (error) {
+        // 400 "not pending/processing": an earlier attempt processed it and the answer was lost.
+        if (!(error instanceof PlatformError && error.status === 400)) throw error;
+      }
+      step({ processed: true });
+    }
+    // Jobs queued before boxes were kept have nothing truthful to report.
+    if (!item.box) return;
+    const box = item.box;
+    await this.#authed(() =>
+      this.o.http.send(
+        {
+          method: 'POST',
+          path: '/api/v2/detection-results',
+          schema: DetectionRequest,
+          json: {
+            rvm_id: this.o.rvmId,
+            image_path: progress.filePath!,
+            detections: [
+              {
+                class: item.className,
+                confidence: item.confidence,
+                bbox: [...box],
+                segmentation_mask: null,
+              },
+            ],
+            status: 'completed',
+            timestamp: new Date(item.at).toISOString(),
+            ...(this.o.modelVersion ? { model_version: this.o.modelVersion } : {}),
           },
-          z.unknown(),
-        ),
-      );
-    } catch (error) {
-      // 400 "not pending/processing": an earlier attempt processed it and the answer was lost.
-      if (error instanceof PlatformError && error.status === 400) return;
-      throw error;
-    }
+          idempotencyKey: `${job.idempotencyKey}:detection`,
+        },
+        z.unknown(),
+      ),
+    );
   }
 
-  async #depositRequest(job: OutboxJob, item: ItemJobPayload, context: DeliveryContext) {
+  #depositRequest(job: OutboxJob, item: ItemJobPayload, context: DeliveryContext, jpeg: Uint8Array) {
     const material = item.material ?? '';
     const wasteType = this.o.wasteTypes[material];
     if (!wasteType) {
@@ -253,7 +354,6 @@ export class V2Profile implements PlatformProfile {
     }
     const grams = item.weightG ?? this.o.typicalWeightG(material);
     const session = context.session(item.sessionId);
-    const jpeg = await context.image(item.imagePath);
     return {
       rvm_id: this.o.rvmId,
       ...(session?.platformSession ? { session_token: session.platformSession } : {}),
@@ -306,5 +406,53 @@ export class V2Profile implements PlatformProfile {
 
   live(): LiveChannel | null {
     return this.o.live;
+  }
+
+  /** What the platform believes about this machine (technician's connection test). */
+  async remoteStatus(): Promise<z.infer<typeof RvmStatusData>> {
+    return this.#authed(() =>
+      this.o.http.send({ method: 'GET', path: `/api/v2/rvm-status/${this.o.rvmId}` }, RvmStatusData),
+    );
+  }
+
+  /**
+   * Registers this machine's processing engine (once: the id is kept by the caller) or, with a known
+   * id, pings it; a 404 on ping means the platform forgot it and it is registered again.
+   */
+  async registerEngine(engine: EngineSpec, knownId: string | number | undefined): Promise<string | number> {
+    if (knownId !== undefined) {
+      try {
+        await this.#authed(() =>
+          this.o.http.send(
+            { method: 'POST', path: `/api/v2/processing-engines/${knownId}/ping`, answers: [404] },
+            z.unknown(),
+          ),
+        );
+        return knownId;
+      } catch (error) {
+        if (!(error instanceof PlatformError && error.status === 404)) throw error;
+      }
+    }
+    const created = await this.#authed(() =>
+      this.o.http.send(
+        {
+          method: 'POST',
+          path: '/api/v2/processing-engines',
+          schema: EngineRequest,
+          json: {
+            name: engine.name,
+            type: engine.type,
+            server_address: engine.serverAddress,
+            port: engine.port,
+            model_path: engine.modelPath,
+            processing_timeout: 30,
+            auto_failover: false,
+            is_active: true,
+          },
+        },
+        z.object({ id: z.union([z.number(), z.string()]) }),
+      ),
+    );
+    return created.id;
   }
 }

@@ -42,7 +42,22 @@ describe('openStore', () => {
       (second.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
     expect(columns('sessions')).toEqual(expect.arrayContaining(['platform_session', 'member_name']));
     expect(columns('outbox')).toContain('progress');
+    second.db
+      .prepare(
+        `INSERT INTO outbox (idempotency_key, kind, ordering_key, payload, status, next_attempt_at, created_at, updated_at, progress)
+         VALUES ('item:1', 'deposit.item', 's1', '{}', 'quarantined', 5, 5, 5, '{"depositId":9}')`,
+      )
+      .run();
     second.db.close();
+    // 003 rebuilds the outbox to allow 'discarded', keeping its rows.
+    const third = openStore(path, MIGRATIONS.slice(0, 3));
+    expect(third.migrated).toEqual([3]);
+    expect(third.db.prepare('SELECT idempotency_key, status, progress FROM outbox').all()).toEqual([
+      { idempotency_key: 'item:1', status: 'quarantined', progress: '{"depositId":9}' },
+    ]);
+    third.db.prepare(`UPDATE outbox SET status = 'discarded'`).run();
+    expect(() => third.db.prepare(`UPDATE outbox SET status = 'lost'`).run()).toThrow(/CHECK/);
+    third.db.close();
     const again = openStore(path);
     expect(again.migrated).toEqual([]);
     again.db.close();

@@ -1,6 +1,6 @@
 import type { Db } from './database';
 
-export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'quarantined';
+export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'quarantined' | 'discarded';
 
 export interface OutboxJob {
   readonly id: number;
@@ -149,6 +149,39 @@ export class OutboxRepo {
     return this.#quarantine.run(reason.slice(0, 4000), now, id).changes === 1;
   }
 
+  /**
+   * A technician's decision on a quarantined job, with its audit record, in one transaction:
+   * `retry` puts it back in the queue, due now; `discard` gives it up for good (the local records stay).
+   * Returns false when the job is not quarantined (already handled).
+   */
+  resolveQuarantined(
+    id: number,
+    decision: { action: 'retry' | 'discard'; actor: string; reason?: string | undefined },
+    now: number,
+  ): boolean {
+    return this.db.transaction(() => {
+      const job = this.get(id);
+      if (!job || job.status !== 'quarantined') return false;
+      const status = decision.action === 'retry' ? 'pending' : 'discarded';
+      this.db
+        .prepare(`UPDATE outbox SET status = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`)
+        .run(status, now, now, id);
+      this.db.prepare(`INSERT INTO audit_log (at, actor, action, detail, result) VALUES (?, ?, ?, ?, 'ok')`).run(
+        now,
+        decision.actor,
+        `outbox.${decision.action}`,
+        JSON.stringify({
+          job: id,
+          kind: job.kind,
+          key: job.idempotencyKey,
+          lastError: job.lastError,
+          ...(decision.reason ? { reason: decision.reason } : {}),
+        }),
+      );
+      return true;
+    })();
+  }
+
   /** At start-up: jobs a dead process had in flight go back to pending (delivery is idempotent). */
   releaseInFlight(now: number): number {
     return this.#release.run(now).changes;
@@ -173,6 +206,7 @@ export class OutboxRepo {
       in_flight: { count: 0, oldestCreatedAt: null },
       done: { count: 0, oldestCreatedAt: null },
       quarantined: { count: 0, oldestCreatedAt: null },
+      discarded: { count: 0, oldestCreatedAt: null },
     } as Record<OutboxStatus, { count: number; oldestCreatedAt: number | null }>;
     for (const row of this.#counts.all() as Array<{ status: OutboxStatus; n: number; oldest: number }>) {
       result[row.status] = { count: row.n, oldestCreatedAt: row.oldest };

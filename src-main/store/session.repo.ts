@@ -44,6 +44,8 @@ export interface NewItem {
   readonly at: number;
   /** JPEG of the frame the verdict was made on (uploaded with the item; not kept in the items table). */
   readonly imagePath?: string | null;
+  /** Where the item was in that frame, [x1, y1, x2, y2] px (reported to the platform; payload only). */
+  readonly box?: readonly [number, number, number, number];
 }
 
 export interface CloseSession {

@@ -13,7 +13,11 @@ describe('contract', () => {
       'deposit.identify',
       'deposit.start',
       'deposit.state',
+      'platform.discard',
+      'platform.quarantine',
+      'platform.retry',
       'platform.status',
+      'platform.syncTimezone',
     ]);
     expect([...EVENT_CHANNELS].sort()).toEqual([
       'app.heartbeat',

@@ -24,8 +24,39 @@ export const LinkStatusSchema = z.object({
 });
 export type LinkStatus = z.infer<typeof LinkStatusSchema>;
 
+/** A delivery the platform refused for good (validation, 4xx): waits for a technician. */
+export const QuarantinedJobSchema = z.object({
+  id: z.number().int().positive(),
+  /** deposit.item or deposit.session. */
+  kind: z.string(),
+  /** The local session it belongs to. */
+  sessionId: z.string(),
+  createdAt: z.number(),
+  attempts: z.number().int().nonnegative(),
+  /** The platform's answer (no secrets). */
+  lastError: z.string().nullable(),
+});
+export type QuarantinedJob = z.infer<typeof QuarantinedJobSchema>;
+
+/** Who decided, for the audit log (the technician signed in to maintenance). */
+const Technician = z.string().trim().min(1, 'name the technician').max(100);
+
 export const platformContract = {
   status: call(z.undefined(), LinkStatusSchema),
   /** Sent when the state or the backlog changes. */
   changed: event(LinkStatusSchema),
+  quarantine: call(z.undefined(), z.array(QuarantinedJobSchema)),
+  /** Sends a quarantined delivery again (after the cause was fixed, e.g. a waste-type mapping). Audited. */
+  retry: call(z.object({ id: z.number().int().positive(), technician: Technician }), LinkStatusSchema),
+  /** Gives a quarantined delivery up; the local records stay. Audited with the reason. */
+  discard: call(
+    z.object({
+      id: z.number().int().positive(),
+      technician: Technician,
+      reason: z.string().trim().min(3, 'say why it is discarded').max(500),
+    }),
+    LinkStatusSchema,
+  ),
+  /** v2: tells the platform this machine's timezone now (maintenance "sync timezone"). */
+  syncTimezone: call(z.undefined(), z.object({ timezone: z.string(), syncedAt: z.number() })),
 } as const;

@@ -139,7 +139,8 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
       () => service.start(),
     );
     // Renewed 5 s before expiry: about 2 s after the first.
-    await waitFor('a new code', () => double.latestQrToken() !== first && service.snapshot().qr !== null, 5000);
+    const shown = () => service.snapshot().qr?.content ?? '';
+    await waitFor('a new code on screen', () => shown() !== '' && !shown().includes(first), 5000);
     expect(service.snapshot().qr!.content).toContain(double.latestQrToken()!);
     const second = double.latestQrToken()!;
     service.identify({ kind: 'guest' });

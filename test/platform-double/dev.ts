@@ -26,11 +26,14 @@ writeFileSync(
 console.log(`MyRVM platform double listening on ${double.url} (both /api/v1 and /api/v2)
 
 v1 kiosk:  RVM_PLATFORM__PROFILE=v1 RVM_PLATFORM__BASE_URL=${double.url} \\
-           RVM_PLATFORM__V1__CREDENTIALS_FILE=${credentials} npm run serve
+           RVM_PLATFORM__V1__CREDENTIALS_FILE=${credentials} \\
+           RVM_PLATFORM__LIVE__KEY=${double.o.pusherKey} npm run serve
 v2 kiosk:  RVM_PLATFORM__PROFILE=v2 RVM_PLATFORM__BASE_URL=${double.url} RVM_PLATFORM__V2__RVM_ID=${double.o.rvmId} \\
-           RVM_PLATFORM__V2__EMAIL=${double.o.email} RVM_PLATFORM__V2__PASSWORD=${double.o.password} npm run serve
+           RVM_PLATFORM__V2__EMAIL=${double.o.email} RVM_PLATFORM__V2__PASSWORD=${double.o.password} \\
+           RVM_PLATFORM__LIVE__KEY=${double.o.pusherKey} RVM_PLATFORM__LIVE__URL=${double.url.replace('http:', 'ws:')} npm run serve
+Live events (Pusher protocol) at ${double.url.replace('http:', 'ws:')}/app/${double.o.pusherKey}; test with: npm run platform -- check
 
-commands: claim (the phone claims the latest QR), down, up, slow <ms>, status, quit`);
+commands: claim (the phone claims the latest QR), down, up, live-down, live-up, slow <ms>, status, quit`);
 
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
@@ -41,6 +44,9 @@ input.on('line', (line) => {
   } else if (command === 'down' || command === 'up') {
     double.faults.down = command === 'down';
     console.log(`server ${command}`);
+  } else if (command === 'live-down' || command === 'live-up') {
+    double.setLiveDown(command === 'live-down');
+    console.log(`live events ${command === 'live-down' ? 'down (the kiosk polls)' : 'up'}`);
   } else if (command === 'slow') {
     double.faults.slowMs = Number(arg ?? 0);
     console.log(`answers delayed by ${double.faults.slowMs} ms`);

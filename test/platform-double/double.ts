@@ -23,6 +23,10 @@ export interface Faults {
   dropAfterProcessing: number;
   /** The live-events socket refuses connections and drops the open ones (HTTP still answers). */
   liveDown: boolean;
+  /** v1: the machine is blocked (every edge call 403 MACHINE_BLOCKED). */
+  blocked: boolean;
+  /** v1: no technician is assigned (heartbeat 403; everything else works). */
+  noTechnician: boolean;
 }
 
 export interface DoubleOptions {
@@ -107,6 +111,27 @@ const V2Timezone = z.object({
   sync_method: z.enum(['automatic', 'manual']),
 });
 
+const V2Detection = z.object({
+  rvm_id: z.number().int(),
+  image_path: z.string().optional(),
+  detections: z.array(
+    z.object({ class: z.string(), confidence: z.number(), bbox: z.array(z.number()).length(4) }).loose(),
+  ),
+  status: z.enum(['completed', 'processing', 'processing_requested', 'failed']),
+  timestamp: z.string().optional(),
+  processing_time: z.number().optional(),
+  model_version: z.string().optional(),
+});
+const V2Engine = z
+  .object({
+    name: z.string().min(1),
+    type: z.enum(['nvidia_cuda', 'jetson_edge']),
+    server_address: z.union([z.ipv4(), z.ipv6()]),
+    port: z.number().int().min(1).max(65535),
+    processing_timeout: z.number().int().min(1).max(300).optional(),
+  })
+  .loose();
+
 class Reply {
   constructor(
     readonly status: number,
@@ -124,6 +149,8 @@ export class PlatformDouble {
     retryAfterS: 1,
     dropAfterProcessing: 0,
     liveDown: false,
+    blocked: false,
+    noTechnician: false,
   };
   /** Deposits as processed (a repeated key is not recorded twice). */
   readonly deposits: RecordedDeposit[] = [];
@@ -134,6 +161,14 @@ export class PlatformDouble {
   /** Every request seen: method, path, status (for contract tests). */
   readonly log: Array<{ method: string; path: string; status: number | 'dropped' }> = [];
   readonly commands: Array<{ action: string; timestamp: string }> = [];
+  /** v2 uploads (file size, metadata) and detection results, as processed. */
+  readonly uploads: Array<{ path: string; size: number; type: string; metadata: unknown }> = [];
+  readonly detections: unknown[] = [];
+  readonly engines = new Map<number, { body: unknown; pings: number }>();
+  readonly timezoneSyncs: Array<{ sync_method: string; timezone: string }> = [];
+  /** v1 technician PINs → name; wrong PINs count against the 5-per-hour limit. */
+  readonly pins = new Map<string, string>([['246810', 'Agus (technician)']]);
+  #pinFailures = 0;
   /** The next v2 deposit is refused with a 422 on this field (contract tests). */
   forceValidationError: { field: string; message: string } | undefined;
   readonly o: Required<DoubleOptions>;
@@ -363,6 +398,8 @@ export class PlatformDouble {
       if (!apiKey) throw new Reply(401, { status: 'error', message: 'API key missing', error_code: 'MISSING_API_KEY' });
       if (apiKey !== this.o.apiKey)
         throw new Reply(401, { status: 'error', message: 'Invalid API key', error_code: 'INVALID_API_KEY' });
+      if (this.faults.blocked)
+        throw new Reply(403, { status: 'error', message: 'Machine is blocked', error_code: 'MACHINE_BLOCKED' });
       if (route === 'POST /api/v1/edge/handshake') {
         validate(V1Handshake, json(raw));
         return new Reply(200, {
@@ -383,6 +420,8 @@ export class PlatformDouble {
         });
       }
       if (route === 'POST /api/v1/edge/heartbeat') {
+        if (this.faults.noTechnician)
+          throw new Reply(403, { status: 'error', message: 'No active technician assignment for this machine' });
         this.heartbeats.push(validate(V1Heartbeat, json(raw)));
         return new Reply(200, {
           status: 'success',
@@ -454,6 +493,48 @@ export class PlatformDouble {
             status: qr.status,
             ...(qr.user ? { user: { ...qr.user, balance: 0 }, session_id: qr.sessionId } : {}),
             expires_at: new Date(qr.expiresAt).toISOString(),
+          },
+        });
+      }
+      if (route === 'POST /api/v1/kiosk/auth/pin') {
+        const body = validate(z.object({ pin: z.string().length(6) }), json(raw));
+        if (this.#pinFailures >= 5)
+          throw new Reply(429, { success: false, message: 'Too many attempts', retry_after: 3600 });
+        const name = this.pins.get(body.pin);
+        if (!name) {
+          this.#pinFailures++;
+          throw new Reply(401, { success: false, message: 'Invalid PIN', remaining_attempts: 5 - this.#pinFailures });
+        }
+        return new Reply(200, {
+          success: true,
+          data: {
+            technician_name: name,
+            assignment_id: 31,
+            permissions: { view_logs: true, view_status: true, test_hardware: true, toggle_theme: true },
+            session_expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          },
+        });
+      }
+      if (route === 'GET /api/v1/kiosk/maintenance/status') {
+        return new Reply(200, {
+          success: true,
+          data: {
+            machine: { name: 'Double RVM', status: 'online', last_activity: new Date().toISOString() },
+            connections: { websocket: this.#live.size > 0 },
+            hardware: { door_status: 'closed', conveyor_status: 'idle', bin_level: 40 },
+            ai_model: { version: null, last_updated: null },
+          },
+        });
+      }
+      if (route === 'GET /api/v1/kiosk/config') {
+        return new Reply(200, {
+          success: true,
+          data: {
+            machine_name: 'Double RVM',
+            theme_mode: 'auto',
+            applied_theme: 'light',
+            timezone: 'Asia/Jakarta',
+            qr_refresh_interval: 300,
           },
         });
       }
@@ -571,8 +652,58 @@ export class PlatformDouble {
           },
         });
       }
+      if (route === 'POST /api/v2/upload') {
+        const form = await formOf(req, raw, 'file');
+        const file = form.get('file');
+        if (!(file instanceof Blob) || file.size === 0) throw unprocessable({ file: ['The file field is required.'] });
+        let metadata: unknown;
+        try {
+          metadata = JSON.parse(String(form.get('metadata') ?? 'null'));
+        } catch {
+          throw unprocessable({ metadata: ['The metadata field must be a valid JSON string.'] });
+        }
+        const path = `uploads/${this.uploads.length + 1}.jpg`;
+        this.uploads.push({ path, size: file.size, type: file.type, metadata });
+        return new Reply(200, {
+          success: true,
+          message: 'uploaded',
+          data: { file_path: path, file_size: file.size, mime_type: file.type, metadata },
+        });
+      }
+      if (route === 'POST /api/v2/detection-results') {
+        const body = validate(V2Detection, json(raw));
+        this.detections.push(body);
+        return new Reply(201, { success: true, message: 'stored', data: { id: this.detections.length, ...body } });
+      }
+      if (/^GET \/api\/v2\/rvm-status\/\d+$/.test(route)) {
+        return new Reply(200, {
+          success: true,
+          message: 'ok',
+          data: {
+            rvm_id: this.o.rvmId,
+            rvm_name: 'Double RVM',
+            current_status: 'active',
+            latest_detection_result: this.detections.at(-1) ?? null,
+            timestamp: new Date().toISOString(),
+          },
+        });
+      }
+      if (route === 'POST /api/v2/processing-engines') {
+        const body = validate(V2Engine, json(raw));
+        const id = this.engines.size + 1;
+        this.engines.set(id, { body, pings: 0 });
+        return new Reply(201, { success: true, message: 'created', data: { id, ...body } });
+      }
+      const ping = /^POST \/api\/v2\/processing-engines\/(\d+)\/ping$/.exec(route);
+      if (ping) {
+        const engine = this.engines.get(Number(ping[1]));
+        if (!engine) throw new Reply(404, { success: false, message: 'Processing engine not found' });
+        engine.pings++;
+        return new Reply(200, { success: true, message: 'pong', data: { id: Number(ping[1]), status: 'online' } });
+      }
       if (route === 'POST /api/v2/timezone/sync') {
         const body = validate(V2Timezone, json(raw));
+        this.timezoneSyncs.push(body);
         return new Reply(200, { success: true, message: 'synced', data: { sync_log_id: 1, ...body } });
       }
     }
@@ -604,9 +735,9 @@ function json(raw: Buffer): unknown {
   }
 }
 
-async function formOf(req: IncomingMessage, raw: Buffer): Promise<FormData> {
+async function formOf(req: IncomingMessage, raw: Buffer, field = 'image'): Promise<FormData> {
   const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('multipart/form-data')) throw unprocessable({ image: ['The image field is required.'] });
+  if (!type.startsWith('multipart/form-data')) throw unprocessable({ [field]: [`The ${field} field is required.`] });
   return new Request('http://double/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
 }
 

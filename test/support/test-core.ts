@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src-main/config/config.loader';
 import { KioskCore } from '../../src-main/core/kiosk-core';
+import type { Clock } from '../../src-main/core/clock';
 import type { Hardware } from '../../src-main/hardware/hardware';
 import { createLogger } from '../../src-main/log/logger';
 
@@ -14,7 +15,7 @@ export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } 
 /** A real core over a real config folder; the heartbeat runs fast so event tests are quick. */
 export function makeTestCore(
   env: NodeJS.ProcessEnv = {},
-  options: { prepare?: (dataDir: string) => void; hardware?: Hardware } = {},
+  options: { prepare?: (dataDir: string) => void; hardware?: Hardware; clock?: Clock } = {},
 ) {
   const { dir, cleanup } = tempDir();
   options.prepare?.(dir);
@@ -31,6 +32,7 @@ export function makeTestCore(
     logger,
     runtime: { runtime: 'headless', electronVersion: null },
     ...(options.hardware ? { hardware: options.hardware } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     core,

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.schema';
+import { readV1Credentials } from './credentials';
+import { PlatformHttp } from './http';
+import type { PlatformError } from './platform-error';
+import { V1Profile } from './v1.profile';
+import { V2Profile } from './v2.profile';
+
+export interface ProfileSetup {
+  readonly config: Config;
+  readonly dataDir: string;
+  readonly appVersion: string;
+  readonly now: () => number;
+  /** Each completed exchange: ok (null) or the failure (for the connection status). */
+  readonly onOutcome?: (error: PlatformError | null) => void;
+}
+
+/** Where the v1 provisioning file is kept: platform.v1.credentialsFile, else <data>/rvm-credentials.json. */
+export function credentialsPath(config: Config, dataDir: string): string {
+  return config.platform.v1.credentialsFile || join(dataDir, 'rvm-credentials.json');
+}
+
+/**
+ * The client for the configured server generation (the kiosk's link and `npm run platform -- check`
+ * use the same one). Throws a readable error when the credentials cannot be read.
+ */
+export function createProfile(setup: ProfileSetup): V1Profile | V2Profile {
+  const { config } = setup;
+  const p = config.platform;
+  if (p.profile === 'none') throw new Error('platform.profile is "none": no platform is configured');
+  let profile: V1Profile | V2Profile | undefined;
+  const http = new PlatformHttp({
+    baseUrl: p.baseUrl,
+    timeoutMs: p.timeoutMs,
+    headers: () => profile?.headers() ?? {},
+    ...(setup.onOutcome ? { onOutcome: setup.onOutcome } : {}),
+  });
+  if (p.profile === 'v1') {
+    profile = new V1Profile({
+      http,
+      credentials: readV1Credentials(credentialsPath(config, setup.dataDir)),
+      appVersion: setup.appVersion,
+      timezone: p.v2.timezone,
+      now: setup.now,
+    });
+    return profile;
+  }
+  const { v2 } = p;
+  const materials = config.deposit.materials;
+  profile = new V2Profile({
+    http,
+    rvmId: v2.rvmId!,
+    email: v2.email!,
+    password: v2.password!,
+    apiKey: v2.apiKey,
+    deviceName: config.machine.name,
+    appVersion: setup.appVersion,
+    timezone: v2.timezone,
+    wasteTypes: v2.wasteTypes,
+    typicalWeightG: (material) => {
+      const m = materials[material];
+      return m?.minWeightG !== undefined && m.maxWeightG !== undefined ? (m.minWeightG + m.maxWeightG) / 2 : undefined;
+    },
+    live: p.live.url ? { url: p.live.url, channel: `rvm.${v2.rvmId}` } : null,
+    now: setup.now,
+  });
+  return profile;
+}
