@@ -19,7 +19,7 @@ export function bootstrap(
   runtime: RuntimeInfo,
   env: NodeJS.ProcessEnv = process.env,
   dataDir = resolveDataDir(env),
-  extra: Pick<CoreDeps, 'visionLauncher'> = {},
+  extra: Pick<CoreDeps, 'visionLauncher' | 'restart'> = {},
 ): Booted {
   const loaded = loadConfig(dataDir, env);
   const { config } = loaded;
@@ -35,3 +35,5 @@ export function bootstrap(
 
 /** EX_CONFIG from sysexits.h: systemd and technicians can tell a config refusal from a crash. */
 export const EXIT_CONFIG = 78;
+/** EX_TEMPFAIL: the platform asked for a restart; the service manager starts the kiosk again. */
+export const EXIT_RESTART = 75;

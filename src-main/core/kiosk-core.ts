@@ -32,6 +32,8 @@ export interface CoreDeps {
   readonly hardware?: Hardware;
   /** How the inference worker starts; defaults to forking dist/main/inference-worker.js. */
   readonly visionLauncher?: WorkerLauncher;
+  /** Restarts the whole kiosk (Electron relaunch, or exit for the service manager). */
+  readonly restart?: () => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export class KioskCore {
   #stopHeartbeat: (() => void) | undefined;
   readonly #unsubscribe: Array<() => void> = [];
   #depositsSinceStart = 0;
+  #restartPending = false;
   #framesDir: string | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
 
@@ -87,6 +90,7 @@ export class KioskCore {
       depositsSinceStart: () => this.#depositsSinceStart,
       qrTarget: this.#qrTarget(),
       cameras: () => this.#cameras(),
+      onRestart: () => this.#restartWhenIdle(),
     });
     this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
@@ -133,6 +137,33 @@ export class KioskCore {
     this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
+  }
+
+  /** A restart never cuts a customer's session short: it waits until the kiosk is idle. */
+  #restartWhenIdle(): void {
+    const restart = this.#deps.restart;
+    if (!restart) {
+      this.#deps.logger.warn('a restart was requested, but this runtime cannot restart itself');
+      return;
+    }
+    if (this.#restartPending) return;
+    this.#restartPending = true;
+    const idle = () => {
+      const state = this.deposit.service?.snapshot().state;
+      return state === undefined || state === 'idle' || state === 'out_of_service';
+    };
+    const go = () => {
+      this.#deps.logger.warn('restarting as the platform asked');
+      restart();
+    };
+    if (idle()) return go();
+    this.#deps.logger.warn('restart requested: waiting for the current customer to finish');
+    const unsubscribe = this.hub.subscribe('deposit.session', () => {
+      if (!idle()) return;
+      unsubscribe();
+      go();
+    });
+    this.#unsubscribe.push(unsubscribe);
   }
 
   /** The chamber camera as the platform's discovery lists it (a stream address without credentials). */

@@ -52,6 +52,11 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
     const visionLauncher = utilityLauncher(electron.utilityProcess, paths.inferenceWorker);
     booted = bootstrap({ runtime: 'electron', electronVersion: process.versions.electron ?? null }, env, undefined, {
       visionLauncher,
+      // before-quit stops the core (closing the store) first.
+      restart: () => {
+        app.relaunch();
+        app.quit();
+      },
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

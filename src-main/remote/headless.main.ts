@@ -1,13 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config.loader';
-import { bootstrap, EXIT_CONFIG } from '../core/bootstrap';
+import { bootstrap, EXIT_CONFIG, EXIT_RESTART } from '../core/bootstrap';
 import { startRemoteServer } from './remote.server';
 
 /** `npm run serve`: the same core as the Electron app, with the UI at http://127.0.0.1:PORT/. */
 async function main(): Promise<void> {
   let booted;
+  // Set once the server listens; a restart requested earlier waits for it.
+  let stop: (signal: string, code: number) => Promise<void> = () => Promise.resolve();
   try {
-    booted = bootstrap({ runtime: 'headless', electronVersion: null });
+    booted = bootstrap({ runtime: 'headless', electronVersion: null }, process.env, undefined, {
+      restart: () => void stop('restart requested by the platform', EXIT_RESTART),
+    });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`RVM kiosk refused to start.\n${error.message}`);
@@ -37,16 +41,16 @@ async function main(): Promise<void> {
   process.stdout.write(`RVM_LISTENING ${server.url}\n`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string, code: number) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
     await server.close();
     core.stop();
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
 }
 
 main().catch((error: unknown) => {

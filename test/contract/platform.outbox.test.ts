@@ -34,7 +34,7 @@ async function deposit(core: KioskCore, sessions: number, items: number): Promis
   return ids;
 }
 
-function v1Core(double: PlatformDouble, env: NodeJS.ProcessEnv = {}) {
+function v1Core(double: PlatformDouble, env: NodeJS.ProcessEnv = {}, restart?: () => void) {
   return makeTestCore(
     {
       RVM_PLATFORM__PROFILE: 'v1',
@@ -48,6 +48,7 @@ function v1Core(double: PlatformDouble, env: NodeJS.ProcessEnv = {}) {
     {
       // A bin that holds the whole test run.
       hardware: new SimulatedHardware(100_000),
+      ...(restart ? { restart } : {}),
       prepare: (dir) =>
         writeFileSync(
           join(dir, 'rvm-credentials.json'),
@@ -157,6 +158,29 @@ describe('outbox delivery to the v1 platform', () => {
     expect(status.lastError).not.toContain('z'.repeat(64));
     expect(status.backlog).toMatchObject({ count: 3, quarantined: 0 });
     expect(double.deposits).toHaveLength(0);
+  });
+
+  it('RESTART from the heartbeat waits for the customer to finish; other commands are ignored', async () => {
+    double = await new PlatformDouble().start();
+    let restarts = 0;
+    const t = v1Core(double, {}, () => restarts++);
+    dispose = t.dispose;
+    t.core.start();
+    await waitFor('the handshake', () => t.core.platform.status().state === 'online');
+    const service = t.core.deposit.service!;
+    service.start();
+    service.identify({ kind: 'guest' });
+    double.commands.push({ action: 'GIT_PULL', timestamp: '' }, { action: 'RESTART', timestamp: '' });
+    await waitFor('the heartbeat that carries them', () => double.commands.length === 0, 8000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(restarts).toBe(0);
+    service.finish();
+    expect(restarts).toBe(0); // the receipt is still on screen
+    service.done();
+    expect(restarts).toBe(1);
+    service.start();
+    service.cancel();
+    expect(restarts).toBe(1);
   });
 
   it('a missing credentials file leaves the kiosk working offline with a clear reason', () => {

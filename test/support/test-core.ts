@@ -15,7 +15,7 @@ export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } 
 /** A real core over a real config folder; the heartbeat runs fast so event tests are quick. */
 export function makeTestCore(
   env: NodeJS.ProcessEnv = {},
-  options: { prepare?: (dataDir: string) => void; hardware?: Hardware; clock?: Clock } = {},
+  options: { prepare?: (dataDir: string) => void; hardware?: Hardware; clock?: Clock; restart?: () => void } = {},
 ) {
   const { dir, cleanup } = tempDir();
   options.prepare?.(dir);
@@ -33,6 +33,7 @@ export function makeTestCore(
     runtime: { runtime: 'headless', electronVersion: null },
     ...(options.hardware ? { hardware: options.hardware } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.restart ? { restart: options.restart } : {}),
   });
   return {
     core,
