@@ -96,6 +96,8 @@ export class DepositService {
   /** The member login code to show while identifying (from the platform); ignored in other states. */
   showQr(qr: DepositState['qr']): void {
     if (this.#state.state !== 'identifying') return;
+    const shown = this.#state.qr;
+    if (shown?.content === qr?.content && shown?.expiresAt === qr?.expiresAt) return; // nothing new to draw
     this.#set({ ...this.#state, qr });
   }
 
