@@ -4,13 +4,16 @@ import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
 import { PlatformError } from './platform-error';
 
 export interface OutboxWorkerOptions {
-  readonly outbox: Pick<OutboxRepo, 'claim' | 'complete' | 'fail' | 'quarantine'>;
+  readonly outbox: Pick<OutboxRepo, 'claim' | 'complete' | 'fail' | 'quarantine' | 'nextDueAt'>;
   readonly deliver: (job: OutboxJob) => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly concurrency: number;
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
-  /** How often to look for due jobs when nothing is happening. */
+  /**
+   * The longest sleep when nothing is due (a safety net: new jobs and a link that comes back wake
+   * the worker at once); it otherwise sleeps until the next job falls due.
+   */
   readonly idleMs?: number;
   /** 0 ≤ r < 1; injectable so tests can pin the jitter. */
   readonly random?: () => number;
@@ -93,7 +96,10 @@ export class OutboxWorker {
 
   #schedule(): void {
     this.#cancelTimer?.();
-    this.#cancelTimer = this.#o.clock.after(this.#o.idleMs ?? 1000, () => {
+    const longest = this.#o.idleMs ?? 30_000;
+    const next = this.#o.outbox.nextDueAt();
+    const wait = next === null ? longest : Math.min(longest, Math.max(50, next - this.#o.clock.now()));
+    this.#cancelTimer = this.#o.clock.after(wait, () => {
       this.#cancelTimer = undefined;
       this.#fill();
     });

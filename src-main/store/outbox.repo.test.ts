@@ -53,6 +53,22 @@ describe('OutboxRepo', () => {
     expect(outbox.get(bad)).toMatchObject({ status: 'quarantined', lastError: '422 weight must be ≥ 0.001' });
   });
 
+  it('tells when the next claimable job falls due (none behind a quarantined one)', () => {
+    const { outbox } = repo();
+    expect(outbox.nextDueAt()).toBeNull();
+    const a1 = outbox.enqueue(job('a1', 'A'), 100);
+    outbox.enqueue(job('a2', 'A'), 50);
+    expect(outbox.nextDueAt()).toBe(100); // a2 waits for a1, whatever its own time
+    outbox.claim(100);
+    outbox.fail(a1, 9000, 'timeout', 101);
+    expect(outbox.nextDueAt()).toBe(9000);
+    outbox.claim(9000);
+    outbox.quarantine(a1, '422', 9001);
+    expect(outbox.nextDueAt()).toBeNull();
+    expect(outbox.resolveQuarantined(a1, { action: 'discard', actor: 'Agus', reason: 'bad' }, 9002)).toBe(true);
+    expect(outbox.nextDueAt()).toBe(50);
+  });
+
   it('refuses a second job with the same idempotency key', () => {
     const { outbox } = repo();
     outbox.enqueue(job('same'), 0);

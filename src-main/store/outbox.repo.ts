@@ -125,6 +125,21 @@ export class OutboxRepo {
     })();
   }
 
+  /**
+   * When the earliest job that could be claimed (no earlier job of its session still open) falls
+   * due; null when none waits. The worker sleeps until then instead of polling.
+   */
+  nextDueAt(): number | null {
+    const row = this.db
+      .prepare(
+        `SELECT MIN(o.next_attempt_at) AS at FROM outbox o WHERE o.status = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id
+                           AND p.status IN ('pending', 'in_flight', 'quarantined'))`,
+      )
+      .get() as { at: number | null };
+    return row.at;
+  }
+
   /** The platform is reachable again: every waiting job is due now, whatever its back-off said. */
   dueNow(now: number): number {
     return this.#dueNow.run(now, now, now).changes;
