@@ -99,6 +99,7 @@ export class KioskCore {
         app: createAppHandlers(deps.loaded, this.health, deps.runtime),
         deposit: this.deposit.handlers,
         platform: this.platform.handlers,
+        vision: {},
       },
       logger,
     );
@@ -201,6 +202,8 @@ export class KioskCore {
       ...(this.#deps.visionLauncher ? { launcher: this.#deps.visionLauncher } : {}),
       onVerdict: (verdict, frame) => void this.#onVerdict(verdict, frame),
       onChamberEmpty: () => deposit.service?.chamberCleared(),
+      onPreview: (frame) => this.hub.publish('vision.preview', frame),
+      previewActive: () => deposit.service?.snapshot().state === 'inserting',
       outOfService: (key, reason) => deposit.service?.setOutOfService(key, reason),
     });
   }

@@ -19,12 +19,21 @@ function routerWith(app: Partial<Handlers['app']>) {
   const unused = () => {
     throw new Error('not used');
   };
-  const deposit = { state: unused, start: unused, identify: unused, finish: unused, cancel: unused, done: unused };
+  const deposit = {
+    state: unused,
+    catalogue: unused,
+    start: unused,
+    identify: unused,
+    finish: unused,
+    cancel: unused,
+    done: unused,
+  };
   return createRouter(
     {
       app: { ...base, ...app },
       deposit,
       platform: { status: unused, quarantine: unused, retry: unused, discard: unused, syncTimezone: unused },
+      vision: {},
     },
     logger,
   );

@@ -88,6 +88,13 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     hardware,
     handlers: {
       state: () => use().snapshot(),
+      catalogue: () => ({
+        materials: Object.entries(deps.config.deposit.materials).map(([material, m]) => ({
+          material,
+          points: m.points,
+        })),
+        pointValue: deps.config.platform.profile === 'none' ? null : { amount: 10, currency: 'IDR' },
+      }),
       start: () => use().start(),
       identify: (identity) => use().identify(identity),
       finish: () => use().finish(),

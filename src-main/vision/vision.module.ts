@@ -1,7 +1,7 @@
 import type { Frame } from '../camera/camera';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ItemVerdict } from '../../src-preload/contract';
+import type { ItemVerdict, PreviewFrame } from '../../src-preload/contract';
 import type { Camera } from '../camera/camera';
 import { FfmpegCamera } from '../camera/ffmpeg.camera';
 import { ReplayCamera } from '../camera/replay.camera';
@@ -11,7 +11,8 @@ import type { Logger } from '../log/logger';
 import { InferenceSupervisor } from './inference.supervisor';
 import { loadManifest } from './model-manifest';
 import { PresenceGate } from './presence-gate';
-import { VisionPipeline } from './vision.pipeline';
+import { PreviewStream } from './preview-stream';
+import { VisionPipeline, type PipelineDeps } from './vision.pipeline';
 import { forkLauncher, type WorkerLauncher } from './worker-host';
 
 export interface VisionModuleDeps {
@@ -26,6 +27,9 @@ export interface VisionModuleDeps {
   /** A verdict and the frame it was made on (the platform gets that frame as evidence). */
   readonly onVerdict: (verdict: ItemVerdict, frame: Frame) => void;
   readonly onChamberEmpty: () => void;
+  /** The customer's live view, while `previewActive()` (see PreviewStream). */
+  readonly onPreview?: (frame: PreviewFrame) => void;
+  readonly previewActive?: () => boolean;
   /** Sets (reason) or clears (null) an out-of-service cause: 'vision' or 'camera'. */
   readonly outOfService: (key: 'vision' | 'camera', reason: string | null) => void;
 }
@@ -97,11 +101,30 @@ export class VisionModule {
       eligibleBarcodes: config.eligibleBarcodes,
       onVerdict: (verdict, _latency, frame) => this.#d.onVerdict(verdict, frame),
       onChamberEmpty: () => this.#d.onChamberEmpty(),
+      ...this.#previewHooks(log),
     });
     this.#pipeline.start();
     log.info(
       `vision running: ${manifest.modelPath} (${supervisor.info!.task}, ${size.join('×')}), camera ${config.camera.kind}`,
     );
+  }
+
+  #previewHooks(log: Logger): Pick<PipelineDeps, 'onFrame' | 'onDetections'> {
+    const publish = this.#d.onPreview;
+    if (!publish) return {};
+    let warned = false;
+    const preview = new PreviewStream({
+      fps: 12,
+      quality: 70,
+      clock: this.#d.clock,
+      active: this.#d.previewActive ?? (() => true),
+      publish,
+      onError: (error) => {
+        if (!warned) log.warn(`live view frame not encoded: ${error.message}`);
+        warned = true;
+      },
+    });
+    return { onFrame: (frame) => preview.frame(frame), onDetections: (list) => preview.detections(list) };
   }
 
   stop(): void {

@@ -6,6 +6,7 @@ import type { InferenceSupervisor } from './inference.supervisor';
 import { VerdictAggregator } from './item-verdict';
 import type { Manifest } from './model-manifest';
 import { greyThumbnail, PresenceGate } from './presence-gate';
+import type { Detection } from './yolo-decode';
 
 export interface PipelineDeps {
   readonly camera: Camera;
@@ -21,6 +22,10 @@ export interface PipelineDeps {
   readonly eligibleBarcodes?: Readonly<Record<string, string>>;
   /** Grey thumbnail sampling step for the presence gate. */
   readonly thumbStep?: number;
+  /** Every camera frame as it arrives (the customer's live view). */
+  readonly onFrame?: (frame: Frame) => void;
+  /** Each frame's detections; an empty list when the chamber is empty. */
+  readonly onDetections?: (detections: readonly Detection[]) => void;
 }
 
 /**
@@ -52,7 +57,10 @@ export class VisionPipeline {
 
   start(): void {
     this.#running = true;
-    this.#d.camera.start((frame) => this.#queue.push(frame));
+    this.#d.camera.start((frame) => {
+      this.#d.onFrame?.(frame);
+      this.#queue.push(frame);
+    });
     void this.#loop();
   }
 
@@ -76,6 +84,7 @@ export class VisionPipeline {
     const thumb = greyThumbnail(frame.rgb, frame.width, frame.height, this.#d.thumbStep ?? 5);
     const presence = this.#gate.onFrame(thumb.grey, thumb.width, thumb.height);
     if (presence.event === 'left') {
+      this.#d.onDetections?.([]);
       const late = this.#verdicts.onEmpty();
       if (late) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at), frame);
       this.#itemSince = undefined;
@@ -92,6 +101,7 @@ export class VisionPipeline {
       this.#d.logger.warn(`frame ${frame.seq} not detected: ${(error as Error).message}`);
       return;
     }
+    this.#d.onDetections?.(result.detections);
     const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);
   }

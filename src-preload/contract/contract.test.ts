@@ -8,6 +8,7 @@ describe('contract', () => {
       'app.health',
       'app.info',
       'deposit.cancel',
+      'deposit.catalogue',
       'deposit.done',
       'deposit.finish',
       'deposit.identify',
@@ -24,6 +25,7 @@ describe('contract', () => {
       'deposit.item',
       'deposit.session',
       'platform.changed',
+      'vision.preview',
     ]);
     expect(findDef('app.info')?.kind).toBe('call');
     for (const bogus of ['app', 'app.', '.info', 'app.toString', 'constructor.name', 'app.info.x']) {

@@ -86,12 +86,21 @@ export const DepositStateSchema = z.object({
 });
 export type DepositState = z.infer<typeof DepositStateSchema>;
 
+/** What the machine takes and pays, for the attract screen. */
+export const CatalogueSchema = z.object({
+  materials: z.array(z.object({ material: z.string(), points: z.number().int().nonnegative() })),
+  /** Platform value of one point, for showing money (v1: Rp 10). */
+  pointValue: z.object({ amount: z.number().nonnegative(), currency: z.string() }).nullable(),
+});
+export type Catalogue = z.infer<typeof CatalogueSchema>;
+
 const NoRequest = z.undefined();
 /** Customers can choose these themselves; a member identity only comes from the platform's QR claim. */
 const SelfIdentity = z.object({ kind: z.enum(['guest', 'donation', 'voucher']) });
 
 export const depositContract = {
   state: call(NoRequest, DepositStateSchema),
+  catalogue: call(NoRequest, CatalogueSchema),
   start: call(NoRequest, DepositStateSchema),
   identify: call(SelfIdentity, DepositStateSchema),
   finish: call(NoRequest, DepositStateSchema),

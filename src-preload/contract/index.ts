@@ -1,6 +1,7 @@
 import { appContract } from './app.contract';
 import { depositContract } from './deposit.contract';
 import { platformContract } from './platform.contract';
+import { visionContract } from './vision.contract';
 import { channelOf, type ContractApi } from './api';
 import type { ContractDef } from './define';
 
@@ -10,6 +11,7 @@ export * from './api';
 export * from './app.contract';
 export * from './deposit.contract';
 export * from './platform.contract';
+export * from './vision.contract';
 
 /**
  * The single source of truth for what the renderer may call and receive. Each feature is one
@@ -19,6 +21,7 @@ export const contract = {
   app: appContract,
   deposit: depositContract,
   platform: platformContract,
+  vision: visionContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

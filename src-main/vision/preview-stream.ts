@@ -1,0 +1,84 @@
+import sharp from 'sharp';
+import type { PreviewDetection, PreviewFrame } from '../../src-preload/contract';
+import type { Frame } from '../camera/camera';
+import type { Clock } from '../core/clock';
+import type { Detection } from './yolo-decode';
+
+export interface PreviewOptions {
+  /** Frames per second sent at most (the camera's rate caps it too). */
+  readonly fps: number;
+  readonly quality: number;
+  readonly clock: Clock;
+  /** Only while true is anything encoded (a session takes items). */
+  readonly active: () => boolean;
+  readonly publish: (frame: PreviewFrame) => void;
+  readonly onError?: (error: Error) => void;
+}
+
+/** Detections older than this are not drawn over a newer picture. */
+const DETECTIONS_FRESH_MS = 700;
+
+/**
+ * The customer's live view: camera frames (already scaled to the model size, letterboxed) cropped to
+ * the picture, JPEG-encoded at a capped rate, with the latest detections in source pixels. One
+ * encode at a time; a frame that arrives meanwhile is skipped, never queued.
+ */
+export class PreviewStream {
+  readonly #o: PreviewOptions;
+  #lastAt = -Infinity;
+  #encoding = false;
+  #seq = 0;
+  #detections: { at: number; list: PreviewDetection[] } = { at: 0, list: [] };
+
+  constructor(options: PreviewOptions) {
+    this.#o = options;
+  }
+
+  /** The latest detections (an empty list when the chamber emptied). */
+  detections(list: readonly Detection[]): void {
+    this.#detections = {
+      at: this.#o.clock.now(),
+      list: list.map((d) => ({
+        className: d.name,
+        score: d.score,
+        box: [d.box[0], d.box[1], d.box[2], d.box[3]],
+        ...(d.mask ? { mask: d.mask } : {}),
+      })),
+    };
+  }
+
+  frame(frame: Frame): void {
+    const now = this.#o.clock.now();
+    if (this.#encoding || now - this.#lastAt < 1000 / this.#o.fps - 5 || !this.#o.active()) return;
+    this.#lastAt = now;
+    this.#encoding = true;
+    void this.#encode(frame, now).finally(() => {
+      this.#encoding = false;
+    });
+  }
+
+  async #encode(frame: Frame, now: number): Promise<void> {
+    const { letterbox: lb } = frame;
+    const width = Math.min(frame.width - lb.padX, Math.round(lb.srcWidth * lb.scale));
+    const height = Math.min(frame.height - lb.padY, Math.round(lb.srcHeight * lb.scale));
+    try {
+      const jpeg = await sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+        .extract({ left: lb.padX, top: lb.padY, width, height })
+        .jpeg({ quality: this.#o.quality })
+        .toBuffer();
+      const fresh = now - this.#detections.at <= DETECTIONS_FRESH_MS;
+      this.#o.publish({
+        seq: this.#seq++,
+        at: frame.at,
+        jpeg: jpeg.toString('base64'),
+        width,
+        height,
+        sourceWidth: lb.srcWidth,
+        sourceHeight: lb.srcHeight,
+        detections: fresh ? this.#detections.list : [],
+      });
+    } catch (error) {
+      this.#o.onError?.(error as Error);
+    }
+  }
+}
