@@ -1,15 +1,24 @@
+import { useApi } from '../api-context';
 import { ConnectionIndicator } from '../components/ConnectionIndicator';
 import { LanguageToggle } from '../components/LanguageToggle';
+import { MaterialIcon } from '../components/MaterialIcon';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
+import { materialKey } from './materials';
+import { plainReason } from './out-of-service';
 
-/** The idle screen members of the public see: who this machine is, whether it can take items. */
+/** The idle screen members of the public see: who this machine is, what it takes, whether it can. */
 export function AttractScreen() {
   const t = useT();
+  const api = useApi();
   const info = useKioskStore((s) => s.info);
   const status = useKioskStore((s) => s.heartbeat?.status);
+  const deposit = useKioskStore((s) => s.deposit);
+  const catalogue = useKioskStore((s) => s.catalogue);
+  const outOfService = deposit?.state === 'out_of_service';
+  const reasons = [...new Set((deposit?.outOfService ?? []).map(plainReason))];
   return (
-    <main className="screen attract" data-screen="attract">
+    <main className="screen attract" data-screen={outOfService ? 'out-of-service' : 'attract'}>
       <header className="topbar">
         <span className="machine-name" data-testid="machine-name">
           {info?.machineName ?? '…'}
@@ -17,13 +26,40 @@ export function AttractScreen() {
         <ConnectionIndicator />
       </header>
       <section className="attract__hero">
-        <div className="attract__icons" aria-hidden="true">
-          <BottleIcon />
-          <CanIcon />
-        </div>
         <h1>{t('attract.title')}</h1>
         <p className="attract__subtitle">{t('attract.subtitle')}</p>
-        <StatusBanner status={status} />
+        {catalogue && (
+          <ul className="catalogue" aria-label={t('attract.accepts')}>
+            {catalogue.materials.map((m) => (
+              <li key={m.material} className="catalogue__item" data-material={m.material}>
+                <MaterialIcon material={m.material} />
+                <span className="catalogue__name">{t(materialKey(m.material))}</span>
+                <strong className="catalogue__points">{t('attract.pointsEach', { points: String(m.points) })}</strong>
+              </li>
+            ))}
+          </ul>
+        )}
+        {outOfService ? (
+          <div className="banner banner--stop" role="alert" data-testid="status-banner">
+            <strong>{t('attract.outOfService')}</strong>
+            {reasons.map((key) => (
+              <span key={key}>{t(key)}</span>
+            ))}
+            <span>{t('attract.outOfServiceHint')}</span>
+          </div>
+        ) : (
+          <>
+            <StatusBanner status={status} />
+            <button
+              type="button"
+              className="touch-button touch-button--primary touch-button--huge"
+              disabled={deposit?.state !== 'idle'}
+              onClick={() => void api.deposit.start()}
+            >
+              {t('attract.start')}
+            </button>
+          </>
+        )}
       </section>
       <footer className="bottombar">
         <LanguageToggle />
@@ -54,25 +90,5 @@ function StatusBanner({ status }: { status: 'ok' | 'degraded' | 'out_of_service'
     <div className="banner banner--ok" data-testid="status-banner">
       {status === 'ok' ? t('attract.ready') : t('link.connecting')}
     </div>
-  );
-}
-
-function BottleIcon() {
-  return (
-    <svg viewBox="0 0 64 128" width="64" height="128">
-      <rect x="24" y="4" width="16" height="12" rx="3" fill="#7dd3fc" />
-      <path d="M22 16h20l6 22v78a8 8 0 0 1-8 8H24a8 8 0 0 1-8-8V38z" fill="#38bdf8" />
-      <rect x="16" y="56" width="32" height="24" fill="#e0f2fe" />
-    </svg>
-  );
-}
-
-function CanIcon() {
-  return (
-    <svg viewBox="0 0 64 128" width="64" height="128">
-      <rect x="10" y="20" width="44" height="96" rx="8" fill="#cbd5e1" />
-      <rect x="10" y="44" width="44" height="44" fill="#f59e0b" />
-      <ellipse cx="32" cy="20" rx="22" ry="6" fill="#94a3b8" />
-    </svg>
   );
 }

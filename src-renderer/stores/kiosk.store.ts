@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo, Heartbeat } from '../../src-preload/contract';
+import type { AppInfo, Catalogue, DepositState, Heartbeat, ItemResult } from '../../src-preload/contract';
 import type { Locale } from '../i18n/i18n';
 import type { LinkState } from '../transport/ws-transport';
 
@@ -19,6 +19,14 @@ export interface KioskState {
   setLocale(locale: Locale): void;
   setLink(link: LinkState): void;
   receiveHeartbeat(beat: Heartbeat, at: number): void;
+  /** The deposit flow as main last told it (drives which screen shows). */
+  readonly deposit: DepositState | undefined;
+  readonly catalogue: Catalogue | undefined;
+  /** The latest item's result and when it arrived (local ms), for the short-lived card. */
+  readonly lastItem: { readonly result: ItemResult; readonly at: number } | undefined;
+  setDeposit(deposit: DepositState): void;
+  setCatalogue(catalogue: Catalogue): void;
+  receiveItem(result: ItemResult, at: number): void;
 }
 
 export const useKioskStore = create<KioskState>()((set) => ({
@@ -31,6 +39,14 @@ export const useKioskStore = create<KioskState>()((set) => ({
   setLocale: (locale) => set({ locale }),
   setLink: (link) => set({ link }),
   receiveHeartbeat: (heartbeat, heartbeatAt) => set({ heartbeat, heartbeatAt }),
+  deposit: undefined,
+  catalogue: undefined,
+  lastItem: undefined,
+  // A new session forgets the previous one's last item.
+  setDeposit: (deposit) =>
+    set((s) => ({ deposit, lastItem: deposit.sessionId === s.deposit?.sessionId ? s.lastItem : undefined })),
+  setCatalogue: (catalogue) => set({ catalogue }),
+  receiveItem: (result, at) => set({ lastItem: { result, at } }),
 }));
 
 /** The connection/health indicator, derived (never stored) from link, heartbeat and the time now. */

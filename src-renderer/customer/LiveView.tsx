@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PreviewFrame } from '../../src-preload/contract';
+import { useApi } from '../api-context';
+import { useT } from '../i18n/use-t';
+import { fitContain, toCanvasBox, toCanvasPoint } from './geometry';
+
+/** The colour of detection boxes (also what the overlay geometry test looks for). */
+export const BOX_COLOUR = '#00ff66';
+const BOX_LINE_PX = 4;
+
+/**
+ * The chamber camera with the current detections drawn over it. Frames arrive from main as JPEG
+ * (≥ 10 fps while a session takes items); a frame that arrives while the last one is still being
+ * decoded replaces it, so the view never lags behind.
+ */
+export function LiveView() {
+  const api = useApi();
+  const t = useT();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [hasFrame, setHasFrame] = useState(false);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    let latest: PreviewFrame | undefined;
+    let drawing = false;
+    let disposed = false;
+    const draw = async () => {
+      if (drawing) return;
+      drawing = true;
+      while (latest && !disposed) {
+        const frame = latest;
+        latest = undefined;
+        try {
+          await paint(canvas, frame);
+          setHasFrame(true);
+        } catch {
+          // An undecodable frame is skipped; the next one follows within 100 ms.
+        }
+      }
+      drawing = false;
+    };
+    const stop = api.vision.onPreview((frame) => {
+      latest = frame;
+      void draw();
+    });
+    return () => {
+      disposed = true;
+      stop();
+    };
+  }, [api]);
+
+  return (
+    <div className="live-view" data-testid="live-view">
+      <canvas ref={canvasRef} className="live-view__canvas" data-has-frame={hasFrame} />
+      {!hasFrame && <span className="live-view__empty">{t('insert.noCamera')}</span>}
+    </div>
+  );
+}
+
+async function paint(canvas: HTMLCanvasElement, frame: PreviewFrame): Promise<void> {
+  const image = new Image();
+  image.src = `data:image/jpeg;base64,${frame.jpeg}`;
+  await image.decode();
+  // The canvas matches its box on screen, in device pixels, whatever the window size.
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.round(canvas.clientWidth * ratio);
+  const height = Math.round(canvas.clientHeight * ratio);
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx || width === 0 || height === 0) return;
+  const fit = fitContain(frame.sourceWidth, frame.sourceHeight, width, height);
+  ctx.fillStyle = '#000000';
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(image, fit.offsetX, fit.offsetY, fit.width, fit.height);
+  ctx.lineWidth = BOX_LINE_PX * ratio;
+  ctx.strokeStyle = BOX_COLOUR;
+  ctx.font = `${Math.round(22 * ratio)}px sans-serif`;
+  for (const d of frame.detections) {
+    if (d.mask && d.mask.length > 2) {
+      ctx.beginPath();
+      d.mask.forEach((p, i) => {
+        const [x, y] = toCanvasPoint(p, fit);
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      });
+      ctx.closePath();
+      ctx.fillStyle = 'rgba(0, 255, 102, 0.25)';
+      ctx.fill();
+    }
+    const [x, y, w, h] = toCanvasBox(d.box, fit);
+    ctx.strokeRect(x, y, w, h);
+    const label = `${d.className.replace(/_/g, ' ')} ${Math.round(d.score * 100)}%`;
+    const textHeight = Math.round(28 * ratio);
+    const textWidth = ctx.measureText(label).width + 12 * ratio;
+    const labelY = y >= textHeight ? y - textHeight : y;
+    ctx.fillStyle = BOX_COLOUR;
+    ctx.fillRect(x, labelY, textWidth, textHeight);
+    ctx.fillStyle = '#002b12';
+    ctx.fillText(label, x + 6 * ratio, labelY + textHeight * 0.75);
+  }
+}

@@ -1,0 +1,245 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  buildApi,
+  contract,
+  ok,
+  type Catalogue,
+  type DepositState,
+  type ItemResult,
+  type Result,
+} from '../../src-preload/contract';
+import { App } from '../App';
+import { useKioskStore } from '../stores/kiosk.store';
+import type { Connection } from '../transport/api';
+import { fitContain, toCanvasBox } from './geometry';
+import { ITEM_CARD_MS } from './InsertScreen';
+import { plainReason } from './out-of-service';
+
+const catalogue: Catalogue = {
+  materials: [
+    { material: 'pet', points: 10 },
+    { material: 'aluminium', points: 15 },
+  ],
+  pointValue: { amount: 10, currency: 'IDR' },
+};
+
+const idle: DepositState = {
+  state: 'idle',
+  sessionId: null,
+  identity: null,
+  acceptedCount: 0,
+  rejectedCount: 0,
+  totalPoints: 0,
+  deadlineAt: null,
+  outOfService: [],
+  lastItem: null,
+  receipt: null,
+  qr: null,
+};
+
+/** An in-memory main: answers the deposit calls it is given and records every call; pushes events. */
+function fakeMain(initial: DepositState) {
+  const calls: Array<[string, unknown]> = [];
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const api = buildApi(contract, {
+    invoke: async (channel, payload): Promise<Result<unknown>> => {
+      calls.push([channel, payload]);
+      if (channel === 'deposit.state') return ok(initial);
+      if (channel === 'deposit.catalogue') return ok(catalogue);
+      if (channel.startsWith('deposit.')) return ok(initial);
+      return { ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } };
+    },
+    subscribe: (channel, listener) => {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set.add(listener));
+      return () => set.delete(listener);
+    },
+  });
+  const connection: Connection = { api, transport: 'ws', onLinkState: (l) => (l('open'), () => undefined) };
+  const push = (channel: string, payload: unknown) => act(() => listeners.get(channel)?.forEach((l) => l(payload)));
+  return {
+    connection,
+    calls: (channel: string) => calls.filter(([c]) => c === channel).map(([, p]) => p),
+    session: (state: DepositState) => push('deposit.session', state),
+    item: (item: ItemResult) => push('deposit.item', item),
+  };
+}
+
+async function renderAt(state: DepositState) {
+  const main = fakeMain(state);
+  render(<App connection={main.connection} />);
+  await act(async () => undefined); // the initial state/catalogue answers
+  return main;
+}
+
+beforeEach(() => {
+  useKioskStore.setState({ deposit: undefined, catalogue: undefined, lastItem: undefined, locale: 'id' });
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('attract', () => {
+  it('lists what the machine takes with its points, and Start begins a session', async () => {
+    const main = await renderAt(idle);
+    expect(screen.getByText('Botol plastik (PET)')).toBeTruthy();
+    expect(screen.getByText('15 poin / buah')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Mulai' }));
+    expect(main.calls('deposit.start')).toHaveLength(1);
+  });
+
+  it('out of service: plain words for the cause, no technical detail, no Start', async () => {
+    await renderAt({ ...idle, state: 'out_of_service', outOfService: ['camera lost: ffmpeg exited 1', 'bin full'] });
+    expect(document.querySelector('[data-screen="out-of-service"]')).toBeTruthy();
+    const alert = screen.getByRole('alert').textContent!;
+    expect(alert).toContain('Kamera sedang bermasalah.');
+    expect(alert).toContain('Tempat penampungan penuh.');
+    expect(alert).not.toContain('ffmpeg');
+    expect(screen.queryByRole('button', { name: 'Mulai' })).toBeNull();
+  });
+});
+
+describe('identify', () => {
+  const identifying: DepositState = {
+    ...idle,
+    state: 'identifying',
+    deadlineAt: Date.now() + 60_000,
+    qr: { content: 'myrvm://session/abc123?m=uuid-1', expiresAt: Date.now() + 300_000 },
+  };
+
+  it('draws the platform code, counts down, and moves on by itself when the claim arrives', async () => {
+    const main = await renderAt(identifying);
+    const qr = screen.getByRole('img', { name: 'Pindai dengan aplikasi MyRVM' });
+    expect(qr.getAttribute('data-qr')).toBe('myrvm://session/abc123?m=uuid-1');
+    expect(qr.querySelector('path')!.getAttribute('d')!.length).toBeGreaterThan(100);
+    expect(Number(screen.getAllByTestId('countdown')[0]!.dataset.seconds)).toBeGreaterThan(55);
+    main.session({
+      ...idle,
+      state: 'inserting',
+      sessionId: 'S1',
+      identity: { kind: 'member', memberId: '501', name: 'Siti' },
+    });
+    expect(document.querySelector('[data-screen="insert"]')).toBeTruthy();
+  });
+
+  it('without an account: choose donation or voucher; cancel goes back', async () => {
+    const main = await renderAt({ ...identifying, qr: null });
+    expect(screen.getByTestId('no-code').textContent).toContain('tidak terhubung');
+    fireEvent.click(screen.getByRole('button', { name: 'Lanjut tanpa akun' }));
+    fireEvent.click(screen.getByRole('button', { name: /Donasikan/ }));
+    expect(main.calls('deposit.identify')).toEqual([{ kind: 'donation' }]);
+    fireEvent.click(screen.getByRole('button', { name: /Cetak voucher/ }));
+    expect(main.calls('deposit.identify')).toEqual([{ kind: 'donation' }, { kind: 'voucher' }]);
+    fireEvent.click(screen.getByRole('button', { name: 'Batal' }));
+    expect(main.calls('deposit.cancel')).toHaveLength(1);
+  });
+});
+
+describe('insert', () => {
+  const inserting: DepositState = {
+    ...idle,
+    state: 'inserting',
+    sessionId: 'S1',
+    identity: { kind: 'donation' },
+    deadlineAt: Date.now() + 90_000,
+  };
+  const item = (accepted: boolean, seq: number): ItemResult => ({
+    itemId: `I${seq}`,
+    sessionId: 'S1',
+    seq,
+    accepted,
+    className: accepted ? 'pet_bottle' : 'cup',
+    material: accepted ? 'pet' : null,
+    points: accepted ? 10 : 0,
+    reason: accepted ? null : 'reject_class',
+  });
+
+  it('shows each result as a big short-lived card and the running totals; Finish ends the session', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    const main = await renderAt(inserting);
+    main.item(item(true, 1));
+    main.session({ ...inserting, acceptedCount: 1, totalPoints: 10 });
+    const card = screen.getByTestId('item-card');
+    expect(card.dataset.accepted).toBe('true');
+    expect(card.textContent).toContain('Botol plastik (PET)');
+    expect(card.textContent).toContain('+10');
+    expect(screen.getByTestId('total-points').textContent).toBe('10');
+    main.item(item(false, 2));
+    expect(screen.getByRole('alert').textContent).toContain('Barang ini tidak diterima');
+    expect(screen.getByRole('alert').textContent).toContain('silakan ambil kembali');
+    act(() => vi.advanceTimersByTime(ITEM_CARD_MS + 500));
+    expect(screen.queryByTestId('item-card')).toBeNull();
+    vi.useRealTimers();
+    fireEvent.click(screen.getByRole('button', { name: 'Selesai' }));
+    expect(main.calls('deposit.finish')).toHaveLength(1);
+  });
+
+  it('English on the same screen', async () => {
+    await renderAt(inserting);
+    act(() => useKioskStore.getState().setLocale('en'));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Insert one bottle or can');
+    expect(screen.getByRole('button', { name: 'Finish' })).toBeTruthy();
+  });
+});
+
+describe('receipt', () => {
+  const receiptOf = (
+    identity: DepositState['identity'],
+    extra: Partial<NonNullable<DepositState['receipt']>> = {},
+  ) => ({
+    ...idle,
+    state: 'receipt' as const,
+    sessionId: 'S1',
+    identity,
+    deadlineAt: Date.now() + 15_000,
+    receipt: {
+      sessionId: 'S1',
+      identity: identity!,
+      acceptedCount: 3,
+      totalPoints: 35,
+      voucher: null,
+      willSync: false,
+      ...extra,
+    },
+  });
+
+  it('names the member and counts down to the start; Done ends it now', async () => {
+    const main = await renderAt(receiptOf({ kind: 'member', memberId: '501', name: 'Siti' }));
+    expect(screen.getByTestId('receipt-points').textContent).toBe('35 poin');
+    expect(screen.getByTestId('receipt-whose').textContent).toBe('Poin masuk ke akun Siti.');
+    expect(screen.getByTestId('countdown').textContent).toMatch(/Kembali ke awal dalam 1[45] dtk/);
+    expect(screen.queryByTestId('will-sync')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Selesai' }));
+    expect(main.calls('deposit.done')).toHaveLength(1);
+  });
+
+  it('shows the voucher as a QR code, and says the points will sync when offline', async () => {
+    await renderAt(
+      receiptOf({ kind: 'voucher' }, { voucher: { id: 'RVM-01ABC', payload: 'RVM1.01ABC.35.sig' }, willSync: true }),
+    );
+    expect(screen.getByRole('img', { name: 'RVM-01ABC' }).getAttribute('data-qr')).toBe('RVM1.01ABC.35.sig');
+    expect(screen.getByTestId('will-sync').textContent).toContain('offline');
+  });
+});
+
+describe('overlay geometry and plain reasons', () => {
+  it('maps a box in source pixels onto a letterboxed canvas of any size', () => {
+    // 1280×720 into 800×800: scale 0.625, bars of 175 px top and bottom.
+    const fit = fitContain(1280, 720, 800, 800);
+    expect(fit).toEqual({ scale: 0.625, offsetX: 0, offsetY: 175, width: 800, height: 450 });
+    expect(toCanvasBox([100, 200, 300, 600], fit)).toEqual([62.5, 300, 125, 250]);
+    // Into a wide canvas: bars left and right.
+    const wide = fitContain(1280, 720, 1600, 600);
+    expect(toCanvasBox([0, 0, 1280, 720], wide)).toEqual([(1600 - 1280 * (600 / 720)) / 2, 0, 1280 * (600 / 720), 600]);
+  });
+
+  it('turns technical reasons into a plain sentence key', () => {
+    expect(plainReason('bin full')).toBe('oos.bin');
+    expect(plainReason('the model cannot run: bad file')).toBe('oos.vision');
+    expect(plainReason('store: SQLITE_CORRUPT')).toBe('oos.store');
+    expect(plainReason('hardware: controller silent')).toBe('oos.hardware');
+    expect(plainReason('something else')).toBe('oos.other');
+  });
+});
