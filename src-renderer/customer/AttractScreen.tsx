@@ -15,6 +15,7 @@ export function AttractScreen() {
   const status = useKioskStore((s) => s.heartbeat?.status);
   const deposit = useKioskStore((s) => s.deposit);
   const catalogue = useKioskStore((s) => s.catalogue);
+  const locale = useKioskStore((s) => s.locale);
   const outOfService = deposit?.state === 'out_of_service';
   const reasons = [...new Set((deposit?.outOfService ?? []).map(plainReason))];
   return (
@@ -38,6 +39,9 @@ export function AttractScreen() {
               </li>
             ))}
           </ul>
+        )}
+        {catalogue?.pointValue && (
+          <p className="catalogue__value">{t('attract.pointValue', { value: money(catalogue.pointValue, locale) })}</p>
         )}
         {outOfService ? (
           <div className="banner banner--stop" role="alert" data-testid="status-banner">
@@ -91,4 +95,16 @@ function StatusBanner({ status }: { status: 'ok' | 'degraded' | 'out_of_service'
       {status === 'ok' ? t('attract.ready') : t('link.connecting')}
     </div>
   );
+}
+
+function money(value: { amount: number; currency: string }, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale === 'id' ? 'id-ID' : 'en-GB', {
+      style: 'currency',
+      currency: value.currency,
+      maximumFractionDigits: 0,
+    }).format(value.amount);
+  } catch {
+    return `${value.amount} ${value.currency}`;
+  }
 }

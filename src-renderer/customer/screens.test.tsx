@@ -86,6 +86,7 @@ describe('attract', () => {
     const main = await renderAt(idle);
     expect(screen.getByText('Botol plastik (PET)')).toBeTruthy();
     expect(screen.getByText('15 poin / buah')).toBeTruthy();
+    expect(screen.getByText(/^1 poin = Rp\s?10$/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Mulai' }));
     expect(main.calls('deposit.start')).toHaveLength(1);
   });

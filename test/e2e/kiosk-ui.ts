@@ -76,6 +76,45 @@ export function kioskUi(page: Page) {
       await page.getByRole('button', { name: /Bahasa|Language/ }).click();
     },
     heading: () => page.getByRole('heading', { level: 1 }).textContent(),
+    async tapStart() {
+      await page.getByRole('button', { name: /^(Mulai|Start)$/ }).click();
+    },
+    /** The content of the member code on the identify screen (what the phone scans). */
+    async qrContent(): Promise<string> {
+      const qr = page.locator('svg.qr[data-qr]');
+      await qr.waitFor({ timeout: 15_000 });
+      return (await qr.getAttribute('data-qr'))!;
+    },
+    async continueWithout(choice: 'donation' | 'voucher') {
+      await page.getByRole('button', { name: /Lanjut tanpa akun|Continue without an account/ }).click();
+      await page
+        .getByRole('button', { name: choice === 'donation' ? /Donasikan|Donate/ : /Cetak voucher|Print a voucher/ })
+        .click();
+    },
+    async expectAcceptedCount(atLeast: number, timeout = 30_000) {
+      await expect
+        .poll(async () => Number(await page.getByTestId('accepted-count').textContent()), { timeout })
+        .toBeGreaterThanOrEqual(atLeast);
+    },
+    /** Waits for an item card; resolves to its text. */
+    async expectItemCard(accepted: boolean, timeout = 30_000): Promise<string> {
+      const card = page.locator(`[data-testid="item-card"][data-accepted="${accepted}"]`);
+      await card.waitFor({ timeout });
+      return (await card.textContent()) ?? '';
+    },
+    async expectLiveView() {
+      await page.locator('canvas.live-view__canvas[data-has-frame="true"]').waitFor({ timeout: 15_000 });
+    },
+    async tapFinish() {
+      await page.getByRole('button', { name: /^(Selesai|Finish)$/ }).click();
+    },
+    async receiptText(): Promise<string> {
+      await page.locator('[data-screen="receipt"]').waitFor({ timeout: 15_000 });
+      return (await page.locator('[data-screen="receipt"]').textContent()) ?? '';
+    },
+    async tapDone() {
+      await page.getByRole('button', { name: /^(Selesai|Done)$/ }).click();
+    },
     async screenshot(name: string) {
       mkdirSync(RESULTS_DIR, { recursive: true });
       await page.screenshot({ path: `${RESULTS_DIR}/${name}.png` });
