@@ -2,6 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connect } from './transport/api';
+// Bundled fonts: the kiosk may have no internet.
+import '@fontsource/noto-sans/latin-400.css';
+import '@fontsource/noto-sans/latin-700.css';
+import '@fontsource/noto-sans/latin-800.css';
 import './styles.css';
 
 // A kiosk has no context menu; a long press must not open one.

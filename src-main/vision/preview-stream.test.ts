@@ -42,6 +42,7 @@ describe('PreviewStream', () => {
     }
     expect(sent.length).toBeGreaterThanOrEqual(9);
     expect(sent.length).toBeLessThanOrEqual(11);
+    expect(sent.map((f) => f.at - sent[0]!.at).slice(0, 4)).toEqual([0, 66, 165, 264]); // then one period apart
     const first = sent[0]!;
     expect([first.width, first.height, first.sourceWidth, first.sourceHeight]).toEqual([320, 240, 640, 480]);
     const { data, info } = await sharp(Buffer.from(first.jpeg, 'base64')).raw().toBuffer({ resolveWithObject: true });
@@ -50,6 +51,26 @@ describe('PreviewStream', () => {
     expect(data[0]).toBeGreaterThan(180);
     expect(data[1]).toBeLessThan(80);
     expect(sent.map((f) => f.seq)).toEqual(sent.map((_, i) => i));
+  });
+
+  it('keeps the rate with a 15 fps camera (every frame that is due, not every other one)', async () => {
+    const clock = new FakeClock();
+    const sent: PreviewFrame[] = [];
+    const preview = new PreviewStream({
+      fps: 12,
+      quality: 70,
+      clock,
+      active: () => true,
+      publish: (f) => sent.push(f),
+    });
+    for (let i = 1; i <= 30; i++) {
+      clock.advance(1000 / 15);
+      preview.frame(frame(i, clock.now()));
+      await settle();
+    }
+    // Two seconds of camera: about 24 previews at 12/s (every other frame would be 15).
+    expect(sent.length).toBeGreaterThanOrEqual(22);
+    expect(sent.length).toBeLessThanOrEqual(25);
   });
 
   it('draws only fresh detections, in source pixels, and none once the chamber is empty', async () => {

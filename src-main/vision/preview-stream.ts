@@ -25,7 +25,8 @@ const DETECTIONS_FRESH_MS = 700;
  */
 export class PreviewStream {
   readonly #o: PreviewOptions;
-  #lastAt = -Infinity;
+  /** When the next frame may go: advanced by one period per frame sent, so the average rate holds. */
+  #nextAt = -Infinity;
   #encoding = false;
   #seq = 0;
   #detections: { at: number; list: PreviewDetection[] } = { at: 0, list: [] };
@@ -49,8 +50,10 @@ export class PreviewStream {
 
   frame(frame: Frame): void {
     const now = this.#o.clock.now();
-    if (this.#encoding || now - this.#lastAt < 1000 / this.#o.fps - 5 || !this.#o.active()) return;
-    this.#lastAt = now;
+    if (this.#encoding || now < this.#nextAt || !this.#o.active()) return;
+    // A steady rate whatever the camera's: a 15 fps camera gives ~12 previews/s, not every other frame.
+    const period = 1000 / this.#o.fps;
+    this.#nextAt = Math.max(this.#nextAt + period, now + period / 2);
     this.#encoding = true;
     void this.#encode(frame, now).finally(() => {
       this.#encoding = false;

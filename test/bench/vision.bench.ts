@@ -17,6 +17,7 @@ import { Detector } from '../../src-main/vision/detector';
 import { InferenceSupervisor } from '../../src-main/vision/inference.supervisor';
 import { hwcToChw, letterboxRgb } from '../../src-main/vision/letterbox';
 import { ManifestSchema } from '../../src-main/vision/model-manifest';
+import { PreviewStream } from '../../src-main/vision/preview-stream';
 import { VisionPipeline } from '../../src-main/vision/vision.pipeline';
 import { forkLauncher } from '../../src-main/vision/worker-host';
 import { bundleForNode } from '../support/bundle.mjs';
@@ -101,8 +102,10 @@ execFileSync('ffmpeg', [
   '0',
   '-i',
   join(dir, 'list.txt'),
-  '-r',
-  '30',
+  // A real 30 fps stream: `-r 30` alone stores 2 frames/s (one per still) and ffmpeg's reader then
+  // emits the duplicates in bursts of 15, which is no camera's behaviour.
+  '-vf',
+  'fps=30',
   '-c:v',
   'mjpeg',
   '-q:v',
@@ -130,6 +133,18 @@ const manifest = { ...ManifestSchema.parse({ model, detectConfidence: 0.3, class
 const camera = new FfmpegCamera({ source: { kind: 'stream', url: video }, size: supervisor.info!.imgsz, logger });
 const latencies: number[] = [];
 const lag = monitorEventLoopDelay({ resolution: 10 });
+// The customer's live view runs too, as it does during a session (≤ 12 JPEG frames/s to the screen).
+const previews: Array<{ at: number; bytes: number; boxes: number }> = [];
+const cameraFrames: number[] = [];
+const previewErrors: string[] = [];
+const preview = new PreviewStream({
+  fps: 12,
+  quality: 70,
+  clock: systemClock,
+  active: () => true,
+  onError: (e) => previewErrors.push(e.message),
+  publish: (f) => previews.push({ at: performance.now(), bytes: (f.jpeg.length * 3) / 4, boxes: f.detections.length }),
+});
 const pipeline = new VisionPipeline({
   camera,
   supervisor,
@@ -137,6 +152,11 @@ const pipeline = new VisionPipeline({
   logger,
   onVerdict: (_v, latency) => latencies.push(latency),
   onChamberEmpty: () => undefined,
+  onFrame: (frame) => {
+    cameraFrames.push(performance.now());
+    preview.frame(frame);
+  },
+  onDetections: (list) => preview.detections(list),
 });
 pipeline.start();
 // Let ffmpeg start, then measure a steady window.
@@ -174,6 +194,17 @@ console.log(
 console.log(
   `    main event-loop lag p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms; worker RSS ${rssStart.toFixed(0)} MB → ${rssMb(workerPid).toFixed(0)} MB`,
 );
+const shown = previews.filter((p) => p.at >= t0);
+console.log(
+  `    live view: ${(shown.length / seconds).toFixed(1)} frames/s to the screen, ${(
+    shown.reduce((n, p) => n + p.bytes, 0) /
+    Math.max(1, shown.length) /
+    1024
+  ).toFixed(1)} KB each, ${shown.filter((p) => p.boxes > 0).length} with boxes (camera delivered ${(
+    cameraFrames.filter((at) => at >= t0).length / seconds
+  ).toFixed(1)} frames/s)`,
+);
+if (previewErrors.length) console.log(`    live view errors: ${previewErrors.length} (${previewErrors[0]})`);
 pipeline.stop();
 supervisor.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -198,6 +198,8 @@ describe('customer journeys in Chromium', () => {
     await ui.tapFinish();
     const receipt = await ui.receiptText();
     expect(receipt).toMatch(/voucher/i);
+    await page.locator('[data-screen="receipt"] svg.qr').waitFor();
+    await ui.screenshot('customer-receipt-voucher');
     await ui.tapDone();
   }, 120_000);
 });
