@@ -20,6 +20,7 @@ await Promise.all([
       'store-cli': 'src-main/store/store.cli.ts',
       'detect-cli': 'src-main/vision/detect.cli.ts',
       'platform-cli': 'src-main/platform/platform.cli.ts',
+      'maintenance-cli': 'src-main/maintenance/maintenance.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
     },
     outdir: 'dist/main',

@@ -16,6 +16,7 @@ export interface ReplayOptions {
 /** Plays a folder of images (sorted by name) as a camera: demo mode and tests. */
 export class ReplayCamera implements Camera {
   #state: CameraState = 'stopped';
+  #generation = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #files: string[];
 
@@ -42,16 +43,20 @@ export class ReplayCamera implements Camera {
 
   start(onFrame: (frame: Frame) => void): void {
     this.#state = 'streaming';
+    // A tick still loading an image when the camera is stopped and started again must not run on.
+    const generation = ++this.#generation;
     let seq = 0;
     const tick = async () => {
-      if (this.#state !== 'streaming') return;
+      if (this.#state !== 'streaming' || generation !== this.#generation) return;
       const index = seq % this.#files.length;
       if (!this.options.loop && seq >= this.#files.length) {
         this.#state = 'ended';
         return;
       }
       const started = Date.now();
-      onFrame(await this.#load(this.#files[index]!, seq++));
+      const frame = await this.#load(this.#files[index]!, seq++);
+      if (this.#state !== 'streaming' || generation !== this.#generation) return;
+      onFrame(frame);
       this.#timer = setTimeout(() => void tick(), Math.max(0, 1000 / this.options.fps - (Date.now() - started)));
     };
     void tick();

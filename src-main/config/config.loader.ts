@@ -246,5 +246,8 @@ export function redactConfig(config: Config): Record<string, unknown> {
     const present = getPath(copy, path) !== undefined;
     setPath(copy, path, present ? '(set)' : '(not set)');
   }
+  // PIN hashes are not PINs, but nobody needs to see them to maintain the machine.
+  const technicians = (copy.maintenance as { technicians?: Array<Record<string, unknown>> } | undefined)?.technicians;
+  for (const technician of technicians ?? []) technician.pinHash = '(set)';
   return copy;
 }

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { ENVIRONMENTS, LOCALES } from '../../src-preload/contract';
+import { ENVIRONMENTS, LOCALES, PERMISSIONS } from '../../src-preload/contract';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug'] as const;
 
@@ -260,6 +260,141 @@ const PlatformSchema = z
     }
   });
 
+/** `scrypt$N$r$p$salt$hash` as printed by `npm run maintenance -- hash-pin` (never the PIN itself). */
+const PinHash = z
+  .string()
+  .regex(
+    /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+    'must be a hash printed by `npm run maintenance -- hash-pin` (scrypt$N$r$p$salt$hash), not a PIN',
+  );
+
+const MaintenanceSchema = z
+  .object({
+    /** Technicians who may open maintenance on this machine without the platform (or when it is offline). */
+    technicians: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            pinHash: PinHash,
+            /** What this technician may do; all by default. */
+            permissions: z.array(z.enum(PERMISSIONS)).default([...PERMISSIONS]),
+          })
+          .strict(),
+      )
+      .default([])
+      .refine((list) => new Set(list.map((t) => t.name)).size === list.length, {
+        message: 'technician names must be unique (the audit log tells them apart by name)',
+      }),
+    /** A maintenance session ends after this long without a touch or call. */
+    idleMinutes: z.number().int().min(1).max(60).default(5),
+    /** Wrong PINs in a row that lock the pad, and for how long. */
+    lockout: z
+      .object({
+        attempts: z.number().int().min(3).max(20).default(5),
+        minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(15),
+      })
+      .strict()
+      .prefault({}),
+    /** Where removable drives are mounted: a diagnostics bundle is written only below these. */
+    exportRoots: z
+      .array(z.string().startsWith('/', 'must be an absolute path'))
+      .default(['/media', '/run/media', '/mnt']),
+  })
+  .strict();
+
+const ALERT_METRICS = [
+  'cpuPercent',
+  'memoryPercent',
+  'diskPercent',
+  'temperatureC',
+  'inferenceMs',
+  'detectionsPerS',
+  'droppedFramesPerMin',
+  'workerRestarts10m',
+  'workerUnstable',
+  'cameraDown',
+  'eventLoopLagMs',
+  'outboxBacklog',
+  'outboxOldestAgeS',
+  'platformDown',
+  'binLevelPercent',
+  'itemsPerHour',
+] as const;
+
+/** The ids of the default alert rules (src-main/monitor/alert-rules.ts); config may change these by id. */
+export const DEFAULT_ALERT_RULE_IDS = [
+  'cpu_warning',
+  'cpu_critical',
+  'memory_warning',
+  'memory_critical',
+  'disk_warning',
+  'temperature_warning',
+  'worker_unstable',
+  'worker_restarts',
+  'camera_lost',
+  'outbox_stale',
+  'platform_unreachable',
+  'bin_nearly_full',
+  'bin_full',
+] as const;
+
+const AlertRuleSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    metric: z.enum(ALERT_METRICS).optional(),
+    op: z.enum(['>', '>=', '<', '<=']).optional(),
+    threshold: z.number().optional(),
+    /** The condition must hold this long before the alert fires. */
+    forS: z.number().int().min(0).max(86_400).optional(),
+    /** After it resolves, the same alert does not fire again for this long (no flapping). */
+    cooldownS: z.number().int().min(0).max(86_400).optional(),
+    severity: z.enum(['warning', 'critical']).optional(),
+    /** What the technician reads on the dashboard. */
+    title: z.string().min(1).max(120).optional(),
+  })
+  .strict();
+
+const MonitorSchema = z
+  .object({
+    /** How often system and app metrics are sampled. */
+    sampleS: z.number().int().min(1).max(300).default(5),
+    alerts: z
+      .object({
+        /**
+         * Changes to the default rules (by id, e.g. {"cpu_warning": {"threshold": 85}}) and new rules (a new id
+         * with metric, op and threshold). README lists the defaults.
+         */
+        rules: z
+          .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'rule ids are lower_snake_case'), AlertRuleSchema)
+          .default({})
+          .superRefine((rules, ctx) => {
+            for (const [id, rule] of Object.entries(rules)) {
+              if ((DEFAULT_ALERT_RULE_IDS as readonly string[]).includes(id) || rule.enabled === false) continue;
+              for (const key of ['metric', 'op', 'threshold'] as const) {
+                if (rule[key] === undefined) {
+                  ctx.addIssue({
+                    code: 'custom',
+                    path: [id, key],
+                    message: `is required for a new rule (default rules: ${DEFAULT_ALERT_RULE_IDS.join(', ')})`,
+                  });
+                }
+              }
+            }
+          }),
+        /** POSTed a JSON body when an alert fires or resolves. Secret (it may carry a token): never shown. */
+        webhookUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) address' }).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     environment: z.enum(ENVIRONMENTS).default('production'),
@@ -291,13 +426,23 @@ export const ConfigSchema = z
     hardware: HardwareSchema.prefault({}),
     vision: VisionSchema.prefault({}),
     platform: PlatformSchema.prefault({}),
+    maintenance: MaintenanceSchema.prefault({}),
+    monitor: MonitorSchema.prefault({}),
   })
   .strict();
 
 export type Config = z.output<typeof ConfigSchema>;
 
 /** Paths of config values that are secrets: redacted in views and logs. */
-export const SECRET_PATHS: readonly string[] = ['remote.token', 'platform.v2.password', 'platform.v2.apiKey'];
+export const SECRET_PATHS: readonly string[] = [
+  'remote.token',
+  'platform.v2.password',
+  'platform.v2.apiKey',
+  'monitor.alerts.webhookUrl',
+];
+export { ALERT_METRICS };
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+export type AlertRuleConfig = z.output<typeof AlertRuleSchema>;
 
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost') return true;

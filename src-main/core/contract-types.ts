@@ -15,6 +15,10 @@ export type EventPayload<Ch extends EventChannel> = DefAt<Ch> extends EventDef<i
 export interface CallContext {
   /** Which transport carried the call: 'ipc' or 'ws'; for logs and audit. */
   readonly transport: 'ipc' | 'ws';
+  /** Which screen: one per WebSocket connection, 'ipc' for the Electron window. Maintenance sessions belong to one. */
+  readonly client: string;
+  /** Set by the router for technicians' calls (contract `access`): who is signed in on this client. */
+  readonly technician?: string;
 }
 
 type Handler<D> =

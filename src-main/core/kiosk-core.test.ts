@@ -8,7 +8,7 @@ import { KioskCore } from './kiosk-core';
 
 const dirs: Array<{ cleanup(): void }> = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
-const ctx = { transport: 'ws' } as const;
+const ctx = { transport: 'ws', client: 'test' } as const;
 
 describe('KioskCore with a broken database', () => {
   it('stays up, answers the contract, and reports out of service with the reason', async () => {

@@ -11,6 +11,12 @@ import type { QrTarget } from '../platform/qr-login';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
 import { VisionModule } from '../vision/vision.module';
+import { MaintenanceAccess } from '../maintenance/maintenance-access';
+import { applyMachineStatus, createMaintenanceHandlers, savedMachineStatus } from '../maintenance/maintenance.handlers';
+import { MonitorModule } from '../monitor/monitor.module';
+import { createPrometheusExporter, type PrometheusExporter } from '../monitor/prometheus';
+import type { AppMetrics, SystemMetrics } from '../monitor/sampler';
+import { V1Profile } from '../platform/v1.profile';
 import type { WorkerLauncher } from '../vision/worker-host';
 import type { ItemVerdict } from '../../src-preload/contract';
 import type { Logger } from '../log/logger';
@@ -34,6 +40,8 @@ export interface CoreDeps {
   readonly visionLauncher?: WorkerLauncher;
   /** Restarts the whole kiosk (Electron relaunch, or exit for the service manager). */
   readonly restart?: () => void;
+  /** Replaces systeminformation in tests (fixed CPU, memory …). */
+  readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
 }
 
 /**
@@ -47,7 +55,13 @@ export class KioskCore {
   readonly deposit: DepositModule;
   readonly vision: VisionModule | undefined;
   readonly platform: PlatformModule;
+  readonly monitor: MonitorModule;
+  readonly maintenance: MaintenanceAccess;
   readonly #deps: CoreDeps;
+  /** Worker restart counts over the last 10 minutes, and the last dropped-frame count, for the monitor. */
+  readonly #restartHistory: Array<[at: number, restarts: number]> = [];
+  #lastDropped: [at: number, dropped: number] | undefined;
+  #exporter: PrometheusExporter | undefined;
   readonly #clock: Clock;
   #stopHeartbeat: (() => void) | undefined;
   readonly #unsubscribe: Array<() => void> = [];
@@ -91,17 +105,56 @@ export class KioskCore {
       qrTarget: this.#qrTarget(),
       cameras: () => this.#cameras(),
       onRestart: () => this.#restartWhenIdle(),
+      vitals: () => this.monitor.latest(),
+      alerts: () => this.monitor.activeAlerts(),
     });
     this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
+    this.monitor = new MonitorModule({
+      config: deps.loaded.config,
+      dataDir: deps.dataDir,
+      clock: this.#clock,
+      logger,
+      hub,
+      machineName: deps.loaded.config.machine.name,
+      appMetrics: () => this.#appMetrics(),
+      ...(deps.sampleSystem ? { sampleSystem: deps.sampleSystem } : {}),
+    });
+    const profile = this.platform.profile;
+    this.maintenance = new MaintenanceAccess({
+      config: deps.loaded.config.maintenance,
+      clock: this.#clock,
+      logger,
+      kv: this.monitor.store,
+      audit: (entry) => this.#audit(entry),
+      platformPin: profile instanceof V1Profile ? (pin) => profile.checkPin(pin) : undefined,
+      onChanged: (open) => this.#maintenanceChanged(open),
+    });
     this.router = createRouter(
       {
         app: createAppHandlers(deps.loaded, this.health, deps.runtime),
         deposit: this.deposit.handlers,
         platform: this.platform.handlers,
         vision: {},
+        monitor: this.monitor.handlers,
+        maintenance: createMaintenanceHandlers({
+          access: this.maintenance,
+          loaded: deps.loaded,
+          dataDir: deps.dataDir,
+          clock: this.#clock,
+          logger,
+          hub,
+          monitor: this.monitor,
+          health: () => this.health.snapshot(),
+          vision: this.vision,
+          hardware: this.deposit.hardware,
+          deposit: this.deposit.service,
+          audit: this.deposit.audit,
+          settings: this.deposit.settings,
+        }),
       },
       logger,
+      this.maintenance,
     );
   }
 
@@ -124,6 +177,8 @@ export class KioskCore {
       }),
     );
     this.platform.start();
+    applyMachineStatus(this.deposit.service, savedMachineStatus(this.deposit.settings));
+    this.monitor.start();
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
@@ -133,11 +188,29 @@ export class KioskCore {
     this.#state = 'stopped';
     this.#stopHeartbeat?.();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.maintenance.stop();
+    this.monitor.stop();
     this.platform.stop();
     this.vision?.stop();
     this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
+  }
+
+  /** Prometheus text of this kiosk, for the remote server's /metrics (created on first use). */
+  prometheus(): PrometheusExporter {
+    this.#exporter ??= createPrometheusExporter({
+      latest: () => this.monitor.latest(),
+      activeAlerts: () => this.monitor.activeAlerts(),
+      health: () => this.health.snapshot(),
+      now: () => this.#clock.now(),
+      labels: {
+        machine: this.#deps.loaded.config.machine.name,
+        machineId: this.#deps.loaded.config.machine.id,
+        version: pkg.version,
+      },
+    });
+    return this.#exporter;
   }
 
   /** A restart never cuts a customer's session short: it waits until the kiosk is idle. */
@@ -165,6 +238,80 @@ export class KioskCore {
       go();
     });
     this.#unsubscribe.push(unsubscribe);
+  }
+
+  /**
+   * While a technician is in maintenance, customers see "maintenance" (an open session is closed
+   * with its credit first). Deliveries go on: a retried delivery should be seen to land.
+   */
+  #maintenanceChanged(open: boolean): void {
+    this.deposit.service?.setOutOfService(
+      'maintenance',
+      open ? 'maintenance: a technician is working on the machine' : null,
+    );
+    this.hub.publish('maintenance.changed', { open });
+  }
+
+  /** Every technician's action, in the deposit database's audit log (and the log file if that is broken). */
+  #audit(entry: { actor: string; action: string; detail: string | null; result: string }): void {
+    const line = `audit: ${entry.actor} ${entry.action}${entry.detail ? ` ${entry.detail}` : ''} → ${entry.result}`;
+    const repo = this.deposit.audit;
+    try {
+      if (!repo) throw new Error('the local store is unavailable');
+      repo.append({ at: this.#clock.now(), ...entry });
+      this.#deps.logger.info(line);
+    } catch (error) {
+      this.#deps.logger.warn(`${line} (not in the audit table: ${(error as Error).message})`);
+    }
+  }
+
+  /** The app's own numbers for the monitor, read every sample. */
+  #appMetrics(): AppMetrics {
+    const now = this.#clock.now();
+    const stats = this.vision?.stats();
+    const vision = stats?.metrics;
+    let restarts10m: number | null = null;
+    if (vision) {
+      this.#restartHistory.push([now, vision.restarts]);
+      while (this.#restartHistory.length > 1 && now - this.#restartHistory[0]![0] > 600_000)
+        this.#restartHistory.shift();
+      restarts10m = vision.restarts - this.#restartHistory[0]![1];
+    }
+    let droppedPerMin: number | null = null;
+    if (stats?.camera !== undefined) {
+      const [at, dropped] = this.#lastDropped ?? [now, stats.droppedFrames];
+      droppedPerMin = now > at ? Math.round(((stats.droppedFrames - dropped) * 60_000) / (now - at)) : 0;
+      this.#lastDropped = [now, stats.droppedFrames];
+    }
+    const link = this.platform.status();
+    const platformOn = link.state !== 'disabled';
+    const sessions = this.deposit.sessions;
+    let itemsPerHour: number | null = null;
+    try {
+      itemsPerHour = sessions ? sessions.acceptedSince(now - 3_600_000) : null;
+    } catch {
+      // A store that broke since start: the chart shows a gap, the deposit flow reports the cause.
+    }
+    return {
+      inferenceMs: vision?.inferenceMsEma === null || !vision ? null : Math.round(vision.inferenceMsEma * 10) / 10,
+      detectionsPerS: vision ? vision.detectionsPerSecond : null,
+      droppedFramesPerMin: droppedPerMin,
+      workerRestarts: vision ? vision.restarts : null,
+      workerRestarts10m: restarts10m,
+      workerUnstable: vision ? (vision.state === 'backoff' ? 1 : 0) : null,
+      cameraDown: stats?.camera === undefined ? null : stats.camera === 'streaming' ? 0 : 1,
+      eventLoopLagMs: Math.round(this.health.lagP99Ms() * 10) / 10,
+      outboxBacklog: platformOn ? link.backlog.count : null,
+      outboxOldestAgeS:
+        platformOn && link.backlog.oldestAt !== null
+          ? Math.max(0, Math.round((now - link.backlog.oldestAt) / 1000))
+          : platformOn
+            ? 0
+            : null,
+      platformDown: platformOn ? (link.state === 'online' ? 0 : 1) : null,
+      binLevelPercent: this.deposit.hardware ? Math.round(this.deposit.hardware.binLevelPercent() * 10) / 10 : null,
+      itemsPerHour,
+    };
   }
 
   /** The chamber camera as the platform's discovery lists it (a stream address without credentials). */

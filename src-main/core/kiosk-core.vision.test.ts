@@ -13,7 +13,7 @@ import { KioskCore } from './kiosk-core';
 const MODEL = resolve('..', 'shared', 'models', 'yolov8n-det-int8-640.onnx');
 const CHAMBER = resolve('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
-const ctx = { transport: 'ws' } as const;
+const ctx = { transport: 'ws', client: 'test' } as const;
 
 let launcher: WorkerLauncher;
 let bundle: string;

@@ -2,22 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { Health } from '../../src-preload/contract';
 import { createLogger } from '../log/logger';
 import type { Handlers } from './contract-types';
-import { AppFailure, createRouter } from './router';
+import { AppFailure, createRouter, type CallGuard } from './router';
 
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
-const ctx = { transport: 'ws' } as const;
+const ctx = { transport: 'ws', client: 'test' } as const;
 const health: Health = { status: 'ok', checks: [], uptimeS: 1, eventLoopLagP99Ms: 0, rssMb: 10 };
 
-function routerWith(app: Partial<Handlers['app']>) {
+function routerWith(app: Partial<Handlers['app']>, guard?: CallGuard) {
   const base: Handlers['app'] = {
     info: () => {
       throw new Error('not used');
     },
     configView: () => ({ path: '/x', loadedFromFile: false, overriddenByEnv: [], values: {} }),
     health: () => health,
-  };
-  const unused = () => {
-    throw new Error('not used');
   };
   const deposit = {
     state: unused,
@@ -34,10 +31,24 @@ function routerWith(app: Partial<Handlers['app']>) {
       deposit,
       platform: { status: unused, quarantine: unused, retry: unused, discard: unused, syncTimezone: unused },
       vision: {},
+      monitor: everyCall(),
+      maintenance: new Proxy(
+        { resetBin: (_req: unknown, c: { technician?: string }) => ({ binLevelPercent: c.technician ? 0 : 100 }) },
+        { get: (target, name) => (name === 'resetBin' ? target.resetBin : unused) },
+      ) as never,
     },
     logger,
+    guard,
   );
 }
+
+/** Handlers for a whole feature that must not run in these tests. */
+function everyCall(): never {
+  return new Proxy({}, { get: () => unused }) as never;
+}
+const unused = () => {
+  throw new Error('not used');
+};
 
 describe('router', () => {
   it('refuses channels that are not calls in the contract', async () => {
@@ -72,6 +83,37 @@ describe('router', () => {
       ok: false,
       error: { code: 'UNAVAILABLE', message: 'config is being rewritten' },
     });
+  });
+
+  it('lets a technician call through only with a session and the permission, and audits actions', async () => {
+    const audit: Array<{ actor: string; action: string; result: string }> = [];
+    const sessions = new Map<string, { name: string; permissions: string[] }>([
+      ['screen-1', { name: 'Agus', permissions: ['view_status', 'test_hardware'] }],
+      ['screen-2', { name: 'Budi', permissions: ['view_status'] }],
+    ]);
+    const router = routerWith(
+      {},
+      {
+        authorize(client, permission) {
+          const s = sessions.get(client);
+          if (!s) throw new AppFailure('UNAUTHENTICATED', 'enter the PIN');
+          if (!s.permissions.includes(permission)) throw new AppFailure('FORBIDDEN', `needs ${permission}`);
+          return s.name;
+        },
+        audit: (entry) => audit.push(entry),
+        clientGone: () => {},
+      },
+    );
+    const call = (client: string) => router.dispatch('maintenance.resetBin', undefined, { transport: 'ws', client });
+    await expect(call('screen-0')).resolves.toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    await expect(call('screen-2')).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The handler sees who is signed in.
+    await expect(call('screen-1')).resolves.toEqual({ ok: true, value: { binLevelPercent: 0 } });
+    expect(audit).toEqual([{ actor: 'Agus', action: 'maintenance.resetBin', detail: null, result: 'ok' }]);
+    // Without a guard, technicians' calls are refused outright.
+    await expect(
+      routerWith({}).dispatch('maintenance.resetBin', undefined, { transport: 'ws', client: 'screen-1' }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
   it('refuses to send an answer that breaks its own schema', async () => {

@@ -11,6 +11,8 @@ import type { Logger } from '../log/logger';
 import { openStore, type Db } from '../store/database';
 import { OutboxRepo } from '../store/outbox.repo';
 import { SessionRepo } from '../store/session.repo';
+import { AuditRepo } from '../store/audit.repo';
+import { SettingsRepo } from '../store/settings.repo';
 import { DepositService } from './deposit.service';
 import { loadMachineSecret } from './voucher';
 
@@ -31,6 +33,9 @@ export interface DepositModule {
   readonly outbox: OutboxRepo | undefined;
   readonly sessions: SessionRepo | undefined;
   readonly hardware: Hardware | undefined;
+  /** Maintenance's audit log and settings (undefined with a broken store). */
+  readonly audit: AuditRepo | undefined;
+  readonly settings: SettingsRepo | undefined;
   readonly handlers: Handlers['deposit'];
   readonly probe: HealthProbe;
   stop(): void;
@@ -45,9 +50,13 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   let sessions: SessionRepo | undefined;
   let failure: string | undefined;
   let hardware: Hardware | undefined;
+  let audit: AuditRepo | undefined;
+  let settings: SettingsRepo | undefined;
   try {
     db = openStore(join(deps.dataDir, 'rvm.db')).db;
     outbox = new OutboxRepo(db);
+    audit = new AuditRepo(db);
+    settings = new SettingsRepo(db);
     outbox.releaseInFlight(deps.clock.now());
     const { hardware: hw } = deps.config;
     const onFault = (reason: string) => service?.setOutOfService('hardware', reason);
@@ -76,6 +85,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     log.error(`deposits are out of service: ${failure}`);
     db?.close();
     db = undefined;
+    audit = undefined;
+    settings = undefined;
   }
   const use = (): DepositService => {
     if (!service) throw new AppFailure('OUT_OF_SERVICE', `the local store is unavailable: ${failure}`);
@@ -86,6 +97,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     outbox,
     sessions,
     hardware,
+    audit,
+    settings,
     handlers: {
       state: () => use().snapshot(),
       catalogue: () => ({

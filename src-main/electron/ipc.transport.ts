@@ -28,7 +28,7 @@ export function serveContractOverIpc(
         logger.warn(`refused ${channel} from an untrusted frame (${event.senderFrame?.url ?? 'gone'})`);
         return err('FORBIDDEN', `${channel} is only answered for the kiosk window.`);
       }
-      return router.dispatch(channel, payload, { transport: 'ipc' });
+      return router.dispatch(channel, payload, { transport: 'ipc', client: 'ipc' });
     });
   }
   const unsubscribers = EVENT_CHANNELS.map((channel) =>

@@ -10,8 +10,12 @@ export interface Hardware {
   weightG(): number | null;
   /** After a technician empties the bin. */
   resetBin(): Promise<void>;
+  /** Maintenance: exercises one part; resolves with what was seen, rejects with the fault. */
+  test(part: HardwarePart): Promise<string>;
   close(): void;
 }
+
+export type HardwarePart = 'door' | 'conveyor' | 'led' | 'sensors';
 
 /** The default driver: counts items into a virtual bin of `capacity` items; no scale. */
 export class SimulatedHardware implements Hardware {
@@ -40,6 +44,12 @@ export class SimulatedHardware implements Hardware {
 
   async resetBin(): Promise<void> {
     this.#items = 0;
+  }
+
+  async test(part: HardwarePart): Promise<string> {
+    return part === 'sensors'
+      ? `simulated: bin ${this.binLevelPercent().toFixed(0)} %, no scale`
+      : `simulated: no ${part} to move (hardware.driver is "simulated")`;
   }
 
   close(): void {}

@@ -3,7 +3,7 @@ import { SerialPort } from 'serialport';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type { Logger } from '../log/logger';
-import type { Hardware } from './hardware';
+import type { Hardware, HardwarePart } from './hardware';
 
 /** Replies carry the id of the command; status lines come unasked (and answer "status"). */
 const ControllerLine = z.union([
@@ -16,7 +16,7 @@ const ControllerLine = z.union([
   }),
 ]);
 
-export type Command = 'accept' | 'return' | 'status' | 'reset_bin';
+export type Command = 'accept' | 'return' | 'status' | 'reset_bin' | `test_${HardwarePart}`;
 const COMMAND_TIMEOUT_MS = 5000;
 
 /**
@@ -46,6 +46,12 @@ export class SerialHardware implements Hardware {
   acceptItem = (): Promise<void> => this.send('accept');
   returnItem = (): Promise<void> => this.send('return');
   resetBin = (): Promise<void> => this.send('reset_bin');
+  test = async (part: HardwarePart): Promise<string> => {
+    await this.send(`test_${part}`);
+    return part === 'sensors'
+      ? `controller ok: bin ${this.#bin.toFixed(0)} %, scale ${this.#weight === null ? 'none' : `${this.#weight} g`}`
+      : `controller ok: ${part} test done`;
+  };
   binLevelPercent = (): number => this.#bin;
   weightG = (): number | null => this.#weight;
 

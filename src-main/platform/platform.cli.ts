@@ -190,6 +190,7 @@ function snapshot(): HealthSnapshot {
     appVersion: pkg.version,
     modelVersion: null,
     cameras: [],
+    alerts: [],
   };
 }
 

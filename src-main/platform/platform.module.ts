@@ -47,6 +47,9 @@ export interface PlatformModuleDeps {
   readonly cameras?: () => CameraInfo[];
   /** The deposit flow, for the member QR login (absent with a broken store). */
   readonly qrTarget?: QrTarget | undefined;
+  /** The monitor's latest sample (CPU, memory, disk, temperature) and active alerts, for the heartbeat. */
+  readonly vitals?: () => Pick<HealthSnapshot, 'cpuPercent' | 'memoryPercent' | 'diskPercent' | 'temperatureC'> | null;
+  readonly alerts?: () => HealthSnapshot['alerts'];
 }
 
 /** A link that has not answered for this long counts as offline even between failures. */
@@ -82,7 +85,6 @@ export class PlatformModule {
   readonly #qr: QrLogin | undefined;
   #live: LiveEvents | undefined;
   #timezoneSyncedAt: number | null = null;
-  #maintenance = false;
 
   constructor(deps: PlatformModuleDeps) {
     this.#d = deps;
@@ -196,8 +198,9 @@ export class PlatformModule {
         attempts: job.attempts,
         lastError: job.lastError,
       })),
-    retry: ({ id, technician }) => this.#resolve(id, { action: 'retry', actor: technician }),
-    discard: ({ id, technician, reason }) => this.#resolve(id, { action: 'discard', actor: technician, reason }),
+    retry: ({ id }, ctx) => this.#resolve(id, { action: 'retry', actor: ctx.technician ?? '(unknown)' }),
+    discard: ({ id, reason }, ctx) =>
+      this.#resolve(id, { action: 'discard', actor: ctx.technician ?? '(unknown)', reason }),
     syncTimezone: async () => {
       const profile = this.profile;
       if (!(profile instanceof V2Profile)) {
@@ -225,18 +228,6 @@ export class PlatformModule {
     if (decision.action === 'retry') this.worker?.kick();
     this.#publish();
     return this.status();
-  }
-
-  /**
-   * Maintenance mode: deliveries pause (a technician may be fixing the cause of a failure, or the
-   * network), heartbeats go on so the platform sees the machine.
-   */
-  setMaintenance(on: boolean): void {
-    if (this.#maintenance === on) return;
-    this.#maintenance = on;
-    if (on) this.worker?.pause();
-    else if (this.profile?.connected) this.worker?.resume();
-    this.#log.info(`deliveries ${on ? 'paused for maintenance' : 'resumed after maintenance'}`);
   }
 
   readonly probe: HealthProbe = () => {
@@ -276,7 +267,7 @@ export class PlatformModule {
         this.#authRefused = false;
         this.#log.info(`connected to ${this.#d.config.platform.baseUrl} (${this.profile!.name})`);
         if (this.profile instanceof V2Profile) this.#timezoneSyncedAt = this.#d.clock.now(); // part of connect
-        if (!this.#maintenance) this.worker?.resume();
+        this.worker?.resume();
         this.#startLive();
         void this.#registerEngine();
       })
@@ -422,11 +413,16 @@ export class PlatformModule {
 
   #health(): HealthSnapshot {
     const cores = cpus().length || 1;
-    return {
+    // Before the monitor's first sample: the load average and free memory are all there is.
+    const vitals = this.#d.vitals?.() ?? {
       cpuPercent: Math.min(100, Math.round((loadavg()[0]! / cores) * 100)),
       memoryPercent: Math.round((1 - freemem() / totalmem()) * 100),
       diskPercent: null,
       temperatureC: null,
+    };
+    return {
+      ...vitals,
+      alerts: this.#d.alerts?.() ?? [],
       binLevelPercent: this.#d.binLevelPercent(),
       uptimeS: process.uptime(),
       depositsSinceStart: this.#d.depositsSinceStart(),

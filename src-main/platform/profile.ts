@@ -22,6 +22,16 @@ export interface HealthSnapshot {
   readonly appVersion: string;
   readonly modelVersion: string | null;
   readonly cameras: readonly CameraInfo[];
+  /** Active alerts (maintenance monitor), for the platform's dashboards. */
+  readonly alerts: readonly HealthAlert[];
+}
+
+export interface HealthAlert {
+  readonly rule: string;
+  readonly title: string;
+  readonly severity: 'warning' | 'critical';
+  readonly value: number;
+  readonly firedAt: number;
 }
 
 /** A camera as the v1 heartbeat's discovery lists it. */

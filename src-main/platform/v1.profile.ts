@@ -40,6 +40,17 @@ const HeartbeatRequest = z.object({
   }),
   ip_local: z.string().optional(),
   tailscale_ip: z.string().nullable(),
+  diagnostics: z.object({
+    alerts: z.array(
+      z.object({
+        rule: z.string(),
+        title: z.string(),
+        severity: z.enum(['warning', 'critical']),
+        value: z.number(),
+        fired_at: z.string(),
+      }),
+    ),
+  }),
 });
 const DepositData = z.object({
   session_id: z.string().min(1),
@@ -192,6 +203,15 @@ export class V1Profile implements PlatformProfile {
           bin_capacity: h.binLevelPercent,
           discovery: { cameras: [...h.cameras] },
           tailscale_ip: null,
+          diagnostics: {
+            alerts: h.alerts.map((a) => ({
+              rule: a.rule,
+              title: a.title,
+              severity: a.severity,
+              value: a.value,
+              fired_at: new Date(a.firedAt).toISOString(),
+            })),
+          },
         },
       },
       HeartbeatBody,

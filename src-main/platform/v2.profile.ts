@@ -51,6 +51,8 @@ const MetricsRequest = z.object({
     ai_model_version: z.string().nullable(),
     uptime_seconds: z.number().int().nonnegative(),
     deposit_count_since_restart: z.number().int().nonnegative(),
+    error_count: z.number().int().nonnegative(),
+    warning_count: z.number().int().nonnegative(),
   }),
   network_info: z.object({}).loose(),
 });
@@ -238,6 +240,9 @@ export class V2Profile implements PlatformProfile {
             ai_model_version: h.modelVersion,
             uptime_seconds: Math.round(h.uptimeS),
             deposit_count_since_restart: h.depositsSinceStart,
+            // Active alerts: critical ones count as errors.
+            error_count: h.alerts.filter((a) => a.severity === 'critical').length,
+            warning_count: h.alerts.filter((a) => a.severity === 'warning').length,
           },
           network_info: {},
         },

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   core.start();
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   const { host, port } = loaded.config.remote;
-  const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger }).catch(
+  const metrics = core.prometheus();
+  const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger, metrics }).catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') throw error;
       const what = error.code === 'EADDRINUSE' ? 'is already in use' : 'is not an address of this machine';

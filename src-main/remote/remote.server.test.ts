@@ -138,6 +138,23 @@ describe('remote server bound beyond loopback', () => {
   it('answers /healthz to allowed addresses without the token', async () => {
     expect((await get(server.port, '/healthz')).status).toBe(200);
   });
+
+  it('serves Prometheus text at /metrics only with the token', async () => {
+    await env.core.monitor.sampleNow();
+    expect((await get(server.port, '/metrics')).status).toBe(401);
+    const res = await get(server.port, '/metrics', { Authorization: `Bearer ${TOKEN}` });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    // The test core's fixed vitals, this machine's id as a label, alerts and health.
+    expect(res.body).toMatch(/^rvm_cpu_percent\{machine_id="RVM"\} 12$/m);
+    expect(res.body).toMatch(/^rvm_memory_percent\{machine_id="RVM"\} 34$/m);
+    expect(res.body).toMatch(/^rvm_alerts_active\{severity="critical",machine_id="RVM"\} 0$/m);
+    expect(res.body).toMatch(/^rvm_health_status\{machine_id="RVM"\} [01]$/m);
+    expect(res.body).toMatch(/^rvm_info\{machine="RVM-TEST-01",version="[\d.]+",machine_id="RVM"\} 1$/m);
+    // Not measurable here (no temperature sensor in the test core): absent, not 0.
+    expect(res.body).not.toMatch(/^rvm_cpu_temperature_celsius\{/m);
+    expect(res.body).toContain('rvm_process_cpu_user_seconds_total{machine_id=');
+  });
 });
 
 describe('access policy', () => {

@@ -14,6 +14,8 @@ export interface RemoteServerOptions {
   readonly remote: RemoteAccessConfig & { readonly port: number };
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
+  /** Prometheus text for GET /metrics (fleet monitoring), behind the same token and allow-list. */
+  readonly metrics?: { readonly contentType: string; text(): Promise<string> };
   readonly logger: Logger;
 }
 
@@ -54,6 +56,20 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
         ...SECURITY_HEADERS,
       });
       return void res.end(JSON.stringify({ status }));
+    }
+    if (url.pathname === '/metrics' && options.metrics) {
+      const { metrics } = options;
+      void metrics.text().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+          res.end(req.method === 'HEAD' ? undefined : text);
+        },
+        (error: unknown) => {
+          log.error('metrics failed', error);
+          send(res, 500, 'Internal error');
+        },
+      );
+      return;
     }
     const file = resolveAsset(options.rendererDir, url.pathname);
     if (!file) return send(res, 404, 'Not found');

@@ -15,8 +15,11 @@ import type { Logger } from '../log/logger';
 /** Events are dropped for a client whose socket has this much unsent data (a stalled browser). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+let clients = 0;
+
 /** Serves the contract on one WebSocket: calls answered with Results, events pushed while subscribed. */
 export function serveContractOverWs(socket: WebSocket, router: Router, hub: EventHub, logger: Logger): void {
+  const client = `ws:${++clients}`;
   const subscriptions = new Map<string, Unsubscribe>();
   let droppedEvents = 0;
   const send = (message: ServerMessage) => {
@@ -30,6 +33,7 @@ export function serveContractOverWs(socket: WebSocket, router: Router, hub: Even
   socket.on('close', () => {
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();
+    router.clientGone(client);
     if (droppedEvents > 0) logger.warn(`closed a client that had ${droppedEvents} events dropped`);
   });
 
@@ -47,7 +51,7 @@ export function serveContractOverWs(socket: WebSocket, router: Router, hub: Even
     }
     const message = parsed.data;
     if (message.type === 'call') {
-      return reply(message.id, await router.dispatch(message.channel, message.payload, { transport: 'ws' }));
+      return reply(message.id, await router.dispatch(message.channel, message.payload, { transport: 'ws', client }));
     }
     const def = findDef(message.channel);
     if (!def || def.kind !== 'event') {

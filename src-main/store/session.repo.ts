@@ -95,6 +95,7 @@ export class SessionRepo {
       ),
       openIds: db.prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`).pluck(),
       pointsSince: db.prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`).pluck(),
+      acceptedSince: db.prepare(`SELECT COUNT(*) FROM items WHERE created_at >= ? AND accepted = 1`).pluck(),
     };
   }
 
@@ -197,5 +198,10 @@ export class SessionRepo {
   /** Points credited since `since` (ms), for the offline daily cap. */
   pointsSince(since: number): number {
     return this.#sql.pointsSince.get(since) as number;
+  }
+
+  /** Items accepted since `since` (ms), for the maintenance screen's items per hour. */
+  acceptedSince(since: number): number {
+    return this.#sql.acceptedSince.get(since) as number;
   }
 }

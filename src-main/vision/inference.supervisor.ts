@@ -127,6 +127,14 @@ export class InferenceSupervisor {
     };
   }
 
+  /** A technician's "restart worker": the same path as a crash, counted as a restart. */
+  restartWorker(reason: string): boolean {
+    const worker = this.#worker;
+    if (!worker || (this.#state !== 'ready' && this.#state !== 'starting')) return false;
+    this.#restart(worker, reason);
+    return true;
+  }
+
   stop(): void {
     this.#state = 'stopped';
     this.#cancelBackoff?.();

@@ -2,13 +2,13 @@ import type { Frame } from '../camera/camera';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ItemVerdict, PreviewFrame } from '../../src-preload/contract';
-import type { Camera } from '../camera/camera';
+import type { Camera, CameraState } from '../camera/camera';
 import { FfmpegCamera } from '../camera/ffmpeg.camera';
 import { ReplayCamera } from '../camera/replay.camera';
 import type { Config } from '../config/config.schema';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../log/logger';
-import { InferenceSupervisor } from './inference.supervisor';
+import { InferenceSupervisor, type VisionMetrics } from './inference.supervisor';
 import { loadManifest } from './model-manifest';
 import { PresenceGate } from './presence-gate';
 import { PreviewStream } from './preview-stream';
@@ -125,6 +125,33 @@ export class VisionModule {
       },
     });
     return { onFrame: (frame) => preview.frame(frame), onDetections: (list) => preview.detections(list) };
+  }
+
+  /** For the monitor: the detector's numbers, frames dropped so far, and the camera's state (undefined before it starts). */
+  stats(): { metrics: VisionMetrics | undefined; droppedFrames: number; camera: CameraState | undefined } {
+    return {
+      metrics: this.#supervisor?.metrics(),
+      droppedFrames: this.#pipeline?.droppedFrames ?? 0,
+      camera: this.#camera?.state,
+    };
+  }
+
+  /** Maintenance: reopens the camera. Throws when vision never got as far as a camera. */
+  restartCamera(): string {
+    if (!this.#pipeline || !this.#camera) {
+      throw new Error('the camera is not running (see the out-of-service reason: the model or camera failed to start)');
+    }
+    this.#pipeline.restartCamera();
+    return `camera ${this.#d.config.camera.kind} restarted`;
+  }
+
+  /** Maintenance: restarts the inference worker (the restart counter moves). */
+  restartWorker(): number {
+    const supervisor = this.#supervisor;
+    if (!supervisor?.restartWorker('restart requested in maintenance')) {
+      throw new Error(`the inference worker is not running (${supervisor?.state ?? 'vision not started'})`);
+    }
+    return supervisor.metrics().restarts;
   }
 
   stop(): void {

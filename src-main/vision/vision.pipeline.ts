@@ -57,12 +57,21 @@ export class VisionPipeline {
 
   start(): void {
     this.#running = true;
-    this.#d.camera.start((frame) => {
-      this.#d.onFrame?.(frame);
-      this.#queue.push(frame);
-    });
+    this.#d.camera.start(this.#onCameraFrame);
     void this.#loop();
   }
+
+  /** A technician's "restart camera": the source is reopened; the detector and the queue carry on. */
+  restartCamera(): void {
+    if (!this.#running) return;
+    this.#d.camera.stop();
+    this.#d.camera.start(this.#onCameraFrame);
+  }
+
+  readonly #onCameraFrame = (frame: Frame): void => {
+    this.#d.onFrame?.(frame);
+    this.#queue.push(frame);
+  };
 
   stop(): void {
     this.#running = false;

@@ -14,6 +14,26 @@ describe('contract', () => {
       'deposit.identify',
       'deposit.start',
       'deposit.state',
+      'maintenance.audit',
+      'maintenance.exportDiagnostics',
+      'maintenance.exportTargets',
+      'maintenance.lock',
+      'maintenance.logs',
+      'maintenance.machineStatus',
+      'maintenance.pad',
+      'maintenance.reloadUi',
+      'maintenance.resetBin',
+      'maintenance.restartCamera',
+      'maintenance.restartWorker',
+      'maintenance.session',
+      'maintenance.setMachineStatus',
+      'maintenance.testHardware',
+      'maintenance.touch',
+      'maintenance.unlock',
+      'monitor.acknowledge',
+      'monitor.alerts',
+      'monitor.current',
+      'monitor.history',
       'platform.discard',
       'platform.quarantine',
       'platform.retry',
@@ -24,10 +44,18 @@ describe('contract', () => {
       'app.heartbeat',
       'deposit.item',
       'deposit.session',
+      'maintenance.changed',
+      'maintenance.reload',
+      'monitor.alert',
+      'monitor.sample',
       'platform.changed',
       'vision.preview',
     ]);
     expect(findDef('app.info')?.kind).toBe('call');
+    // Technicians' calls say which permission they need; only actions are audited.
+    expect(findDef('platform.discard')).toMatchObject({ access: { permission: 'update_config', audited: true } });
+    expect(findDef('monitor.history')).toMatchObject({ access: { permission: 'view_status', audited: false } });
+    expect(findDef('maintenance.unlock')).not.toHaveProperty('access');
     for (const bogus of ['app', 'app.', '.info', 'app.toString', 'constructor.name', 'app.info.x']) {
       expect(findDef(bogus), bogus).toBeUndefined();
     }

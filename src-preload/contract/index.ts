@@ -1,5 +1,7 @@
 import { appContract } from './app.contract';
 import { depositContract } from './deposit.contract';
+import { maintenanceContract } from './maintenance.contract';
+import { monitorContract } from './monitor.contract';
 import { platformContract } from './platform.contract';
 import { visionContract } from './vision.contract';
 import { channelOf, type ContractApi } from './api';
@@ -10,6 +12,8 @@ export * from './define';
 export * from './api';
 export * from './app.contract';
 export * from './deposit.contract';
+export * from './maintenance.contract';
+export * from './monitor.contract';
 export * from './platform.contract';
 export * from './vision.contract';
 
@@ -22,6 +26,8 @@ export const contract = {
   deposit: depositContract,
   platform: platformContract,
   vision: visionContract,
+  monitor: monitorContract,
+  maintenance: maintenanceContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { call, event } from './define';
+import { action, call, event, view } from './define';
 
 export const LINK_STATES = ['online', 'degraded', 'offline', 'disabled'] as const;
 
@@ -38,25 +38,23 @@ export const QuarantinedJobSchema = z.object({
 });
 export type QuarantinedJob = z.infer<typeof QuarantinedJobSchema>;
 
-/** Who decided, for the audit log (the technician signed in to maintenance). */
-const Technician = z.string().trim().min(1, 'name the technician').max(100);
-
 export const platformContract = {
   status: call(z.undefined(), LinkStatusSchema),
   /** Sent when the state or the backlog changes. */
   changed: event(LinkStatusSchema),
-  quarantine: call(z.undefined(), z.array(QuarantinedJobSchema)),
-  /** Sends a quarantined delivery again (after the cause was fixed, e.g. a waste-type mapping). Audited. */
-  retry: call(z.object({ id: z.number().int().positive(), technician: Technician }), LinkStatusSchema),
-  /** Gives a quarantined delivery up; the local records stay. Audited with the reason. */
-  discard: call(
+  /** Technicians only (maintenance session); the technician is the one signed in. */
+  quarantine: view('view_status', z.undefined(), z.array(QuarantinedJobSchema)),
+  /** Sends a quarantined delivery again (after the cause was fixed, e.g. a waste-type mapping). */
+  retry: action('update_config', z.object({ id: z.number().int().positive() }), LinkStatusSchema),
+  /** Gives a quarantined delivery up; the local records stay. The reason goes to the audit log. */
+  discard: action(
+    'update_config',
     z.object({
       id: z.number().int().positive(),
-      technician: Technician,
       reason: z.string().trim().min(3, 'say why it is discarded').max(500),
     }),
     LinkStatusSchema,
   ),
   /** v2: tells the platform this machine's timezone now (maintenance "sync timezone"). */
-  syncTimezone: call(z.undefined(), z.object({ timezone: z.string(), syncedAt: z.number() })),
+  syncTimezone: action('update_config', z.undefined(), z.object({ timezone: z.string(), syncedAt: z.number() })),
 } as const;

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   /** The action does not fit the deposit state (e.g. Finish while idle). */
   'INVALID_STATE',
   'OUT_OF_SERVICE',
+  /** A technician's call without an open maintenance session (unlock with the PIN first). */
+  'UNAUTHENTICATED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -22,6 +22,9 @@ const health: HealthSnapshot = {
   appVersion: '0.1.0',
   modelVersion: 'yolov8n-320',
   cameras: [{ id: 'chamber', path: '/dev/video0', name: 'chamber (v4l2)', status: 'active' }],
+  alerts: [
+    { rule: 'disk_warning', title: 'Disk above 90 %', severity: 'warning', value: 93, firedAt: 1_700_000_000_000 },
+  ],
 };
 
 const session: SessionRow = {
@@ -138,6 +141,12 @@ describe('v1 endpoints', () => {
       bin_capacity: 30,
       health_metrics: { cpu_usage_percent: 12, memory_usage_percent: 40, disk_usage_percent: 55, cpu_temperature: 48 },
       discovery: { cameras: [{ id: 'chamber', path: '/dev/video0', name: 'chamber (v4l2)', status: 'active' }] },
+      // Active alerts ride along as diagnostics.
+      diagnostics: {
+        alerts: [
+          { rule: 'disk_warning', severity: 'warning', value: 93, fired_at: new Date(1_700_000_000_000).toISOString() },
+        ],
+      },
     });
     double.faults.noTechnician = true;
     expect((await refusal(profile.heartbeat(health))).status).toBe(403);
@@ -347,7 +356,14 @@ describe('v2 endpoints', () => {
     await profile.heartbeat(health);
     expect(double.metrics[0]).toMatchObject({
       system_metrics: { cpu_usage: 12, memory_usage: 40, disk_usage: 55, temperature: 48 },
-      application_metrics: { software_version: '0.1.0', uptime_seconds: 120, deposit_count_since_restart: 3 },
+      application_metrics: {
+        software_version: '0.1.0',
+        uptime_seconds: 120,
+        deposit_count_since_restart: 3,
+        // The active alerts: one warning, no critical.
+        error_count: 0,
+        warning_count: 1,
+      },
     });
     expect(await profile.remoteStatus()).toMatchObject({ rvm_id: double.o.rvmId, current_status: 'active' });
     const spec = { name: 'RVM 7 detector', type: 'jetson_edge' as const, serverAddress: '10.0.0.7', port: 8001 };

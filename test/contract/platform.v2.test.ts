@@ -8,6 +8,7 @@ import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { PlatformDouble } from '../platform-double/double';
 import { FakeClock } from '../support/fake-clock';
 import { makeTestCore } from '../support/test-core';
+import { TECHNICIAN, technicianEnv } from '../support/technician';
 import { waitFor } from '../support/wait-for';
 
 const verdict = (material: string): ItemVerdict => ({
@@ -114,12 +115,19 @@ describe('outbox delivery to the v2 platform', () => {
 
   it('a technician retries or discards a quarantined delivery through the contract, audited', async () => {
     double = await new PlatformDouble().start();
-    const { core, dir } = v2Core();
+    const { core, dir } = v2Core(technicianEnv());
     core.start();
     const service = core.deposit.service!;
     await guestSession(service, ['tetra']);
     await waitFor('the quarantine', () => core.platform.status().backlog.quarantined === 1);
-    const call = (channel: string, payload?: unknown) => core.router.dispatch(channel, payload, { transport: 'ws' });
+    const call = (channel: string, payload?: unknown) =>
+      core.router.dispatch(channel, payload, { transport: 'ws', client: 'test' });
+    // Technicians only: nothing without the PIN.
+    expect(await call('platform.quarantine')).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await call('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({
+      ok: true,
+      value: { granted: true },
+    });
 
     const listed = await call('platform.quarantine');
     expect(listed).toMatchObject({
@@ -130,24 +138,27 @@ describe('outbox delivery to the v2 platform', () => {
     // The session's own job waits behind the quarantined item (order within a session).
     expect(core.platform.status().backlog.count).toBe(1);
 
-    expect(await call('platform.discard', { id, technician: 'Agus', reason: '' })).toMatchObject({
+    expect(await call('platform.discard', { id, reason: '' })).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
-    expect(await call('platform.retry', { id, technician: 'Agus' })).toMatchObject({ ok: true });
+    expect(await call('platform.retry', { id })).toMatchObject({ ok: true });
     await waitFor('the second quarantine', () => core.deposit.outbox!.get(id)!.status === 'quarantined');
     expect(core.deposit.outbox!.get(id)!.attempts).toBe(2);
 
-    expect(
-      await call('platform.discard', { id, technician: 'Agus', reason: 'tetra packs are not taken by the platform' }),
-    ).toMatchObject({ ok: true, value: { backlog: { quarantined: 0 } } });
+    expect(await call('platform.discard', { id, reason: 'tetra packs are not taken by the platform' })).toMatchObject({
+      ok: true,
+      value: { backlog: { quarantined: 0 } },
+    });
     await waitFor('the session job behind it', () => core.platform.status().backlog.count === 0);
-    expect(await call('platform.discard', { id, technician: 'Agus', reason: 'again' })).toMatchObject({
+    expect(await call('platform.discard', { id, reason: 'again' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_STATE' },
     });
     const db = new Database(join(dir, 'rvm.db'), { readonly: true });
-    const audit = db.prepare('SELECT actor, action, detail FROM audit_log ORDER BY id').all() as Array<{
+    const audit = db
+      .prepare(`SELECT actor, action, detail FROM audit_log WHERE action LIKE 'outbox.%' ORDER BY id`)
+      .all() as Array<{
       actor: string;
       action: string;
       detail: string;
@@ -178,23 +189,6 @@ describe('outbox delivery to the v2 platform', () => {
     clock.advance(24 * 3600_000);
     await waitFor('the daily sync', () => double.timezoneSyncs.length === 2);
     expect(double.timezoneSyncs[1]).toMatchObject({ sync_method: 'automatic', timezone: 'Asia/Jakarta' });
-  });
-
-  it('pauses deliveries in maintenance mode and resumes after', async () => {
-    double = await new PlatformDouble().start();
-    const { core } = v2Core();
-    core.start();
-    await waitFor('the link', () => core.platform.status().state === 'online');
-    core.platform.setMaintenance(true);
-    const service = core.deposit.service!;
-    service.start();
-    service.identify({ kind: 'guest' });
-    await service.acceptVerdict(verdict('pet'));
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(double.v2Deposits.size).toBe(0);
-    expect(core.platform.status().backlog.count).toBe(1);
-    core.platform.setMaintenance(false);
-    await waitFor('delivery after maintenance', () => double.v2Deposits.size === 1);
   });
 
   it('registers the processing engine once across restarts (then pings it) when configured', async () => {

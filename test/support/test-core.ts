@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src-main/config/config.loader';
-import { KioskCore } from '../../src-main/core/kiosk-core';
+import { KioskCore, type CoreDeps } from '../../src-main/core/kiosk-core';
 import type { Clock } from '../../src-main/core/clock';
 import type { Hardware } from '../../src-main/hardware/hardware';
 import { createLogger } from '../../src-main/log/logger';
@@ -15,9 +15,17 @@ export function tempDir(prefix = 'rvm-test-'): { dir: string; cleanup(): void } 
 /** A real core over a real config folder; the heartbeat runs fast so event tests are quick. */
 export function makeTestCore(
   env: NodeJS.ProcessEnv = {},
-  options: { prepare?: (dataDir: string) => void; hardware?: Hardware; clock?: Clock; restart?: () => void } = {},
+  options: {
+    prepare?: (dataDir: string) => void;
+    hardware?: Hardware;
+    clock?: Clock;
+    restart?: () => void;
+    /** An existing data folder (a restart over the same files); the caller removes it. */
+    dir?: string;
+    sampleSystem?: CoreDeps['sampleSystem'];
+  } = {},
 ) {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = options.dir ? { dir: options.dir, cleanup: () => {} } : tempDir();
   options.prepare?.(dir);
   const loaded = loadConfig(dir, {
     RVM_HEARTBEAT__INTERVAL_MS: '250',
@@ -34,6 +42,10 @@ export function makeTestCore(
     ...(options.hardware ? { hardware: options.hardware } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.restart ? { restart: options.restart } : {}),
+    // Fixed vitals unless a test measures the real machine: alerts must not depend on this host's load.
+    sampleSystem:
+      options.sampleSystem ??
+      (async () => ({ cpuPercent: 12, memoryPercent: 34, diskPercent: 56, temperatureC: null })),
   });
   return {
     core,

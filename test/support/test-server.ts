@@ -10,5 +10,5 @@ export function serveTestCore(
   rendererDir: string,
   remote: { host: string; port: number; token?: string; allowCidrs: readonly string[] } = LOOPBACK,
 ): Promise<RemoteServer> {
-  return startRemoteServer({ core: env.core, remote, rendererDir, logger: env.logger });
+  return startRemoteServer({ core: env.core, remote, rendererDir, logger: env.logger, metrics: env.core.prometheus() });
 }

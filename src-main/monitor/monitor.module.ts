@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import ky, { isHTTPError, isTimeoutError } from 'ky';
+import type { Alert, MetricsSample } from '../../src-preload/contract';
+import type { Config } from '../config/config.schema';
+import type { Clock } from '../core/clock';
+import type { Handlers } from '../core/contract-types';
+import type { EventHub } from '../core/event-hub';
+import { AppFailure } from '../core/router';
+import type { Logger } from '../log/logger';
+import { AlertEngine } from './alert-engine';
+import { resolveRules } from './alert-rules';
+import { MetricsStore } from './metrics-history';
+import { sampleSystem, type AppMetrics, type SystemMetrics } from './sampler';
+
+export interface MonitorDeps {
+  readonly config: Config;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hub: EventHub;
+  readonly machineName: string;
+  /** The app's own numbers, read at each sample. */
+  readonly appMetrics: () => AppMetrics;
+  /** Replaceable for tests and the benchmark. */
+  readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
+}
+
+const WEBHOOK_TIMEOUT_MS = 5000;
+
+/**
+ * Samples the machine and the app every monitor.sampleS, keeps 24 h of history, and turns samples
+ * into alerts (dashboard, log, webhook; the platform link reads `activeAlerts()` for its heartbeat).
+ */
+export class MonitorModule {
+  readonly store: MetricsStore;
+  readonly alerts: AlertEngine;
+  readonly #d: MonitorDeps;
+  readonly #log: Logger;
+  #latest: MetricsSample | null = null;
+  #stopTimer: (() => void) | undefined;
+  #running = false;
+  /** Wall-clock CPU time spent sampling (µs), for the benchmark. */
+  #sampling = 0;
+
+  constructor(deps: MonitorDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.scope('monitor');
+    this.store = new MetricsStore(join(deps.dataDir, 'monitor.db'), this.#log, deps.config.monitor.sampleS);
+    this.alerts = new AlertEngine({
+      rules: resolveRules(deps.config),
+      clock: deps.clock,
+      onChange: (alert, change) => this.#announce(alert, change),
+    });
+  }
+
+  latest(): MetricsSample | null {
+    return this.#latest;
+  }
+
+  activeAlerts(): Alert[] {
+    return this.alerts.active();
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const loop = async () => {
+      await this.sampleNow().catch((error: Error) => this.#log.warn(`sampling failed: ${error.message}`));
+      if (this.#running)
+        this.#stopTimer = this.#d.clock.after(this.#d.config.monitor.sampleS * 1000, () => void loop());
+    };
+    void loop();
+  }
+
+  stop(): void {
+    this.#running = false;
+    this.#stopTimer?.();
+    this.store.close();
+  }
+
+  /** One sample: measured, stored, checked against the rules, published. */
+  async sampleNow(): Promise<MetricsSample> {
+    const cpuBefore = process.cpuUsage();
+    const system = await (this.#d.sampleSystem ?? sampleSystem)(this.#d.dataDir);
+    const sample: MetricsSample = { at: this.#d.clock.now(), ...system, ...this.#d.appMetrics() };
+    this.store.add(sample);
+    this.#latest = sample;
+    this.alerts.evaluate(sample);
+    this.#d.hub.publish('monitor.sample', sample);
+    const used = process.cpuUsage(cpuBefore);
+    this.#sampling += used.user + used.system;
+    return sample;
+  }
+
+  /** CPU microseconds this process spent in sampleNow() so far (the sampling child processes are not counted). */
+  get samplingCpuUs(): number {
+    return this.#sampling;
+  }
+
+  readonly handlers: Handlers['monitor'] = {
+    current: () => this.#latest,
+    history: ({ rangeS }) => this.store.history(rangeS, this.#d.clock.now()),
+    alerts: () => this.alerts.list(),
+    acknowledge: ({ id }, ctx) => {
+      const alert = this.alerts.acknowledge(id, ctx.technician ?? '(unknown)');
+      if (!alert) throw new AppFailure('BAD_REQUEST', `no alert ${id} (it may have resolved more than a day ago)`);
+      return alert;
+    },
+  };
+
+  #announce(alert: Alert, change: 'fired' | 'resolved' | 'acknowledged'): void {
+    const line = `alert ${change}: ${alert.title} (${alert.rule}, value ${alert.value}, threshold ${alert.threshold})`;
+    if (change === 'fired' && alert.severity === 'critical') this.#log.error(line);
+    else if (change === 'fired') this.#log.warn(line);
+    else this.#log.info(change === 'acknowledged' ? `${line} by ${alert.acknowledgedBy}` : line);
+    this.#d.hub.publish('monitor.alert', alert);
+    if (change !== 'acknowledged') void this.#webhook(alert, change);
+  }
+
+  async #webhook(alert: Alert, change: 'fired' | 'resolved'): Promise<void> {
+    const url = this.#d.config.monitor.alerts.webhookUrl;
+    if (!url) return;
+    try {
+      await ky.post(url, {
+        json: { machine: this.#d.machineName, machineId: this.#d.config.machine.id, change, alert },
+        timeout: WEBHOOK_TIMEOUT_MS,
+        retry: { limit: 2, methods: ['post'] },
+      });
+    } catch (error) {
+      // The URL may carry a token, and ky's messages quote it: name only the host and the status.
+      const why = isHTTPError(error)
+        ? `answered ${error.response.status}`
+        : isTimeoutError(error)
+          ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`
+          : 'unreachable';
+      this.#log.warn(`alert webhook at ${new URL(url).host} ${why}; the alert is on the dashboard and in this log`);
+    }
+  }
+}

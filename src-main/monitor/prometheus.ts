@@ -1,0 +1,93 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Alert, Health, MetricName, MetricsSample } from '../../src-preload/contract';
+
+export interface PrometheusSources {
+  readonly latest: () => MetricsSample | null;
+  readonly activeAlerts: () => Alert[];
+  readonly health: () => Health;
+  readonly now: () => number;
+  readonly labels: { readonly machine: string; readonly machineId: string; readonly version: string };
+}
+
+/** camelCase metric → Prometheus name and help text. */
+const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
+  ['cpuPercent', 'rvm_cpu_percent', 'CPU load of the machine, percent'],
+  ['memoryPercent', 'rvm_memory_percent', 'Memory in use by programs, percent'],
+  ['diskPercent', 'rvm_disk_percent', "Disk use of the kiosk's data folder, percent"],
+  ['temperatureC', 'rvm_cpu_temperature_celsius', 'CPU temperature (absent without a sensor)'],
+  ['inferenceMs', 'rvm_inference_ms', 'Detector time per frame (moving average), ms'],
+  ['detectionsPerS', 'rvm_detections_per_second', 'Frames run through the detector per second'],
+  ['droppedFramesPerMin', 'rvm_dropped_frames_per_minute', 'Camera frames skipped because the detector was busy'],
+  ['workerRestarts', 'rvm_inference_worker_restarts', 'Inference worker restarts since start'],
+  ['workerUnstable', 'rvm_inference_worker_unstable', '1 while the inference worker is backing off'],
+  ['cameraDown', 'rvm_camera_down', '1 while the camera is lost'],
+  ['eventLoopLagMs', 'rvm_event_loop_lag_p99_ms', 'Main event-loop lag p99, ms'],
+  ['outboxBacklog', 'rvm_outbox_backlog', 'Deliveries waiting for the platform'],
+  ['outboxOldestAgeS', 'rvm_outbox_oldest_age_seconds', 'Age of the oldest waiting delivery'],
+  ['platformDown', 'rvm_platform_down', '1 while the platform link is not online'],
+  ['binLevelPercent', 'rvm_bin_level_percent', 'Bin fill level, percent'],
+  ['itemsPerHour', 'rvm_items_per_hour', 'Items accepted in the last hour'],
+];
+
+const HEALTH_VALUE = { ok: 0, degraded: 1, out_of_service: 2 } as const;
+
+export interface PrometheusExporter {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+/**
+ * Prometheus text for `/metrics` on the remote server: the latest sample (no extra measuring per
+ * scrape; a value this machine cannot measure is left out, not reported as 0), active alerts by
+ * severity, health, and the Node process's own metrics (prom-client's defaults).
+ */
+export function createPrometheusExporter(sources: PrometheusSources): PrometheusExporter {
+  const registry = new Registry();
+  const machineId = sources.labels.machineId;
+  registry.setDefaultLabels({ machine_id: machineId });
+  collectDefaultMetrics({ register: registry, prefix: 'rvm_' });
+  const label = (extra: Record<string, string> = {}) =>
+    `{${Object.entries({ ...extra, machine_id: machineId })
+      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+      .join(',')}}`;
+  const gauge = (name: string, help: string, values: Array<[labels: Record<string, string>, value: number]>) =>
+    [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...values.map(([l, v]) => `${name}${label(l)} ${v}`)].join('\n');
+
+  return {
+    contentType: registry.contentType,
+    async text() {
+      const latest = sources.latest();
+      const active = sources.activeAlerts();
+      const own = [
+        ...EXPORTED.map(([key, name, help]) => {
+          const value = latest?.[key];
+          return gauge(name, help, value === null || value === undefined ? [] : [[{}, value]]);
+        }),
+        gauge(
+          'rvm_sample_age_seconds',
+          'Seconds since the last sample (stale monitoring shows here)',
+          latest ? [[{}, (sources.now() - latest.at) / 1000]] : [],
+        ),
+        gauge(
+          'rvm_alerts_active',
+          'Active alerts by severity',
+          (['warning', 'critical'] as const).map((severity) => [
+            { severity },
+            active.filter((a) => a.severity === severity).length,
+          ]),
+        ),
+        gauge('rvm_health_status', 'Kiosk health: 0 ok, 1 degraded, 2 out of service', [
+          [{}, HEALTH_VALUE[sources.health().status]],
+        ]),
+        gauge('rvm_info', 'The kiosk: machine name and app version', [
+          [{ machine: sources.labels.machine, version: sources.labels.version }, 1],
+        ]),
+      ];
+      return `${own.join('\n')}\n${await registry.metrics()}`;
+    },
+  };
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
