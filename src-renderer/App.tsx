@@ -1,30 +1,35 @@
-import { useEffect } from 'react';
-import { ApiContext } from './api-context';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { ApiContext, useApi } from './api-context';
 import { AttractScreen } from './customer/AttractScreen';
 import { IdentifyScreen } from './customer/IdentifyScreen';
 import { InsertScreen } from './customer/InsertScreen';
 import { ReceiptScreen } from './customer/ReceiptScreen';
 import { playItemSound } from './customer/sounds';
+import { HiddenCorner } from './maintenance/HiddenCorner';
+import { PinPad } from './maintenance/PinPad';
 import { useKioskStore } from './stores/kiosk.store';
 import type { Connection } from './transport/api';
 
 /** Feeds the store from main (app info, heartbeat, link, deposit state); the screens only render it. */
 export function App({ connection }: { connection: Connection }) {
-  const { setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem } = useKioskStore.getState();
+  const { setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem, setMaintenance } =
+    useKioskStore.getState();
   useEffect(() => {
     let cancelled = false;
     const { api } = connection;
     // On every (re)connection: main may have moved on while the link was down.
     const load = async () => {
-      const [info, deposit, catalogue] = await Promise.all([
+      const [info, deposit, catalogue, session] = await Promise.all([
         api.app.info(),
         api.deposit.state(),
         api.deposit.catalogue(),
+        api.maintenance.session(),
       ]);
       if (cancelled) return;
       if (info.ok) setInfo(info.value);
       if (deposit.ok) setDeposit(deposit.value);
       if (catalogue.ok) setCatalogue(catalogue.value);
+      setMaintenance(session.ok ? session.value : null);
     };
     const stopLink = connection.onLinkState((state) => {
       setLink(state);
@@ -36,14 +41,21 @@ export function App({ connection }: { connection: Connection }) {
       receiveItem(item, Date.now());
       playItemSound(item.accepted);
     });
+    // A session that ended elsewhere (idle timeout, exit on another screen) closes this screen's view.
+    const stopMaintenance = api.maintenance.onChanged(
+      () => void api.maintenance.session().then((r) => !cancelled && setMaintenance(r.ok ? r.value : null)),
+    );
+    const stopReload = api.maintenance.onReload(() => window.location.reload());
     return () => {
       cancelled = true;
+      stopMaintenance();
+      stopReload();
       stopLink();
       stopBeat();
       stopSession();
       stopItem();
     };
-  }, [connection, setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem]);
+  }, [connection, setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem, setMaintenance]);
   return (
     <ApiContext.Provider value={connection.api}>
       <Screen />
@@ -51,7 +63,42 @@ export function App({ connection }: { connection: Connection }) {
   );
 }
 
+// Charts and controls are for technicians: loaded only when one signs in, not with the customer screens.
+const MaintenanceScreen = lazy(() =>
+  import('./maintenance/MaintenanceScreen').then((m) => ({ default: m.MaintenanceScreen })),
+);
+
+/** A technician signed in on this screen sees maintenance; everyone else the customer flow. */
 function Screen() {
+  const session = useKioskStore((s) => s.maintenance);
+  const setMaintenance = useKioskStore((s) => s.setMaintenance);
+  const [pinPad, setPinPad] = useState(false);
+  const api = useApi();
+  if (session) {
+    return (
+      <Suspense fallback={null}>
+        <MaintenanceScreen session={session} onSession={setMaintenance} />
+      </Suspense>
+    );
+  }
+  return (
+    <>
+      <CustomerScreen />
+      <HiddenCorner onOpen={() => setPinPad(true)} />
+      {pinPad && (
+        <PinPad
+          onClose={() => setPinPad(false)}
+          onUnlocked={() => {
+            setPinPad(false);
+            void api.maintenance.session().then((r) => setMaintenance(r.ok ? r.value : null));
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function CustomerScreen() {
   const state = useKioskStore((s) => s.deposit?.state);
   switch (state) {
     case 'identifying':

@@ -64,12 +64,13 @@ export class MonitorModule {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    const intervalMs = this.#d.config.monitor.sampleS * 1000;
     const loop = async () => {
       await this.sampleNow().catch((error: Error) => this.#log.warn(`sampling failed: ${error.message}`));
-      if (this.#running)
-        this.#stopTimer = this.#d.clock.after(this.#d.config.monitor.sampleS * 1000, () => void loop());
+      if (this.#running) this.#stopTimer = this.#d.clock.after(intervalMs, () => void loop());
     };
-    void loop();
+    // The first sample waits one interval: start-up (model load, recovery) has the CPU first.
+    this.#stopTimer = this.#d.clock.after(intervalMs, () => void loop());
   }
 
   stop(): void {

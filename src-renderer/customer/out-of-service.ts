@@ -6,6 +6,7 @@ import type { MessageKey } from '../i18n/i18n';
  */
 export function plainReason(reason: string): MessageKey {
   const r = reason.toLowerCase();
+  if (r.startsWith('maintenance')) return 'oos.maintenance';
   if (r.includes('bin')) return 'oos.bin';
   if (r.includes('camera')) return 'oos.camera';
   if (r.includes('model') || r.includes('vision') || r.includes('detector')) return 'oos.vision';

@@ -1,5 +1,12 @@
 import { create } from 'zustand';
-import type { AppInfo, Catalogue, DepositState, Heartbeat, ItemResult } from '../../src-preload/contract';
+import type {
+  AppInfo,
+  Catalogue,
+  DepositState,
+  Heartbeat,
+  ItemResult,
+  MaintenanceSession,
+} from '../../src-preload/contract';
 import type { Locale } from '../i18n/i18n';
 import type { LinkState } from '../transport/ws-transport';
 
@@ -27,6 +34,9 @@ export interface KioskState {
   setDeposit(deposit: DepositState): void;
   setCatalogue(catalogue: Catalogue): void;
   receiveItem(result: ItemResult, at: number): void;
+  /** This screen's maintenance session (a technician signed in here), null when none. */
+  readonly maintenance: MaintenanceSession | null;
+  setMaintenance(session: MaintenanceSession | null): void;
 }
 
 export const useKioskStore = create<KioskState>()((set) => ({
@@ -47,6 +57,8 @@ export const useKioskStore = create<KioskState>()((set) => ({
     set((s) => ({ deposit, lastItem: deposit.sessionId === s.deposit?.sessionId ? s.lastItem : undefined })),
   setCatalogue: (catalogue) => set({ catalogue }),
   receiveItem: (result, at) => set({ lastItem: { result, at } }),
+  maintenance: null,
+  setMaintenance: (maintenance) => set({ maintenance }),
 }));
 
 /** The connection/health indicator, derived (never stored) from link, heartbeat and the time now. */

@@ -121,3 +121,43 @@ export function kioskUi(page: Page) {
     },
   };
 }
+
+/** The technician's view: the hidden way in, the PIN pad and the maintenance tabs. */
+export function maintenanceUi(page: Page) {
+  return {
+    /** Holds a finger on the top-left corner until the PIN pad opens. */
+    async longPressCorner(ms = 2300) {
+      await page.mouse.move(30, 30);
+      await page.mouse.down();
+      await page.waitForTimeout(ms);
+      await page.mouse.up();
+    },
+    async expectPinPad() {
+      await page.getByTestId('pin-pad').waitFor();
+    },
+    async enterPin(pin: string) {
+      for (const digit of pin)
+        await page.getByTestId('pin-pad').getByRole('button', { name: digit, exact: true }).click();
+    },
+    pinMessage: () => page.getByTestId('pin-pad').getByRole('status').textContent(),
+    async expectMaintenance() {
+      await page.locator('[data-screen="maintenance"]').waitFor({ timeout: 10_000 });
+    },
+    async openTab(name: RegExp) {
+      await page.getByRole('tab', { name }).click();
+    },
+    /** How many samples the dashboard's charts hold now. */
+    async chartSamples(): Promise<number> {
+      return Number(await page.getByTestId('dashboard').getAttribute('data-samples'));
+    },
+    tile: (metric: string) => page.locator(`.tile[data-metric="${metric}"] .tile__value`).textContent(),
+    async tap(name: RegExp) {
+      await page.getByRole('button', { name }).click();
+    },
+    outcome: () => page.getByTestId('outcome').textContent(),
+    alert: (rule: string) => page.locator(`.alert[data-rule="${rule}"][data-state="active"]`),
+    async exit() {
+      await page.getByRole('button', { name: /Exit maintenance|Keluar dari perawatan/ }).click();
+    },
+  };
+}

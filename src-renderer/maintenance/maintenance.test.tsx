@@ -1,0 +1,112 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildApi, contract, ok, type PinPadState, type Result } from '../../src-preload/contract';
+import { ApiContext } from '../api-context';
+import { useKioskStore } from '../stores/kiosk.store';
+import { HiddenCorner, LONG_PRESS_MS } from './HiddenCorner';
+import { PinPad } from './PinPad';
+
+/** Main's answers to the PIN pad: a pad state, then what each unlock answers. */
+function fakeMain(pad: PinPadState, unlock: (pin: string) => Result<unknown>) {
+  const pins: string[] = [];
+  const api = buildApi(contract, {
+    invoke: async (channel, payload) => {
+      if (channel === 'maintenance.pad') return ok(pad);
+      if (channel === 'maintenance.unlock') {
+        const { pin } = payload as { pin: string };
+        pins.push(pin);
+        return unlock(pin);
+      }
+      return { ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } };
+    },
+    subscribe: () => () => undefined,
+  });
+  return { api, pins };
+}
+
+const OPEN: PinPadState = { lockedUntil: null, remainingAttempts: 5, configured: true };
+
+describe('technician access', () => {
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+    useKioskStore.setState({ locale: 'en' });
+  });
+
+  it('the corner opens the pad only after a long press', () => {
+    vi.useFakeTimers();
+    const onOpen = vi.fn();
+    render(<HiddenCorner onOpen={onOpen} />);
+    const corner = screen.getByTestId('maintenance-corner');
+    fireEvent.pointerDown(corner);
+    act(() => vi.advanceTimersByTime(LONG_PRESS_MS - 100));
+    fireEvent.pointerUp(corner);
+    act(() => vi.advanceTimersByTime(5000));
+    expect(onOpen).not.toHaveBeenCalled();
+    fireEvent.pointerDown(corner);
+    act(() => vi.advanceTimersByTime(LONG_PRESS_MS));
+    expect(onOpen).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends the six digits once complete, shows attempts left, and unlocks', async () => {
+    useKioskStore.setState({ locale: 'en' });
+    const main = fakeMain(OPEN, (pin) =>
+      ok(
+        pin === '246810'
+          ? {
+              granted: true,
+              session: {
+                technician: 'Agus',
+                permissions: ['view_status'],
+                source: 'local',
+                openedAt: 1,
+                idleUntil: 2,
+              },
+            }
+          : { granted: false, reason: 'wrong_pin', pad: { ...OPEN, remainingAttempts: 4 } },
+      ),
+    );
+    const onUnlocked = vi.fn();
+    render(
+      <ApiContext.Provider value={main.api}>
+        <PinPad onClose={() => undefined} onUnlocked={onUnlocked} />
+      </ApiContext.Provider>,
+    );
+    const press = async (pin: string) => {
+      for (const d of pin) await act(async () => fireEvent.click(screen.getByRole('button', { name: d })));
+    };
+    await press('12345');
+    expect(main.pins).toEqual([]);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete' })));
+    await press('56');
+    expect(main.pins).toEqual(['123456']);
+    expect(await screen.findByText('Wrong PIN. 4 attempts left.')).toBeTruthy();
+    // The digits are never shown, only dots.
+    expect(screen.queryByText(/123456/)).toBeNull();
+    await press('246810');
+    expect(onUnlocked).toHaveBeenCalledTimes(1);
+  });
+
+  it('a locked pad says until when and takes no digits; an unconfigured one says how to set a PIN up', async () => {
+    useKioskStore.setState({ locale: 'en' });
+    const locked = fakeMain(
+      { lockedUntil: Date.UTC(2026, 10, 23, 9, 15), remainingAttempts: 0, configured: true },
+      () => ok(null),
+    );
+    render(
+      <ApiContext.Provider value={locked.api}>
+        <PinPad onClose={() => undefined} onUnlocked={() => undefined} />
+      </ApiContext.Provider>,
+    );
+    expect(await screen.findByText(/Too many wrong PINs\. Locked until/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: '1' }) as HTMLButtonElement).disabled).toBe(true);
+    cleanup();
+    const none = fakeMain({ lockedUntil: null, remainingAttempts: 5, configured: false }, () => ok(null));
+    render(
+      <ApiContext.Provider value={none.api}>
+        <PinPad onClose={() => undefined} onUnlocked={() => undefined} />
+      </ApiContext.Provider>,
+    );
+    expect(await screen.findByText(/No technician PIN is set up/)).toBeTruthy();
+  });
+});
