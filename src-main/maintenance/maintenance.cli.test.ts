@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.loader';
+import { makeTestCore, tempDir } from '../../test/support/test-core';
+import { runMaintenanceCli } from './maintenance.cli';
+import { verifyPin } from './pin-hash';
+
+describe('npm run maintenance', () => {
+  let cleanup = () => {};
+  afterEach(() => cleanup());
+
+  const run = async (argv: string[], dataDir: string, pin = '') => {
+    const lines: string[] = [];
+    const code = await runMaintenanceCli(
+      argv,
+      (l) => lines.push(l),
+      async () => pin,
+      { RVM_DATA_DIR: dataDir },
+    );
+    return { code, text: lines.join('\n') };
+  };
+
+  it('hashes a PIN, refuses anything but 6 digits, and saves a technician the kiosk then accepts', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const hashed = await run(['hash-pin'], t.dir, '975310');
+    expect(hashed.code).toBe(0);
+    expect(await verifyPin('975310', hashed.text)).toBe(true);
+    expect(await verifyPin('975311', hashed.text)).toBe(false);
+    expect(await run(['hash-pin'], t.dir, '12345')).toMatchObject({
+      code: 1,
+      text: expect.stringContaining('6 digits'),
+    });
+
+    expect(await run(['add-technician', 'Sari', 'view_status', 'fly'], t.dir, '975310')).toMatchObject({
+      code: 2,
+      text: expect.stringContaining('unknown permission fly'),
+    });
+    expect(await run(['add-technician', 'Sari', 'view_status'], t.dir, '975310')).toMatchObject({ code: 0 });
+    // The file holds the hash, never the PIN, and a valid config the kiosk loads.
+    expect(readFileSync(join(t.dir, 'config.json'), 'utf8')).not.toContain('975310');
+    const [sari] = loadConfig(t.dir, {}).config.maintenance.technicians;
+    expect(sari).toMatchObject({ name: 'Sari', permissions: ['view_status'] });
+    expect(await verifyPin('975310', sari!.pinHash)).toBe(true);
+  });
+
+  it('prints the audit log and reopens a locked pad', async () => {
+    const { TECHNICIAN, technicianEnv } = await import('../../test/support/technician');
+    const env = makeTestCore(technicianEnv());
+    cleanup = env.dispose;
+    const call = (channel: string, payload?: unknown) =>
+      env.core.router.dispatch(channel, payload, { transport: 'ws', client: 'kiosk' });
+    for (let i = 0; i < 5; i++) await call('maintenance.unlock', { pin: '000000' });
+    expect(await call('maintenance.pad')).toMatchObject({ value: { remainingAttempts: 0 } });
+    const audit = await run(['audit', '3'], env.dir);
+    expect(audit.text.split('\n')).toHaveLength(3);
+    expect(audit.text).toContain('maintenance.unlock  → refused: wrong PIN, pad locked for 15 min');
+    expect(await run(['reset-lockout'], env.dir)).toMatchObject({ code: 0 });
+    expect(await call('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({ value: { granted: true } });
+  });
+});
