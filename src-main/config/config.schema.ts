@@ -325,6 +325,8 @@ const ALERT_METRICS = [
   'platformDown',
   'binLevelPercent',
   'itemsPerHour',
+  'backupUsePercent',
+  'backupAgeH',
 ] as const;
 
 /** The ids of the default alert rules (src-main/monitor/alert-rules.ts); config may change these by id. */
@@ -342,6 +344,8 @@ export const DEFAULT_ALERT_RULE_IDS = [
   'platform_unreachable',
   'bin_nearly_full',
   'bin_full',
+  'backup_space',
+  'backup_stale',
 ] as const;
 
 const AlertRuleSchema = z
@@ -395,6 +399,33 @@ const MonitorSchema = z
   })
   .strict();
 
+const BackupPlan = (everyMinutes: number, keepDays: number) =>
+  z
+    .object({
+      everyMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 60)
+        .default(everyMinutes),
+      keepDays: z.number().int().min(1).max(365).default(keepDays),
+    })
+    .strict()
+    .prefault({});
+
+const BackupSchema = z
+  .object({
+    /** Where archives go; empty means <data folder>/backups. */
+    folder: z.string().default(''),
+    /** Total size of the folder; over it the oldest go first (the newest verified database stays). */
+    maxTotalMb: z.number().int().min(50).max(1_000_000).default(2048),
+    database: BackupPlan(60, 7),
+    /** Only when config.json changed since the last config backup. */
+    config: BackupPlan(30, 30),
+    logs: BackupPlan(24 * 60, 14),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     environment: z.enum(ENVIRONMENTS).default('production'),
@@ -428,6 +459,7 @@ export const ConfigSchema = z
     platform: PlatformSchema.prefault({}),
     maintenance: MaintenanceSchema.prefault({}),
     monitor: MonitorSchema.prefault({}),
+    backup: BackupSchema.prefault({}),
   })
   .strict();
 

@@ -14,6 +14,9 @@ import { VisionModule } from '../vision/vision.module';
 import { MaintenanceAccess } from '../maintenance/maintenance-access';
 import { applyMachineStatus, createMaintenanceHandlers, savedMachineStatus } from '../maintenance/maintenance.handlers';
 import { MonitorModule } from '../monitor/monitor.module';
+import { BackupService } from '../backup/backup.service';
+import { createBackupHandlers } from '../backup/backup.handlers';
+import { loadMachineSecret } from '../deposit/voucher';
 import { createPrometheusExporter, type PrometheusExporter } from '../monitor/prometheus';
 import type { AppMetrics, SystemMetrics } from '../monitor/sampler';
 import { V1Profile } from '../platform/v1.profile';
@@ -57,7 +60,10 @@ export class KioskCore {
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;
   readonly maintenance: MaintenanceAccess;
+  /** Undefined when the machine secret (the backup key's source) cannot be read. */
+  readonly backup: BackupService | undefined;
   readonly #deps: CoreDeps;
+  #backupStats: { at: number; usePercent: number | null; ageH: number | null } | undefined;
   /** Worker restart counts over the last 10 minutes, and the last dropped-frame count, for the monitor. */
   readonly #restartHistory: Array<[at: number, restarts: number]> = [];
   #lastDropped: [at: number, dropped: number] | undefined;
@@ -69,10 +75,12 @@ export class KioskCore {
   #restartPending = false;
   #framesDir: string | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
+  readonly #startedAt: number;
 
   constructor(deps: CoreDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
+    this.#startedAt = this.#clock.now();
     this.hub = new EventHub(deps.logger);
     this.health = new HealthService(this.#clock);
     this.health.register('config', () => ({
@@ -104,12 +112,13 @@ export class KioskCore {
       depositsSinceStart: () => this.#depositsSinceStart,
       qrTarget: this.#qrTarget(),
       cameras: () => this.#cameras(),
-      onRestart: () => this.#restartWhenIdle(),
+      onRestart: () => this.#restartWhenIdle('the platform asked'),
       vitals: () => this.monitor.latest(),
       alerts: () => this.monitor.activeAlerts(),
     });
     this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
+    this.backup = this.#createBackup();
     this.monitor = new MonitorModule({
       config: deps.loaded.config,
       dataDir: deps.dataDir,
@@ -137,6 +146,13 @@ export class KioskCore {
         platform: this.platform.handlers,
         vision: {},
         monitor: this.monitor.handlers,
+        backup: createBackupHandlers({
+          backup: this.backup,
+          deposit: this.deposit.service,
+          restart: deps.restart ? (why) => this.#restartWhenIdle(why) : undefined,
+          exportRoots: deps.loaded.config.maintenance.exportRoots,
+          logger,
+        }),
         maintenance: createMaintenanceHandlers({
           access: this.maintenance,
           loaded: deps.loaded,
@@ -179,6 +195,7 @@ export class KioskCore {
     this.platform.start();
     applyMachineStatus(this.deposit.service, savedMachineStatus(this.deposit.settings));
     this.monitor.start();
+    this.backup?.start();
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
@@ -189,6 +206,7 @@ export class KioskCore {
     this.#stopHeartbeat?.();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.maintenance.stop();
+    this.backup?.stop();
     this.monitor.stop();
     this.platform.stop();
     this.vision?.stop();
@@ -214,7 +232,7 @@ export class KioskCore {
   }
 
   /** A restart never cuts a customer's session short: it waits until the kiosk is idle. */
-  #restartWhenIdle(): void {
+  #restartWhenIdle(why: string): void {
     const restart = this.#deps.restart;
     if (!restart) {
       this.#deps.logger.warn('a restart was requested, but this runtime cannot restart itself');
@@ -227,7 +245,7 @@ export class KioskCore {
       return state === undefined || state === 'idle' || state === 'out_of_service';
     };
     const go = () => {
-      this.#deps.logger.warn('restarting as the platform asked');
+      this.#deps.logger.warn(`restarting: ${why}`);
       restart();
     };
     if (idle()) return go();
@@ -311,7 +329,45 @@ export class KioskCore {
       platformDown: platformOn ? (link.state === 'online' ? 0 : 1) : null,
       binLevelPercent: this.deposit.hardware ? Math.round(this.deposit.hardware.binLevelPercent() * 10) / 10 : null,
       itemsPerHour,
+      ...this.#backupMetrics(now),
     };
+  }
+
+  /** Backup folder use and the newest verified database backup's age; read at most once a minute. */
+  #backupMetrics(now: number): { backupUsePercent: number | null; backupAgeH: number | null } {
+    const backup = this.backup;
+    if (!backup) return { backupUsePercent: null, backupAgeH: null };
+    if (!this.#backupStats || now - this.#backupStats.at >= 60_000) {
+      try {
+        const list = backup.list();
+        const newest = list.find((b) => b.kind === 'database' && b.verified?.ok);
+        this.#backupStats = {
+          at: now,
+          usePercent: backup.usage().percentOfCap,
+          // Before the first backup, count from start: a new machine is not alarmed for 3 h.
+          ageH: Math.round(((now - (newest?.createdAt ?? this.#startedAt)) / 3_600_000) * 10) / 10,
+        };
+      } catch {
+        this.#backupStats = { at: now, usePercent: null, ageH: null };
+      }
+    }
+    return { backupUsePercent: this.#backupStats.usePercent, backupAgeH: this.#backupStats.ageH };
+  }
+
+  #createBackup(): BackupService | undefined {
+    try {
+      return new BackupService({
+        dataDir: this.#deps.dataDir,
+        config: this.#deps.loaded.config.backup,
+        machineSecret: loadMachineSecret(this.#deps.dataDir),
+        appVersion: pkg.version,
+        clock: this.#clock,
+        logger: this.#deps.logger,
+      });
+    } catch (error) {
+      this.#deps.logger.error(`backups are off: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   /** The chamber camera as the platform's discovery lists it (a stream address without credentials). */

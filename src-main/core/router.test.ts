@@ -32,6 +32,7 @@ function routerWith(app: Partial<Handlers['app']>, guard?: CallGuard) {
       platform: { status: unused, quarantine: unused, retry: unused, discard: unused, syncTimezone: unused },
       vision: {},
       monitor: everyCall(),
+      backup: everyCall(),
       maintenance: new Proxy(
         { resetBin: (_req: unknown, c: { technician?: string }) => ({ binLevelPercent: c.technician ? 0 : 100 }) },
         { get: (target, name) => (name === 'resetBin' ? target.resetBin : unused) },

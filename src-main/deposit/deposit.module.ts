@@ -9,6 +9,7 @@ import { SimulatedHardware, type Hardware } from '../hardware/hardware';
 import { connectSerialHardware } from '../hardware/serial.hardware';
 import type { Logger } from '../log/logger';
 import { openStore, type Db } from '../store/database';
+import { applyStagedRestore } from '../backup/backup.service';
 import { OutboxRepo } from '../store/outbox.repo';
 import { SessionRepo } from '../store/session.repo';
 import { AuditRepo } from '../store/audit.repo';
@@ -53,6 +54,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   let audit: AuditRepo | undefined;
   let settings: SettingsRepo | undefined;
   try {
+    // A restore staged by maintenance or the backup CLI replaces the database before it opens.
+    applyStagedRestore(deps.dataDir, deps.logger, deps.clock.now());
     db = openStore(join(deps.dataDir, 'rvm.db')).db;
     outbox = new OutboxRepo(db);
     audit = new AuditRepo(db);

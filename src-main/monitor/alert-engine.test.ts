@@ -23,6 +23,8 @@ const EMPTY: Omit<MetricsSample, 'at'> = {
   platformDown: null,
   binLevelPercent: null,
   itemsPerHour: null,
+  backupUsePercent: null,
+  backupAgeH: null,
 };
 
 const CPU_WARNING: AlertRule = {

@@ -28,6 +28,8 @@ function sample(at: number, cpu: number, cameraDown: number | null = 0): Metrics
     platformDown: null,
     binLevelPercent: 10,
     itemsPerHour: 0,
+    backupUsePercent: 3,
+    backupAgeH: 0.5,
   };
 }
 

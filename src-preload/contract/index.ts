@@ -1,5 +1,6 @@
 import { appContract } from './app.contract';
 import { depositContract } from './deposit.contract';
+import { backupContract } from './backup.contract';
 import { maintenanceContract } from './maintenance.contract';
 import { monitorContract } from './monitor.contract';
 import { platformContract } from './platform.contract';
@@ -12,6 +13,7 @@ export * from './define';
 export * from './api';
 export * from './app.contract';
 export * from './deposit.contract';
+export * from './backup.contract';
 export * from './maintenance.contract';
 export * from './monitor.contract';
 export * from './platform.contract';
@@ -28,6 +30,7 @@ export const contract = {
   vision: visionContract,
   monitor: monitorContract,
   maintenance: maintenanceContract,
+  backup: backupContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

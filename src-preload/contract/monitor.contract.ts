@@ -30,6 +30,10 @@ export const MetricsSampleSchema = z.object({
   platformDown: n,
   binLevelPercent: n,
   itemsPerHour: n,
+  /** The backup folder's size as a share of backup.maxTotalMb. */
+  backupUsePercent: n,
+  /** Hours since the newest database backup that verified; null before the first. */
+  backupAgeH: n,
 });
 export type MetricsSample = z.infer<typeof MetricsSampleSchema>;
 export type MetricName = Exclude<keyof MetricsSample, 'at'>;

@@ -79,6 +79,8 @@ const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
       platformDown: 0,
       binLevelPercent: (n / 300) % 100,
       itemsPerHour: Math.round(60 + 20 * wave),
+      backupUsePercent: 12.5,
+      backupAgeH: (n % 720) / 720,
     });
   }
   const addMs = (performance.now() - t0) / n;
