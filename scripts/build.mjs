@@ -21,6 +21,7 @@ await Promise.all([
       'detect-cli': 'src-main/vision/detect.cli.ts',
       'platform-cli': 'src-main/platform/platform.cli.ts',
       'maintenance-cli': 'src-main/maintenance/maintenance.cli.ts',
+      'backup-cli': 'src-main/backup/backup.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
     },
     outdir: 'dist/main',

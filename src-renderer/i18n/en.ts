@@ -144,4 +144,17 @@ export const en = {
   'mt.flag.lost': 'LOST',
   'mt.flag.online': 'online',
   'mt.flag.down': 'DOWN',
+  'mt.tab.backups': 'Backups',
+  'mt.backup.now': 'Back up now',
+  'mt.backup.none': 'No backups yet.',
+  'mt.backup.verify': 'Verify',
+  'mt.backup.restore': 'Restore',
+  'mt.backup.restoreConfirm':
+    'Restore the backup from {time}? Intake stops, a safety copy is made and the kiosk restarts.',
+  'mt.backup.verified': 'verified',
+  'mt.backup.failed': 'FAILED',
+  'mt.backup.unverified': 'not verified',
+  'mt.backup.copy': 'Copy to {path}',
+  'mt.m.backupUsePercent': 'Backup space used',
+  'mt.m.backupAgeH': 'Last verified backup',
 } as const satisfies Record<MessageKey, string>;

@@ -143,6 +143,19 @@ export const id = {
   'mt.flag.lost': 'HILANG',
   'mt.flag.online': 'online',
   'mt.flag.down': 'PUTUS',
+  'mt.tab.backups': 'Cadangan',
+  'mt.backup.now': 'Cadangkan sekarang',
+  'mt.backup.none': 'Belum ada cadangan.',
+  'mt.backup.verify': 'Periksa',
+  'mt.backup.restore': 'Pulihkan',
+  'mt.backup.restoreConfirm':
+    'Pulihkan cadangan dari {time}? Penerimaan berhenti, salinan pengaman dibuat, dan kios dimulai ulang.',
+  'mt.backup.verified': 'terperiksa',
+  'mt.backup.failed': 'GAGAL',
+  'mt.backup.unverified': 'belum diperiksa',
+  'mt.backup.copy': 'Salin ke {path}',
+  'mt.m.backupUsePercent': 'Ruang cadangan terpakai',
+  'mt.m.backupAgeH': 'Cadangan terperiksa terakhir',
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -33,6 +33,8 @@ const TILES: readonly Tile[] = [
   { key: 'platformDown', unit: '', flag: ['mt.flag.online', 'mt.flag.down'] },
   { key: 'binLevelPercent', unit: '%' },
   { key: 'itemsPerHour', unit: '' },
+  { key: 'backupUsePercent', unit: '%' },
+  { key: 'backupAgeH', unit: 'h' },
 ];
 
 /** Live tiles from the latest sample and history charts (last hour or day), updated every sample. */

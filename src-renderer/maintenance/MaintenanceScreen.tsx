@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Alert, MaintenanceSession, QuarantinedJob, Result } from '../../src-preload/contract';
+import type { Alert, BackupInfo, MaintenanceSession, QuarantinedJob, Result } from '../../src-preload/contract';
 import { HARDWARE_PARTS, MACHINE_STATUSES } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { Countdown } from '../components/Countdown';
 import { useT } from '../i18n/use-t';
 import { Dashboard } from './Dashboard';
 
-type Tab = 'dashboard' | 'alerts' | 'controls' | 'deliveries' | 'logs';
-const TABS: readonly Tab[] = ['dashboard', 'alerts', 'controls', 'deliveries', 'logs'];
+type Tab = 'dashboard' | 'alerts' | 'controls' | 'deliveries' | 'backups' | 'logs';
+const TABS: readonly Tab[] = ['dashboard', 'alerts', 'controls', 'deliveries', 'backups', 'logs'];
 /** Touches tell main the technician is still here, at most this often. */
 const TOUCH_EVERY_MS = 20_000;
 
@@ -70,6 +70,7 @@ export function MaintenanceScreen({
         {tab === 'alerts' && <Alerts alerts={alerts} onChange={loadAlerts} />}
         {tab === 'controls' && <Controls />}
         {tab === 'deliveries' && <Deliveries />}
+        {tab === 'backups' && <Backups />}
         {tab === 'logs' && <Logs />}
       </section>
     </main>
@@ -325,6 +326,91 @@ function Deliveries() {
             >
               {t('mt.deliveries.discard')}
             </Action>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Backups() {
+  const t = useT();
+  const api = useApi();
+  const { run, confirm, view } = useAction();
+  const [list, setList] = useState<BackupInfo[]>([]);
+  const [targets, setTargets] = useState<Array<{ path: string; freeMb: number }>>([]);
+  const load = useCallback(() => void api.backup.list().then((r) => r.ok && setList(r.value)), [api]);
+  useEffect(() => {
+    load();
+    void api.maintenance.exportTargets().then((r) => r.ok && setTargets(r.value));
+  }, [api, load]);
+  return (
+    <div data-testid="backups">
+      {view}
+      <Action
+        onClick={() =>
+          void run(
+            () => api.backup.create({ kind: 'database' }),
+            (v) => v.id,
+          ).then(load)
+        }
+      >
+        {t('mt.backup.now')}
+      </Action>
+      {list.length === 0 && <p>{t('mt.backup.none')}</p>}
+      <ul className="jobs">
+        {list.map((b) => (
+          <li key={b.id} data-backup={b.id}>
+            <strong>
+              {new Date(b.createdAt).toLocaleString()} · {b.kind}
+            </strong>
+            <span>
+              {(b.sizeBytes / 2 ** 20).toFixed(1)} MB ·{' '}
+              {b.verified
+                ? b.verified.ok
+                  ? t('mt.backup.verified')
+                  : `${t('mt.backup.failed')}: ${b.verified.detail}`
+                : t('mt.backup.unverified')}
+            </span>
+            <Action
+              onClick={() =>
+                void run(
+                  () => api.backup.verify({ id: b.id }),
+                  (v) => v.verified?.detail ?? '',
+                ).then(load)
+              }
+            >
+              {t('mt.backup.verify')}
+            </Action>
+            {b.kind !== 'logs' && (
+              <Action
+                onClick={() =>
+                  confirm(
+                    t('mt.backup.restoreConfirm', { time: new Date(b.createdAt).toLocaleString() }),
+                    () =>
+                      void run(
+                        () => api.backup.restore({ id: b.id }),
+                        (v) => v.detail,
+                      ),
+                  )
+                }
+              >
+                {t('mt.backup.restore')}
+              </Action>
+            )}
+            {targets.map((target) => (
+              <Action
+                key={target.path}
+                onClick={() =>
+                  void run(
+                    () => api.backup.copyToDrive({ id: b.id, target: target.path }),
+                    (v) => v.path,
+                  )
+                }
+              >
+                {t('mt.backup.copy', { path: target.path })}
+              </Action>
+            ))}
           </li>
         ))}
       </ul>

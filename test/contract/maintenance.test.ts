@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -179,6 +179,40 @@ describe('maintenance access', () => {
         result: expect.stringMatching(/^UNAVAILABLE: .*vision is off/),
       },
     ]);
+  });
+
+  it('exports a diagnostics bundle only below the drive roots, without secrets', async () => {
+    const token = 'T'.repeat(40);
+    const { dir: media, cleanup } = tempDir('rvm-media-');
+    disposers.push(cleanup);
+    mkdirSync(join(media, 'usb0'));
+    const t = makeTestCore({
+      ...technicianEnv(),
+      RVM_REMOTE__TOKEN: token,
+      RVM_MAINTENANCE__EXPORT_ROOTS: media,
+    });
+    disposers.push(t.dispose);
+    t.core.start();
+    await t.core.monitor.sampleNow();
+    const call = caller(t.core);
+    await call('maintenance.unlock', { pin: TECHNICIAN.pin });
+    expect(await call('maintenance.exportTargets')).toMatchObject({ value: [{ path: join(media, 'usb0') }] });
+    expect(await call('maintenance.exportDiagnostics', { target: t.dir })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('not below a removable-drive folder') },
+    });
+    const done = await call('maintenance.exportDiagnostics', { target: join(media, 'usb0') });
+    expect(done).toMatchObject({ ok: true });
+    const bundle = (done as { value: { path: string; files: string[] } }).value;
+    expect(bundle.files).toEqual(
+      expect.arrayContaining(['config.json', 'health.json', 'metrics-24h.json', 'alerts.json', 'audit.json']),
+    );
+    const everything = bundle.files.map((f) => readFileSync(join(bundle.path, f), 'utf8')).join('\n');
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(TECHNICIAN.pinHash);
+    expect(JSON.parse(readFileSync(join(bundle.path, 'config.json'), 'utf8'))).toMatchObject({
+      remote: { token: '(set)' },
+    });
   });
 
   it('keeps a machine status across restarts; the bin reset clears "full"', async () => {

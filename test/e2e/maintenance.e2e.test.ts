@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -20,6 +20,7 @@ describe('maintenance in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
+    mkdirSync(join(data.dir, 'media', 'usb0'), { recursive: true });
     const frames = join(data.dir, 'frames');
     mkdirSync(frames);
     await sharp(BOTTLE).blur(30).png().toFile(join(frames, '000.png'));
@@ -37,7 +38,11 @@ describe('maintenance in Chromium', () => {
       join(data.dir, 'config.json'),
       JSON.stringify({
         vision: { camera: { kind: 'replay', folder: frames, fps: 2, loop: true } },
-        maintenance: { technicians: [{ name: TECHNICIAN.name, pinHash: TECHNICIAN.pinHash }] },
+        maintenance: {
+          technicians: [{ name: TECHNICIAN.name, pinHash: TECHNICIAN.pinHash }],
+          // A stand-in for /media with one "USB drive" in it.
+          exportRoots: [join(data.dir, 'media')],
+        },
         monitor: {
           sampleS: 1,
           // A rule that holds on any machine, so there is an alert to acknowledge.
@@ -96,6 +101,12 @@ describe('maintenance in Chromium', () => {
     await tech.openTab(/Controls|Kontrol/);
     await tech.tap(/Restart inference worker|Mulai ulang proses inferensi/);
     await expect.poll(tech.outcome).toMatch(/restarts 1/);
+    // The diagnostics bundle goes to the drive.
+    await tech.tap(/(Export to|Ekspor ke) .*usb0/);
+    await expect.poll(tech.outcome).toMatch(/rvm-diagnostics-RVM-/);
+    expect(readdirSync(join(data.dir, 'media', 'usb0')).filter((n) => n.startsWith('rvm-diagnostics-'))).toHaveLength(
+      1,
+    );
     await customer.screenshot('maintenance-04-controls');
     await tech.openTab(/Dashboard|Dasbor/);
     await expect.poll(() => tech.tile('workerRestarts'), { timeout: 10_000 }).toBe('1');
@@ -107,6 +118,15 @@ describe('maintenance in Chromium', () => {
     await alert.getByRole('button', { name: /Acknowledge|Tandai dilihat/ }).click();
     await expect.poll(() => alert.getByTestId('acked').textContent()).toMatch(/Agus/);
     await customer.screenshot('maintenance-05-alert-acknowledged');
+
+    // A backup on demand, verified by its test-restore.
+    await tech.openTab(/Backups|Cadangan/);
+    await tech.tap(/Back up now|Cadangkan sekarang/);
+    await expect.poll(tech.outcome, { timeout: 15_000 }).toMatch(/database/);
+    await expect
+      .poll(() => page.getByTestId('backups').locator('li').first().textContent())
+      .toMatch(/verified|terperiksa/);
+    await customer.screenshot('maintenance-06-backups');
 
     await tech.exit();
     await customer.expectScreen('attract');
