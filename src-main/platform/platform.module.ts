@@ -225,7 +225,8 @@ export class PlatformModule {
     this.#log.warn(
       `delivery ${id} ${decision.action === 'retry' ? 'sent again' : 'discarded'} by ${decision.actor}${decision.reason ? `: ${decision.reason}` : ''}`,
     );
-    if (decision.action === 'retry') this.worker?.kick();
+    // Retried: due now. Discarded: the jobs queued behind it in its session are free to go now.
+    this.worker?.kick();
     this.#publish();
     return this.status();
   }
