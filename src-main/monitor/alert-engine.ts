@@ -98,6 +98,7 @@ export class AlertEngine {
       severity: rule.severity,
       state: 'active',
       value,
+      op: rule.op,
       threshold: rule.threshold,
       firedAt: now,
       lastSeenAt: now,

@@ -56,6 +56,8 @@ export const AlertSchema = z.object({
   state: z.enum(['active', 'resolved']),
   /** The metric's value that fired it, and the latest while active. */
   value: z.number(),
+  /** The rule's condition: value op threshold. */
+  op: z.enum(['>', '>=', '<', '<=']),
   threshold: z.number(),
   firedAt: z.number(),
   lastSeenAt: z.number(),

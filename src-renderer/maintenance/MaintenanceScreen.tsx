@@ -92,7 +92,7 @@ function Alerts({ alerts, onChange }: { alerts: Alert[]; onChange: () => Promise
         >
           <strong>{a.title}</strong>
           <span>
-            {a.value} (≥ {a.threshold}) · {new Date(a.firedAt).toLocaleString()}
+            {a.value} ({a.op} {a.threshold}) · {new Date(a.firedAt).toLocaleString()}
           </span>
           {a.state === 'resolved' && <span>{t('mt.alerts.resolved')}</span>}
           {a.acknowledgedBy ? (
