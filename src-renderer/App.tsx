@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { ApiContext, useApi } from './api-context';
+import { ApiContext } from './api-context';
 import { AttractScreen } from './customer/AttractScreen';
 import { IdentifyScreen } from './customer/IdentifyScreen';
 import { InsertScreen } from './customer/InsertScreen';
@@ -73,7 +73,6 @@ function Screen() {
   const session = useKioskStore((s) => s.maintenance);
   const setMaintenance = useKioskStore((s) => s.setMaintenance);
   const [pinPad, setPinPad] = useState(false);
-  const api = useApi();
   if (session) {
     return (
       <Suspense fallback={null}>
@@ -88,9 +87,9 @@ function Screen() {
       {pinPad && (
         <PinPad
           onClose={() => setPinPad(false)}
-          onUnlocked={() => {
+          onUnlocked={(unlocked) => {
             setPinPad(false);
-            void api.maintenance.session().then((r) => setMaintenance(r.ok ? r.value : null));
+            setMaintenance(unlocked);
           }}
         />
       )}

@@ -1,4 +1,3 @@
-import type { BackupInfo } from '../../src-preload/contract';
 import type { Handlers } from '../core/contract-types';
 import { AppFailure } from '../core/router';
 import type { DepositService } from '../deposit/deposit.service';
@@ -30,7 +29,8 @@ export function createBackupHandlers(d: BackupHandlerDeps): Handlers['backup'] {
     throw new AppFailure(error instanceof BackupError ? 'BAD_REQUEST' : 'UNAVAILABLE', (error as Error).message);
   };
   return {
-    list: () => use().list().map(strip),
+    // The contract's schema leaves out the internal fingerprint.
+    list: () => use().list(),
     create: async ({ kind }) => {
       const backup = use();
       try {
@@ -79,9 +79,4 @@ export function createBackupHandlers(d: BackupHandlerDeps): Handlers['backup'] {
       }
     },
   };
-}
-
-function strip(info: BackupInfo & { fingerprint: string }): BackupInfo {
-  const { fingerprint: _f, ...rest } = info;
-  return rest;
 }

@@ -80,7 +80,7 @@ export class BackupService {
       const everyMs = config[kind].everyMinutes * 60_000;
       this.#timers.push(
         clock.every(everyMs, () => {
-          void this.#serial(() => this.create(kind, 'schedule', { skipUnchanged: kind !== 'database' })).catch(
+          void this.runExclusive(() => this.create(kind, 'schedule', { skipUnchanged: kind !== 'database' })).catch(
             (error: Error) => this.#log.error(`scheduled ${kind} backup failed: ${error.message}`),
           );
         }),
@@ -185,8 +185,8 @@ export class BackupService {
   }
 
   /** Bytes used by backups and the share of the cap (for the maintenance alert). */
-  usage(): { bytes: number; percentOfCap: number } {
-    const bytes = this.list().reduce((sum, b) => sum + b.sizeBytes, 0);
+  usage(list: readonly BackupInfo[] = this.list()): { bytes: number; percentOfCap: number } {
+    const bytes = list.reduce((sum, b) => sum + b.sizeBytes, 0);
     return { bytes, percentOfCap: Math.round((bytes / (this.#d.config.maxTotalMb * 2 ** 20)) * 1000) / 10 };
   }
 
@@ -250,14 +250,10 @@ export class BackupService {
   }
 
   /** One backup at a time (a scheduled one never overlaps a technician's). */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
+  runExclusive<T>(task: () => Promise<T>): Promise<T> {
     const next = this.#running.then(task, task);
     this.#running = next.catch(() => undefined);
     return next;
-  }
-
-  runExclusive<T>(task: () => Promise<T>): Promise<T> {
-    return this.#serial(task);
   }
 
   async #collect(kind: BackupKind, id: string) {

@@ -343,7 +343,7 @@ export class KioskCore {
         const newest = list.find((b) => b.kind === 'database' && b.verified?.ok);
         this.#backupStats = {
           at: now,
-          usePercent: backup.usage().percentOfCap,
+          usePercent: backup.usage(list).percentOfCap,
           // Before the first backup, count from start: a new machine is not alarmed for 3 h.
           ageH: Math.round(((now - (newest?.createdAt ?? this.#startedAt)) / 3_600_000) * 10) / 10,
         };

@@ -9,12 +9,8 @@ import {
   statfsSync,
 } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
+import type { ExportTarget } from '../../src-preload/contract';
 import { writeFileAtomic } from '../fs/atomic-file';
-
-export interface ExportTarget {
-  readonly path: string;
-  readonly freeMb: number;
-}
 
 /** Logs copied into a bundle, newest first, up to this much. */
 const MAX_LOG_BYTES = 20 * 1024 * 1024;

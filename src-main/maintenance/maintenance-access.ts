@@ -86,8 +86,9 @@ export class MaintenanceAccess implements CallGuard {
       reason,
       pad: this.pad(),
     });
-    if (!this.pad().configured) return refuse('not_configured');
-    if (this.pad().lockedUntil !== null) {
+    const pad = this.pad();
+    if (!pad.configured) return refuse('not_configured');
+    if (pad.lockedUntil !== null) {
       this.#d.audit({ actor: '(unknown)', action: 'maintenance.unlock', detail: null, result: 'refused: pad locked' });
       return refuse('locked');
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.loader';
-import { makeTestCore, tempDir } from '../../test/support/test-core';
+import { callAs, makeTestCore, tempDir } from '../../test/support/test-core';
 import { runMaintenanceCli } from './maintenance.cli';
 import { verifyPin } from './pin-hash';
 
@@ -49,8 +49,7 @@ describe('npm run maintenance', () => {
     const { TECHNICIAN, technicianEnv } = await import('../../test/support/technician');
     const env = makeTestCore(technicianEnv());
     cleanup = env.dispose;
-    const call = (channel: string, payload?: unknown) =>
-      env.core.router.dispatch(channel, payload, { transport: 'ws', client: 'kiosk' });
+    const call = callAs(env.core);
     for (let i = 0; i < 5; i++) await call('maintenance.unlock', { pin: '000000' });
     expect(await call('maintenance.pad')).toMatchObject({ value: { remainingAttempts: 0 } });
     const audit = await run(['audit', '3'], env.dir);

@@ -57,7 +57,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
   const log = d.logger.scope('maintenance');
   const logDir = join(d.dataDir, 'logs');
   const roots = d.loaded.config.maintenance.exportRoots;
-  const require = <T>(value: T | undefined, what: string): T => {
+  const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new AppFailure('UNAVAILABLE', what);
     return value;
   };
@@ -75,7 +75,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
       return null;
     },
     restartCamera: () => {
-      const vision = require(d.vision, 'vision is off on this machine (vision.enabled = false)');
+      const vision = need(d.vision, 'vision is off on this machine (vision.enabled = false)');
       try {
         return { detail: vision.restartCamera() };
       } catch (error) {
@@ -83,7 +83,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
       }
     },
     restartWorker: () => {
-      const vision = require(d.vision, 'vision is off on this machine (vision.enabled = false)');
+      const vision = need(d.vision, 'vision is off on this machine (vision.enabled = false)');
       try {
         return { restarts: vision.restartWorker() };
       } catch (error) {
@@ -96,7 +96,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
     },
     machineStatus: () => ({ status: savedMachineStatus(d.settings) }),
     setMachineStatus: ({ status }) => {
-      const settings = require(d.settings, 'the local store is unavailable: the status cannot be kept');
+      const settings = need(d.settings, 'the local store is unavailable: the status cannot be kept');
       const before = savedMachineStatus(settings);
       settings.setValue(STATUS_KEY, status);
       if (before === 'full' && status !== 'full') d.deposit?.setOutOfService('bin', null);
@@ -105,7 +105,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
       return { status };
     },
     resetBin: async () => {
-      const hardware = require(d.hardware, 'the hardware is unavailable (see the out-of-service reason)');
+      const hardware = need(d.hardware, 'the hardware is unavailable (see the out-of-service reason)');
       try {
         await hardware.resetBin();
       } catch (error) {
@@ -116,7 +116,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
       return { binLevelPercent: hardware.binLevelPercent() };
     },
     testHardware: async ({ part }) => {
-      const hardware = require(d.hardware, 'the hardware is unavailable (see the out-of-service reason)');
+      const hardware = need(d.hardware, 'the hardware is unavailable (see the out-of-service reason)');
       try {
         return { part, ok: true, detail: await hardware.test(part) };
       } catch (error) {
@@ -127,7 +127,7 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
       const file = join(logDir, 'rvm-kiosk.log');
       return { file, lines: tail(file, lines) };
     },
-    audit: ({ limit }) => require(d.audit, 'the local store is unavailable').list(limit),
+    audit: ({ limit }) => need(d.audit, 'the local store is unavailable').list(limit),
     exportTargets: () => listExportTargets(roots),
     exportDiagnostics: ({ target }) => {
       let folder: string;

@@ -2,30 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Alert, MetricsSample } from '../../src-preload/contract';
 import { ConfigSchema } from '../config/config.schema';
 import { FakeClock } from '../../test/support/fake-clock';
+import { UNMEASURED } from '../../test/support/metrics-sample';
 import { AlertEngine } from './alert-engine';
 import { resolveRules, type AlertRule } from './alert-rules';
-
-const EMPTY: Omit<MetricsSample, 'at'> = {
-  cpuPercent: null,
-  memoryPercent: null,
-  diskPercent: null,
-  temperatureC: null,
-  inferenceMs: null,
-  detectionsPerS: null,
-  droppedFramesPerMin: null,
-  workerRestarts: null,
-  workerRestarts10m: null,
-  workerUnstable: null,
-  cameraDown: null,
-  eventLoopLagMs: null,
-  outboxBacklog: null,
-  outboxOldestAgeS: null,
-  platformDown: null,
-  binLevelPercent: null,
-  itemsPerHour: null,
-  backupUsePercent: null,
-  backupAgeH: null,
-};
 
 const CPU_WARNING: AlertRule = {
   id: 'cpu_warning',
@@ -45,7 +24,7 @@ function harness(rules: AlertRule[] = [CPU_WARNING]) {
   const engine = new AlertEngine({ rules, clock, onChange: (alert, change) => changes.push([change, alert]) });
   const feed = (values: Partial<MetricsSample>, seconds: number) => {
     for (let t = 0; t < seconds; t += 5) {
-      engine.evaluate({ ...EMPTY, ...values, at: clock.now() });
+      engine.evaluate({ ...UNMEASURED, ...values, at: clock.now() });
       clock.advance(5000);
     }
   };

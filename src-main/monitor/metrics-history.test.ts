@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { MetricsSample } from '../../src-preload/contract';
 import { createLogger } from '../log/logger';
+import { UNMEASURED } from '../../test/support/metrics-sample';
 import { tempDir } from '../../test/support/test-core';
 import { MetricsStore } from './metrics-history';
 
@@ -10,22 +11,12 @@ const START = Date.UTC(2026, 10, 22, 0, 0, 0);
 
 function sample(at: number, cpu: number, cameraDown: number | null = 0): MetricsSample {
   return {
+    ...UNMEASURED,
     at,
     cpuPercent: cpu,
     memoryPercent: 40,
-    diskPercent: null,
-    temperatureC: null,
-    inferenceMs: null,
-    detectionsPerS: null,
-    droppedFramesPerMin: null,
-    workerRestarts: null,
-    workerRestarts10m: null,
-    workerUnstable: null,
     cameraDown,
     eventLoopLagMs: 1,
-    outboxBacklog: null,
-    outboxOldestAgeS: null,
-    platformDown: null,
     binLevelPercent: 10,
     itemsPerHour: 0,
     backupUsePercent: 3,

@@ -39,8 +39,6 @@ export class MonitorModule {
   #latest: MetricsSample | null = null;
   #stopTimer: (() => void) | undefined;
   #running = false;
-  /** Wall-clock CPU time spent sampling (µs), for the benchmark. */
-  #sampling = 0;
 
   constructor(deps: MonitorDeps) {
     this.#d = deps;
@@ -81,21 +79,13 @@ export class MonitorModule {
 
   /** One sample: measured, stored, checked against the rules, published. */
   async sampleNow(): Promise<MetricsSample> {
-    const cpuBefore = process.cpuUsage();
     const system = await (this.#d.sampleSystem ?? sampleSystem)(this.#d.dataDir);
     const sample: MetricsSample = { at: this.#d.clock.now(), ...system, ...this.#d.appMetrics() };
     this.store.add(sample);
     this.#latest = sample;
     this.alerts.evaluate(sample);
     this.#d.hub.publish('monitor.sample', sample);
-    const used = process.cpuUsage(cpuBefore);
-    this.#sampling += used.user + used.system;
     return sample;
-  }
-
-  /** CPU microseconds this process spent in sampleNow() so far (the sampling child processes are not counted). */
-  get samplingCpuUs(): number {
-    return this.#sampling;
   }
 
   readonly handlers: Handlers['monitor'] = {

@@ -45,6 +45,7 @@ export const AuditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export const ExportTargetSchema = z.object({ path: z.string(), freeMb: z.number().nonnegative() });
+export type ExportTarget = z.infer<typeof ExportTargetSchema>;
 
 export const maintenanceContract = {
   /** The PIN pad's state (locked? attempts left?), for anyone: it is shown before a PIN is typed. */

@@ -1,12 +1,18 @@
 import { useEffect, useState } from 'react';
-import type { PinPadState, UnlockResult } from '../../src-preload/contract';
+import type { MaintenanceSession, PinPadState, UnlockResult } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** Six digits, big keys; the PIN is sent once complete and never shown (dots only). */
-export function PinPad({ onClose, onUnlocked }: { onClose: () => void; onUnlocked: () => void }) {
+export function PinPad({
+  onClose,
+  onUnlocked,
+}: {
+  onClose: () => void;
+  onUnlocked: (session: MaintenanceSession) => void;
+}) {
   const t = useT();
   const api = useApi();
   const [pin, setPin] = useState('');
@@ -24,7 +30,7 @@ export function PinPad({ onClose, onUnlocked }: { onClose: () => void; onUnlocke
     setBusy(false);
     setPin('');
     if (!result.ok) return setRefusal('error');
-    if (result.value.granted) return onUnlocked();
+    if (result.value.granted) return onUnlocked(result.value.session);
     setPad(result.value.pad);
     setRefusal(result.value.reason);
   };

@@ -9,7 +9,7 @@ import type { KioskCore } from '../../src-main/core/kiosk-core';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { createLogger } from '../../src-main/log/logger';
 import { FakeClock } from '../support/fake-clock';
-import { makeTestCore, tempDir } from '../support/test-core';
+import { callAs, makeTestCore, tempDir } from '../support/test-core';
 import { TECHNICIAN, technicianEnv } from '../support/technician';
 
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
@@ -50,9 +50,6 @@ function snapshot(dir: string) {
   }
 }
 
-const call = (core: KioskCore) => (channel: string, payload?: unknown) =>
-  core.router.dispatch(channel, payload, { transport: 'ws', client: 'kiosk' });
-
 describe('backup and restore', () => {
   const disposers: Array<() => void> = [];
   afterEach(() => {
@@ -69,7 +66,7 @@ describe('backup and restore', () => {
     await depositSession(first.core, 3);
     await depositSession(first.core, 2);
     const before = snapshot(dir);
-    const api = call(first.core);
+    const api = callAs(first.core);
     await api('maintenance.unlock', { pin: TECHNICIAN.pin });
     const made = await api('backup.create', { kind: 'database' });
     expect(made).toMatchObject({
@@ -113,7 +110,7 @@ describe('backup and restore', () => {
       ok: false,
       detail: expect.stringContaining('changed or damaged'),
     });
-    const api = call(t.core);
+    const api = callAs(t.core);
     await api('maintenance.unlock', { pin: TECHNICIAN.pin });
     expect(await api('backup.restore', { id: info.id })).toMatchObject({
       ok: false,
@@ -190,8 +187,7 @@ describe('backup and restore', () => {
     const target = (await first.core.backup!.create('database', 'test'))!.id;
     await depositSession(first.core, 2, false); // open, 20 points
     // A technician on a second screen (remote maintenance) restores while the customer is mid-session.
-    const remote = (channel: string, payload?: unknown) =>
-      first.core.router.dispatch(channel, payload, { transport: 'ws', client: 'laptop' });
+    const remote = callAs(first.core, 'laptop');
     await remote('maintenance.unlock', { pin: TECHNICIAN.pin });
     expect(await remote('backup.restore', { id: target })).toMatchObject({ ok: true });
     const safety = first.core.backup!.list().find((b) => b.reason.startsWith('safety copy'))!;

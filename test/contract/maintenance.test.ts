@@ -2,11 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KioskCore } from '../../src-main/core/kiosk-core';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { PlatformDouble } from '../platform-double/double';
 import { FakeClock } from '../support/fake-clock';
-import { makeTestCore, tempDir } from '../support/test-core';
+import { callAs, makeTestCore, tempDir } from '../support/test-core';
 import { TECHNICIAN, technicianEnv } from '../support/technician';
 
 const WRONG = '111111';
@@ -25,11 +24,6 @@ function auditRows(dir: string) {
   }
 }
 
-const caller =
-  (core: KioskCore, client = 'kiosk') =>
-  (channel: string, payload?: unknown) =>
-    core.router.dispatch(channel, payload, { transport: 'ws', client });
-
 describe('maintenance access', () => {
   const disposers: Array<() => void> = [];
   afterEach(() => {
@@ -41,7 +35,7 @@ describe('maintenance access', () => {
     disposers.push(cleanup);
     const clock = new FakeClock();
     const first = makeTestCore(technicianEnv(), { dir, clock });
-    const call = caller(first.core);
+    const call = callAs(first.core);
     expect(await call('maintenance.pad')).toEqual({
       ok: true,
       value: { lockedUntil: null, remainingAttempts: 5, configured: true },
@@ -64,7 +58,7 @@ describe('maintenance access', () => {
     // A restart does not reopen the pad; the right PIN is refused too while it is locked.
     const second = makeTestCore(technicianEnv(), { dir, clock });
     disposers.push(() => second.core.stop());
-    const again = caller(second.core);
+    const again = callAs(second.core);
     expect(await again('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({
       value: { granted: false, reason: 'locked' },
     });
@@ -92,8 +86,8 @@ describe('maintenance access', () => {
     const t = makeTestCore(technicianEnv(), { clock });
     disposers.push(t.dispose);
     t.core.start();
-    const kiosk = caller(t.core, 'kiosk');
-    const other = caller(t.core, 'laptop');
+    const kiosk = callAs(t.core, 'kiosk');
+    const other = callAs(t.core, 'laptop');
     expect(await kiosk('monitor.alerts')).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect(await kiosk('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({ value: { granted: true } });
     expect(t.core.deposit.service!.snapshot()).toMatchObject({
@@ -143,7 +137,7 @@ describe('maintenance access', () => {
       reason: null,
       box: [0, 0, 10, 10],
     });
-    await caller(t.core)('maintenance.unlock', { pin: TECHNICIAN.pin });
+    await callAs(t.core)('maintenance.unlock', { pin: TECHNICIAN.pin });
     const db = new Database(join(t.dir, 'rvm.db'), { readonly: true });
     const row = db.prepare(`SELECT status, total_points AS points, close_reason AS reason FROM sessions`).get();
     db.close();
@@ -154,7 +148,7 @@ describe('maintenance access', () => {
     const t = makeTestCore(technicianEnv(['view_status', 'test_hardware']), { hardware: new SimulatedHardware(10) });
     disposers.push(t.dispose);
     t.core.start();
-    const call = caller(t.core);
+    const call = callAs(t.core);
     await call('maintenance.unlock', { pin: TECHNICIAN.pin });
     expect(await call('maintenance.testHardware', { part: 'door' })).toMatchObject({
       ok: true,
@@ -194,7 +188,7 @@ describe('maintenance access', () => {
     disposers.push(t.dispose);
     t.core.start();
     await t.core.monitor.sampleNow();
-    const call = caller(t.core);
+    const call = callAs(t.core);
     await call('maintenance.unlock', { pin: TECHNICIAN.pin });
     expect(await call('maintenance.exportTargets')).toMatchObject({ value: [{ path: join(media, 'usb0') }] });
     expect(await call('maintenance.exportDiagnostics', { target: t.dir })).toMatchObject({
@@ -220,7 +214,7 @@ describe('maintenance access', () => {
     disposers.push(cleanup);
     const first = makeTestCore(technicianEnv(), { dir });
     first.core.start();
-    const call = caller(first.core);
+    const call = callAs(first.core);
     await call('maintenance.unlock', { pin: TECHNICIAN.pin });
     expect(await call('maintenance.setMachineStatus', { status: 'maintenance' })).toEqual({
       ok: true,
@@ -236,7 +230,7 @@ describe('maintenance access', () => {
     disposers.push(() => second.core.stop());
     second.core.start();
     expect(second.core.deposit.service!.snapshot().outOfService).toEqual(['maintenance: closed by a technician']);
-    const again = caller(second.core);
+    const again = callAs(second.core);
     await again('maintenance.unlock', { pin: TECHNICIAN.pin });
     await again('maintenance.setMachineStatus', { status: 'full' });
     expect(await again('maintenance.machineStatus')).toEqual({ ok: true, value: { status: 'full' } });
@@ -268,7 +262,7 @@ describe('maintenance access', () => {
     const t = makeTestCore(env, { prepare });
     disposers.push(t.dispose);
     t.core.start();
-    const call = caller(t.core);
+    const call = callAs(t.core);
     await new Promise((r) => setTimeout(r, 300)); // the handshake
     // The double knows 246810 as "Agus (technician)": the platform's answer wins over the local hash.
     expect(await call('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({

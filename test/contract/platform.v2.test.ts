@@ -7,7 +7,7 @@ import type { DepositService } from '../../src-main/deposit/deposit.service';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { PlatformDouble } from '../platform-double/double';
 import { FakeClock } from '../support/fake-clock';
-import { makeTestCore } from '../support/test-core';
+import { callAs, makeTestCore } from '../support/test-core';
 import { TECHNICIAN, technicianEnv } from '../support/technician';
 import { waitFor } from '../support/wait-for';
 
@@ -120,8 +120,7 @@ describe('outbox delivery to the v2 platform', () => {
     const service = core.deposit.service!;
     await guestSession(service, ['tetra']);
     await waitFor('the quarantine', () => core.platform.status().backlog.quarantined === 1);
-    const call = (channel: string, payload?: unknown) =>
-      core.router.dispatch(channel, payload, { transport: 'ws', client: 'test' });
+    const call = callAs(core);
     // Technicians only: nothing without the PIN.
     expect(await call('platform.quarantine')).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect(await call('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({

@@ -58,3 +58,9 @@ export function makeTestCore(
     },
   };
 }
+
+/** Calls the core's router as one screen would (maintenance sessions belong to a screen). */
+export const callAs =
+  (core: Pick<KioskCore, 'router'>, client = 'kiosk') =>
+  (channel: string, payload?: unknown) =>
+    core.router.dispatch(channel, payload, { transport: 'ws', client });
