@@ -195,6 +195,9 @@ describe('customer journeys in Chromium', () => {
       transport.close();
       await page.setViewportSize({ width: 1280, height: 800 });
     }
+    // A voucher is issued for points: the bottle in view must have been credited before Finish
+    // (the overlay checks can pass while its verdict is still being voted on).
+    await ui.expectAcceptedCount(1, 45_000);
     await ui.tapFinish();
     const receipt = await ui.receiptText();
     expect(receipt).toMatch(/voucher/i);
