@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { loadConfig, resolveDataDir, type LoadedConfig } from '../config/config.loader';
 import { createLogger, type Logger } from '../log/logger';
 import type { RuntimeInfo } from './app.handlers';
+import { systemClock } from './clock';
 import { KioskCore, type CoreDeps } from './kiosk-core';
+import { watchdogFromEnv } from './watchdog';
 
 export interface Booted {
   readonly dataDir: string;
@@ -37,3 +39,17 @@ export function bootstrap(
 export const EXIT_CONFIG = 78;
 /** EX_TEMPFAIL: the platform asked for a restart; the service manager starts the kiosk again. */
 export const EXIT_RESTART = 75;
+
+/**
+ * Under systemd with WatchdogSec= (build/linux/rvm-kiosk.service): WATCHDOG=1 while the core is
+ * healthy. Returns the stop function (a no-op elsewhere). Call after core.start().
+ */
+export function startWatchdog(booted: Booted, env: NodeJS.ProcessEnv = process.env): () => void {
+  const watchdog = watchdogFromEnv(env, {
+    check: () => booted.core.liveness(),
+    clock: systemClock,
+    logger: booted.logger,
+  });
+  watchdog?.start();
+  return () => watchdog?.stop();
+}

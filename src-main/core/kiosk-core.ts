@@ -21,6 +21,7 @@ import { createPrometheusExporter, type PrometheusExporter } from '../monitor/pr
 import type { AppMetrics, SystemMetrics } from '../monitor/sampler';
 import { V1Profile } from '../platform/v1.profile';
 import type { WorkerLauncher } from '../vision/worker-host';
+import type { SupervisorState } from '../vision/inference.supervisor';
 import type { ItemVerdict } from '../../src-preload/contract';
 import type { Logger } from '../log/logger';
 import { createAppHandlers, type RuntimeInfo } from './app.handlers';
@@ -29,6 +30,11 @@ import { EventHub } from './event-hub';
 import { HealthService } from './health.service';
 import { startHeartbeat } from './heartbeat.service';
 import { createRouter, type Router } from './router';
+import { UpdateWindow } from './update-window';
+import type { Liveness } from './watchdog';
+
+/** How long the inference worker may be restarting before the watchdog gives up on this process. */
+export const WORKER_GRACE_MS = 120_000;
 
 export interface CoreDeps {
   /** The kiosk's data folder: database, machine secret, logs. */
@@ -62,6 +68,8 @@ export class KioskCore {
   readonly maintenance: MaintenanceAccess;
   /** Undefined when the machine secret (the backup key's source) cannot be read. */
   readonly backup: BackupService | undefined;
+  /** The safe window for software updates (build/linux/rvm-kiosk-update). */
+  readonly updates: UpdateWindow;
   readonly #deps: CoreDeps;
   #backupStats: { at: number; usePercent: number | null; ageH: number | null } | undefined;
   /** Worker restart counts over the last 10 minutes, and the last dropped-frame count, for the monitor. */
@@ -73,6 +81,7 @@ export class KioskCore {
   readonly #unsubscribe: Array<() => void> = [];
   #depositsSinceStart = 0;
   #restartPending = false;
+  #workerDownSince: number | undefined;
   #framesDir: string | undefined;
   #state: 'new' | 'started' | 'stopped' = 'new';
   readonly #startedAt: number;
@@ -139,6 +148,13 @@ export class KioskCore {
       platformPin: profile instanceof V1Profile ? (pin) => profile.checkPin(pin) : undefined,
       onChanged: (open) => this.#maintenanceChanged(open),
     });
+    this.updates = new UpdateWindow({
+      dataDir: deps.dataDir,
+      clock: this.#clock,
+      logger: logger.scope('update'),
+      idle: () => this.idle(),
+      hold: (reason) => this.deposit.service?.setOutOfService('updating', reason),
+    });
     this.router = createRouter(
       {
         app: createAppHandlers(deps.loaded, this.health, deps.runtime),
@@ -190,12 +206,14 @@ export class KioskCore {
       this.hub.subscribe('deposit.session', () => {
         kick();
         this.platform.depositChanged();
+        this.updates.poll();
       }),
     );
     this.platform.start();
     applyMachineStatus(this.deposit.service, savedMachineStatus(this.deposit.settings));
     this.monitor.start();
     this.backup?.start();
+    this.updates.start();
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
@@ -205,6 +223,7 @@ export class KioskCore {
     this.#state = 'stopped';
     this.#stopHeartbeat?.();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.updates.stop();
     this.maintenance.stop();
     this.backup?.stop();
     this.monitor.stop();
@@ -213,6 +232,21 @@ export class KioskCore {
     this.deposit.stop();
     this.health.stop();
     this.#deps.logger.info('core stopped');
+  }
+
+  /**
+   * For systemd's watchdog (src-main/core/watchdog.ts): the store answers and the inference worker is
+   * up. A worker restarting is given WORKER_GRACE_MS; one refused for its model is not a watchdog matter
+   * (a restart loads the same file; the kiosk shows why it is out of service).
+   */
+  liveness(): Liveness {
+    const problems: string[] = [];
+    const store = this.deposit.answers();
+    if (store) problems.push(store);
+    const worker = workerLiveness(this.vision?.supervisor?.state, this.#workerDownSince, this.#clock.now());
+    this.#workerDownSince = worker.downSince;
+    if (worker.problem) problems.push(worker.problem);
+    return { ok: problems.length === 0, problems };
   }
 
   /** Prometheus text of this kiosk, for the remote server's /metrics (created on first use). */
@@ -229,6 +263,13 @@ export class KioskCore {
       },
     });
     return this.#exporter;
+  }
+
+  /** No customer session is open and no technician is in maintenance: updates and model swaps may go ahead. */
+  idle(): boolean {
+    if (this.maintenance.open) return false;
+    const state = this.deposit.service?.snapshot().state;
+    return state === undefined || state === 'idle' || state === 'out_of_service';
   }
 
   /** A restart never cuts a customer's session short: it waits until the kiosk is idle. */
@@ -268,6 +309,7 @@ export class KioskCore {
       open ? 'maintenance: a technician is working on the machine' : null,
     );
     this.hub.publish('maintenance.changed', { open });
+    if (!open) this.updates.poll();
   }
 
   /** Every technician's action, in the deposit database's audit log (and the log file if that is broken). */
@@ -442,6 +484,26 @@ export class KioskCore {
       return undefined;
     }
   }
+}
+
+/**
+ * The inference worker's part of the watchdog's liveness: since when it has not been ready (carried
+ * between calls) and, past WORKER_GRACE_MS, the problem. No supervisor (vision off, or no model to
+ * start) and a refused model count as live.
+ */
+export function workerLiveness(
+  state: SupervisorState | undefined,
+  downSince: number | undefined,
+  now: number,
+): { downSince: number | undefined; problem: string | null } {
+  if (state === undefined || state === 'ready' || state === 'model_refused')
+    return { downSince: undefined, problem: null };
+  const since = downSince ?? now;
+  const problem =
+    now - since > WORKER_GRACE_MS
+      ? `the inference worker has not been ready for ${Math.round((now - since) / 1000)} s (${state})`
+      : null;
+  return { downSince: since, problem };
 }
 
 /** An address without its user:password part (RTSP cameras often carry them). */

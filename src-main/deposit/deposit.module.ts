@@ -39,6 +39,12 @@ export interface DepositModule {
   readonly settings: SettingsRepo | undefined;
   readonly handlers: Handlers['deposit'];
   readonly probe: HealthProbe;
+  /**
+   * For the systemd watchdog: null while the open store answers a query, else the problem. A store
+   * that never opened is not a watchdog matter (restarting cannot repair the file, and a boot loop would
+   * keep the technician from the restore screen); the kiosk shows it as out of service.
+   */
+  answers(): string | null;
   stop(): void;
 }
 
@@ -123,6 +129,15 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       return reasons.length
         ? { status: 'out_of_service', detail: reasons.join('; ') }
         : { status: 'ok', detail: 'accepting items' };
+    },
+    answers() {
+      if (!db) return null;
+      try {
+        db.prepare('SELECT count(*) FROM settings').get();
+        return null;
+      } catch (error) {
+        return `the store does not answer: ${(error as Error).message}`;
+      }
     },
     stop() {
       service?.stop();

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { ConfigError, resolveDataDir } from '../config/config.loader';
-import { bootstrap, EXIT_CONFIG, type Booted } from '../core/bootstrap';
+import { bootstrap, EXIT_CONFIG, startWatchdog, type Booted } from '../core/bootstrap';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { denyAllPermissions, lockDownWebContents } from './hardening';
 import { serveContractOverIpc } from './ipc.transport';
@@ -75,7 +75,11 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
     if (ui.window && !ui.window.isDestroyed()) ui.window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => booted.core.stop());
+  let stopWatchdog = () => {};
+  app.on('before-quit', () => {
+    stopWatchdog();
+    booted.core.stop();
+  });
 
   await app.whenReady();
   denyAllPermissions(electron.session.defaultSession);
@@ -89,6 +93,7 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
     booted.logger.scope('ipc'),
   );
   booted.core.start();
+  stopWatchdog = startWatchdog(booted, env);
   electron.powerSaveBlocker.start('prevent-display-sleep');
 
   const window = new electron.BrowserWindow(kioskWindowOptions(booted.loaded.config.environment, paths.preload));

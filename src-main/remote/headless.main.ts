@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config.loader';
-import { bootstrap, EXIT_CONFIG, EXIT_RESTART } from '../core/bootstrap';
+import { bootstrap, EXIT_CONFIG, EXIT_RESTART, startWatchdog } from '../core/bootstrap';
 import { startRemoteServer } from './remote.server';
 
 /** `npm run serve`: the same core as the Electron app, with the UI at http://127.0.0.1:PORT/. */
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', reason));
   core.start();
+  const stopWatchdog = startWatchdog(booted);
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   const { host, port } = loaded.config.remote;
   const metrics = core.prometheus();
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
+    stopWatchdog();
     await server.close();
     core.stop();
     process.exit(code);
