@@ -82,19 +82,33 @@ describe('loadConfig', () => {
     expect(error.problems[0]).toMatchObject({ key: 'machine.nmae', rule: 'is not a known configuration key' });
   });
 
-  it('requires a token and an allow-list when remote access leaves loopback', () => {
+  it('requires a token, an allow-list and TLS when remote access leaves loopback', () => {
     const error = loadError(folder({ remote: { host: '0.0.0.0' } }));
-    expect(error.problems.map((p) => p.key).sort()).toEqual(['remote.allowCidrs', 'remote.token']);
-    const bad = loadError(folder({ remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/33'] } }), {
-      RVM_REMOTE__TOKEN: 'short',
-    });
-    expect(bad.problems.map((p) => p.key).sort()).toEqual(['remote.allowCidrs.0', 'remote.token']);
+    expect(error.problems.map((p) => p.key).sort()).toEqual(['remote.allowCidrs', 'remote.tls', 'remote.token']);
+    expect(error.message).toMatch(/remote\.tls.*set remote\.tls\.certFile and remote\.tls\.keyFile/);
+    const bad = loadError(
+      folder({
+        remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/33'], tls: { certFile: 'kiosk.crt', keyFile: '/k' } },
+      }),
+      { RVM_REMOTE__TOKEN: 'short' },
+    );
+    expect(bad.problems.map((p) => p.key).sort()).toEqual([
+      'remote.allowCidrs.0',
+      'remote.tls.certFile',
+      'remote.token',
+    ]);
     // The secret itself never appears in the message.
     expect(bad.message).not.toContain('"short"');
-    const fine = loadConfig(folder({ remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/24'] } }), {
+    const tls = { certFile: '/etc/rvm-kiosk/tls/kiosk.crt', keyFile: '/etc/rvm-kiosk/tls/kiosk.key' };
+    const fine = loadConfig(folder({ remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/24'], tls } }), {
       RVM_REMOTE__TOKEN: 't'.repeat(32),
     });
-    expect(fine.config.remote.allowCidrs).toEqual(['10.8.0.0/24']);
+    expect(fine.config.remote).toMatchObject({ allowCidrs: ['10.8.0.0/24'], tls, plainHttp: false });
+    // Plain HTTP beyond loopback only when the operator says so.
+    const plain = loadConfig(folder({ remote: { host: '0.0.0.0', allowCidrs: ['10.8.0.0/24'], plainHttp: true } }), {
+      RVM_REMOTE__TOKEN: 't'.repeat(32),
+    });
+    expect(plain.config.remote.tls).toBeUndefined();
   });
 
   it('rejects a malformed pricing table, naming the material and the rule', () => {

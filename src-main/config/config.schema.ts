@@ -24,10 +24,30 @@ const RemoteSchema = z
     /** Bearer token for non-loopback access; at least 32 characters. Secret: never shown or logged. */
     token: z.string().min(32, 'must be at least 32 characters').optional(),
     allowCidrs: z.array(cidr).default([]),
+    /** HTTPS for remote maintenance: PEM files readable by the kiosk user (the key is a secret file). */
+    tls: z
+      .object({
+        certFile: z.string().startsWith('/', 'must be an absolute path to a PEM certificate'),
+        keyFile: z.string().startsWith('/', 'must be an absolute path to a PEM private key'),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Beyond loopback the server speaks only TLS. true allows plain HTTP there, for a VPN that already
+     * encrypts (WireGuard); the token still travels in every request.
+     */
+    plainHttp: z.boolean().default(false),
   })
   .strict()
   .superRefine((remote, ctx) => {
     if (isLoopbackHost(remote.host)) return;
+    if (!remote.tls && !remote.plainHttp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: `is required when remote.host is ${remote.host} (not loopback): set remote.tls.certFile and remote.tls.keyFile (or remote.plainHttp: true on an encrypted VPN)`,
+      });
+    }
     if (!remote.token) {
       ctx.addIssue({
         code: 'custom',

@@ -217,6 +217,11 @@ export class KioskCore {
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 
+  /** Runs `fn` when the core stops (transports started beside it). */
+  onStop(fn: () => void): void {
+    this.#unsubscribe.push(fn);
+  }
+
   /** Stops services and closes the store; safe to call in any state, and twice. */
   stop(): void {
     if (this.#state === 'stopped') return;

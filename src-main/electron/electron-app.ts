@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { ConfigError, resolveDataDir } from '../config/config.loader';
+import { isLoopbackHost } from '../config/config.schema';
+import { startRemoteServer } from '../remote/remote.server';
 import { bootstrap, EXIT_CONFIG, startWatchdog, type Booted } from '../core/bootstrap';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { denyAllPermissions, lockDownWebContents } from './hardening';
@@ -94,6 +96,7 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
   );
   booted.core.start();
   stopWatchdog = startWatchdog(booted, env);
+  startRemoteMaintenance(booted, paths.rendererDir);
   electron.powerSaveBlocker.start('prevent-display-sleep');
 
   const window = new electron.BrowserWindow(kioskWindowOptions(booted.loaded.config.environment, paths.preload));
@@ -101,6 +104,28 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
   window.once('ready-to-show', () => window.show());
   reloadWhenRendererGone(window, booted);
   await window.loadURL(APP_ENTRY_URL);
+}
+
+/**
+ * Remote maintenance from the operator's VPN, when configured (remote.host beyond loopback: TLS, token
+ * and allow-list are then required by the config). A failure here leaves the kiosk serving customers.
+ */
+function startRemoteMaintenance(booted: Booted, rendererDir: string): void {
+  const { remote } = booted.loaded.config;
+  if (isLoopbackHost(remote.host)) return;
+  const log = booted.logger.scope('remote');
+  startRemoteServer({
+    core: booted.core,
+    remote,
+    rendererDir,
+    logger: booted.logger,
+    metrics: booted.core.prometheus(),
+  })
+    .then((server) => {
+      log.info(`remote maintenance on ${server.url} (allowed: ${remote.allowCidrs.join(', ')})`);
+      booted.core.onStop(() => void server.close());
+    })
+    .catch((error: unknown) => log.error(`remote maintenance is off: ${(error as Error).message}`));
 }
 
 function reloadWhenRendererGone(window: BrowserWindowType, booted: Booted): void {

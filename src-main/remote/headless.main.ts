@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const metrics = core.prometheus();
   const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger, metrics }).catch(
     (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') throw error;
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') {
+        // TLS files missing or not a pair: a configuration problem, named in the message.
+        console.error(`RVM kiosk cannot serve: ${error.message}`);
+        process.exit(EXIT_CONFIG);
+      }
       const what = error.code === 'EADDRINUSE' ? 'is already in use' : 'is not an address of this machine';
       console.error(
         `RVM kiosk cannot listen: ${host}:${port} ${what}. Stop the other process or set RVM_REMOTE__PORT / remote.host.`,

@@ -1,11 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCore, tempDir } from '../../test/support/test-core';
 import { createAccessPolicy } from './access-policy';
 import { serveTestCore } from '../../test/support/test-server';
-import type { RemoteServer } from './remote.server';
+import { startRemoteServer, type RemoteServer } from './remote.server';
 
 const TOKEN = 'k'.repeat(48);
 const site = tempDir('rvm-site-');
@@ -14,10 +16,31 @@ writeFileSync(join(site.dir, 'renderer', 'index.html'), '<!doctype html><title>k
 writeFileSync(join(site.dir, 'private.txt'), 'not for you');
 const rendererDir = join(site.dir, 'renderer');
 
+// A real self-signed certificate for 127.0.0.1 (openssl), trusted by the test clients as their CA.
+const CERT = join(site.dir, 'kiosk.crt');
+const KEY = join(site.dir, 'kiosk.key');
+execFileSync('openssl', [
+  'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+  '-subj', '/CN=rvm-kiosk-test', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', KEY, '-out', CERT,
+], { stdio: 'ignore' }); // prettier-ignore
+const TLS = { ca: readFileSync(CERT) };
+
+type RequestOptions = Parameters<typeof httpRequest>[1] & { tls?: { ca: Buffer } | undefined };
+
+/** An HTTP request, or HTTPS trusting the test CA when `tls` is given. */
+const request = ({ tls, ...options }: RequestOptions, onResponse?: (res: IncomingMessage) => void) =>
+  tls ? httpsRequest({ ...options, ca: tls.ca }, onResponse) : httpRequest(options, onResponse);
+
+/** What the test core's logger wrote (warnings and up). */
+const logText = (dir: string) =>
+  readdirSync(join(dir, 'logs'))
+    .map((f) => readFileSync(join(dir, 'logs', f), 'utf8'))
+    .join('');
+
 /** A raw HTTP request, so paths reach the server exactly as written (no client normalisation). */
-function get(port: number, path: string, headers: Record<string, string> = {}) {
+function get(port: number, path: string, headers: Record<string, string> = {}, tls?: { ca: Buffer }) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, tls }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -27,9 +50,10 @@ function get(port: number, path: string, headers: Record<string, string> = {}) {
   });
 }
 
-function wsOpens(port: number, headers: Record<string, string> = {}): Promise<boolean> {
+function wsOpens(port: number, headers: Record<string, string> = {}, tls?: { ca: Buffer }): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({
+      tls,
       host: '127.0.0.1',
       port,
       path: '/ws',
@@ -97,7 +121,7 @@ describe('remote server on loopback (default)', () => {
   });
 });
 
-describe('remote server bound beyond loopback', () => {
+describe('remote server bound beyond loopback (TLS)', () => {
   const env = makeTestCore({ RVM_REMOTE__TOKEN: TOKEN });
   let server: RemoteServer;
   // Bound to all interfaces, as an operator would for a VPN; only loopback is in the allow-list.
@@ -107,42 +131,58 @@ describe('remote server bound beyond loopback', () => {
       port: 0,
       token: TOKEN,
       allowCidrs: ['127.0.0.1/32'],
+      tls: { certFile: CERT, keyFile: KEY },
     });
   });
+  const sget = (path: string, headers: Record<string, string> = {}) => get(server.port, path, headers, TLS);
   afterAll(async () => {
     await server.close();
     env.dispose();
-    site.cleanup();
   });
 
   it('requires the bearer token for pages and the WebSocket', async () => {
-    expect((await get(server.port, '/')).status).toBe(401);
-    expect((await get(server.port, '/', { Authorization: `Bearer ${'x'.repeat(48)}` })).status).toBe(401);
-    expect((await get(server.port, '/', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
-    expect(await wsOpens(server.port)).toBe(false);
-    expect(await wsOpens(server.port, { Authorization: `Bearer ${TOKEN}` })).toBe(true);
+    expect((await sget('/')).status).toBe(401);
+    expect((await sget('/', { Authorization: `Bearer ${'x'.repeat(48)}` })).status).toBe(401);
+    expect((await sget('/', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(await wsOpens(server.port, {}, TLS)).toBe(false);
+    expect(await wsOpens(server.port, { Authorization: `Bearer ${TOKEN}` }, TLS)).toBe(true);
   });
 
   it('turns a one-time ?token= into an HttpOnly cookie and drops it from the URL', async () => {
-    const res = await get(server.port, `/?token=${TOKEN}&lang=en`);
+    const res = await sget(`/?token=${TOKEN}&lang=en`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/?lang=en');
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    const page = await get(server.port, '/', { Cookie: cookie.split(';')[0]! });
+    const page = await sget('/', { Cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
-    expect((await get(server.port, '/?token=wrong')).status).toBe(401);
+    expect((await sget('/?token=wrong')).status).toBe(401);
+  });
+
+  it('speaks only TLS: a plain HTTP request is refused, and the refusal is logged', async () => {
+    expect(server.url).toMatch(/^https:\/\//);
+    await expect(get(server.port, '/healthz')).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await expect(get(server.port, '/', { Authorization: `Bearer ${TOKEN}` })).rejects.toThrow();
+    expect(await wsOpens(server.port, { Authorization: `Bearer ${TOKEN}` })).toBe(false);
+    expect(logText(env.dir)).toMatch(/refused a connection from (::ffff:)?127\.0\.0\.1: not TLS/);
+  });
+
+  it('logs each refused request with its address and reason', async () => {
+    expect((await sget('/metrics', { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect(logText(env.dir)).toMatch(
+      /refused GET \/metrics from (::ffff:)?127\.0\.0\.1: missing or wrong bearer token/,
+    );
   });
 
   it('answers /healthz to allowed addresses without the token', async () => {
-    expect((await get(server.port, '/healthz')).status).toBe(200);
+    expect((await sget('/healthz')).status).toBe(200);
   });
 
   it('serves Prometheus text at /metrics only with the token', async () => {
     await env.core.monitor.sampleNow();
-    expect((await get(server.port, '/metrics')).status).toBe(401);
-    const res = await get(server.port, '/metrics', { Authorization: `Bearer ${TOKEN}` });
+    expect((await sget('/metrics')).status).toBe(401);
+    const res = await sget('/metrics', { Authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     // The test core's fixed vitals, this machine's id as a label, alerts and health.
@@ -154,6 +194,68 @@ describe('remote server bound beyond loopback', () => {
     // Not measurable here (no temperature sensor in the test core): absent, not 0.
     expect(res.body).not.toMatch(/^rvm_cpu_temperature_celsius\{/m);
     expect(res.body).toContain('rvm_process_cpu_user_seconds_total{machine_id=');
+  });
+});
+
+describe('remote server with an allow-list that does not hold the caller', () => {
+  const env = makeTestCore({ RVM_REMOTE__TOKEN: TOKEN });
+  let server: RemoteServer;
+  beforeAll(async () => {
+    server = await serveTestCore(env, rendererDir, {
+      host: '0.0.0.0',
+      port: 0,
+      token: TOKEN,
+      allowCidrs: ['10.99.0.0/24'],
+      tls: { certFile: CERT, keyFile: KEY },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    env.dispose();
+  });
+
+  it('refuses a caller outside remote.allowCidrs even with the right token, /healthz included', async () => {
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+    expect((await get(server.port, '/', auth, TLS)).status).toBe(403);
+    expect((await get(server.port, '/healthz', {}, TLS)).status).toBe(403);
+    expect(await wsOpens(server.port, auth, TLS)).toBe(false);
+    expect(logText(env.dir)).toMatch(
+      /refused GET \/ from (::ffff:)?127\.0\.0\.1: address .* is outside remote\.allowCidrs/,
+    );
+  });
+});
+
+describe('remote server TLS files', () => {
+  const env = makeTestCore();
+  afterAll(() => {
+    env.dispose();
+    site.cleanup();
+  });
+  const start = (tls: { certFile: string; keyFile: string }) =>
+    startRemoteServer({
+      core: env.core,
+      remote: { host: '127.0.0.1', port: 0, allowCidrs: [], tls },
+      rendererDir,
+      logger: env.logger,
+    });
+
+  it("refuses to start with a missing file or a key that is not the certificate's, naming the file", async () => {
+    await expect(start({ certFile: join(site.dir, 'missing.crt'), keyFile: KEY })).rejects.toThrow(
+      /cannot read remote\.tls\.certFile .*missing\.crt \(ENOENT\)/,
+    );
+    const otherKey = join(site.dir, 'other.key');
+    execFileSync('openssl', [
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-out',
+      otherKey,
+    ]);
+    await expect(start({ certFile: CERT, keyFile: otherKey })).rejects.toThrow(
+      /remote\.tls: .*kiosk\.crt and .*other\.key are not a PEM certificate and its private key/,
+    );
   });
 });
 

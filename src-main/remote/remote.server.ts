@@ -1,6 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { WS_PATH } from '../../src-preload/contract';
 import { contentTypeFor, resolveAsset, SECURITY_HEADERS } from '../assets/renderer-assets';
@@ -11,7 +13,11 @@ import { serveContractOverWs } from './ws.transport';
 
 export interface RemoteServerOptions {
   readonly core: Pick<KioskCore, 'router' | 'hub' | 'health'>;
-  readonly remote: RemoteAccessConfig & { readonly port: number };
+  readonly remote: RemoteAccessConfig & {
+    readonly port: number;
+    /** PEM files; with them the server speaks only HTTPS (plain HTTP connections are refused). */
+    readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+  };
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
   /** Prometheus text for GET /metrics (fleet monitoring), behind the same token and allow-list. */
@@ -32,13 +38,22 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const sockets = new Set<Socket>();
 
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     try {
       handleHttp(req, res);
     } catch (error) {
       log.error('http request failed', error);
       if (!res.headersSent) send(res, 500, 'Internal error');
     }
+  };
+  const tls = options.remote.tls ? readTls(options.remote.tls) : undefined;
+  const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
+  // Plain HTTP (or a failed handshake) on the TLS port: refused, and said so in the log.
+  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    log.warn(
+      `refused a connection from ${socket.remoteAddress}: not TLS or handshake failed (${error.code ?? error.message})`,
+    );
+    socket.destroy();
   });
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
@@ -131,7 +146,7 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
   const { port } = server.address() as AddressInfo;
   const host = options.remote.host.includes(':') ? `[${options.remote.host}]` : options.remote.host;
   return {
-    url: `http://${host}:${port}/`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}/`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -141,6 +156,31 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
         server.close(() => resolve());
       }),
   };
+}
+
+/** Reads the certificate and key, checking they belong together; the message names the file and the fix. */
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(
+        `cannot read remote.tls.${what} ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path and that the kiosk user may read it`,
+        { cause: error },
+      );
+    }
+  };
+  const cert = read('certFile', files.certFile);
+  const key = read('keyFile', files.keyFile);
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new Error(
+      `remote.tls: ${files.certFile} and ${files.keyFile} are not a PEM certificate and its private key (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  return { cert, key };
 }
 
 function send(res: ServerResponse, status: number, text: string): void {

@@ -8,7 +8,13 @@ export const LOOPBACK = { host: '127.0.0.1', port: 0, allowCidrs: [] } as const;
 export function serveTestCore(
   env: Pick<TestCore, 'core' | 'logger'>,
   rendererDir: string,
-  remote: { host: string; port: number; token?: string; allowCidrs: readonly string[] } = LOOPBACK,
+  remote: {
+    host: string;
+    port: number;
+    token?: string;
+    allowCidrs: readonly string[];
+    tls?: { certFile: string; keyFile: string };
+  } = LOOPBACK,
 ): Promise<RemoteServer> {
   return startRemoteServer({ core: env.core, remote, rendererDir, logger: env.logger, metrics: env.core.prometheus() });
 }
