@@ -18,6 +18,8 @@ export class ReplayCamera implements Camera {
   #state: CameraState = 'stopped';
   #generation = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** Why the replay stopped on its own ('lost'). */
+  lastError: string | undefined;
   readonly #files: string[];
 
   constructor(private readonly options: ReplayOptions) {
@@ -54,7 +56,16 @@ export class ReplayCamera implements Camera {
         return;
       }
       const started = Date.now();
-      const frame = await this.#load(this.#files[index]!, seq++);
+      let frame: Frame;
+      try {
+        frame = await this.#load(this.#files[index]!, seq++);
+      } catch (error) {
+        // Stopped meanwhile (its folder may be gone): nothing to report. Else an unreadable image ends the replay.
+        if (this.#state !== 'streaming' || generation !== this.#generation) return;
+        this.#state = 'lost';
+        this.lastError = (error as Error).message;
+        return;
+      }
       if (this.#state !== 'streaming' || generation !== this.#generation) return;
       onFrame(frame);
       this.#timer = setTimeout(() => void tick(), Math.max(0, 1000 / this.options.fps - (Date.now() - started)));

@@ -11,6 +11,7 @@ import type { QrTarget } from '../platform/qr-login';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
 import { VisionModule } from '../vision/vision.module';
+import { ModelUpdater } from '../vision/model-updater';
 import { MaintenanceAccess } from '../maintenance/maintenance-access';
 import { applyMachineStatus, createMaintenanceHandlers, savedMachineStatus } from '../maintenance/maintenance.handlers';
 import { MonitorModule } from '../monitor/monitor.module';
@@ -68,6 +69,8 @@ export class KioskCore {
   readonly maintenance: MaintenanceAccess;
   /** Undefined when the machine secret (the backup key's source) cannot be read. */
   readonly backup: BackupService | undefined;
+  /** Model updates named by the platform (v1 ai_model); undefined with vision off. */
+  readonly models: ModelUpdater | undefined;
   /** The safe window for software updates (build/linux/rvm-kiosk-update). */
   readonly updates: UpdateWindow;
   readonly #deps: CoreDeps;
@@ -122,11 +125,24 @@ export class KioskCore {
       qrTarget: this.#qrTarget(),
       cameras: () => this.#cameras(),
       onRestart: () => this.#restartWhenIdle('the platform asked'),
+      onModelTarget: (target) => void this.models?.offer(target),
+      modelVersion: () => this.vision?.modelVersion ?? null,
       vitals: () => this.monitor.latest(),
       alerts: () => this.monitor.activeAlerts(),
     });
     this.health.register('platform', this.platform.probe);
     this.vision = deps.loaded.config.vision.enabled ? this.#createVision() : undefined;
+    const vision = this.vision;
+    this.models = vision
+      ? new ModelUpdater({
+          dataDir: deps.dataDir,
+          clock: this.#clock,
+          logger,
+          current: () => ({ version: vision.modelVersion, manifestPath: vision.manifestPath }),
+          swap: (manifest) => vision.swapModel(manifest),
+          idle: () => this.idle(),
+        })
+      : undefined;
     this.backup = this.#createBackup();
     this.monitor = new MonitorModule({
       config: deps.loaded.config,
@@ -179,6 +195,7 @@ export class KioskCore {
           monitor: this.monitor,
           health: () => this.health.snapshot(),
           vision: this.vision,
+          models: this.models,
           hardware: this.deposit.hardware,
           deposit: this.deposit.service,
           audit: this.deposit.audit,

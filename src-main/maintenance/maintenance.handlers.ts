@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger';
 import type { MonitorModule } from '../monitor/monitor.module';
 import type { AuditRepo } from '../store/audit.repo';
 import type { VisionModule } from '../vision/vision.module';
+import type { ModelUpdater } from '../vision/model-updater';
 import { checkTarget, listExportTargets, writeBundle } from './diagnostics';
 import type { KeyValue, MaintenanceAccess } from './maintenance-access';
 
@@ -28,6 +29,7 @@ export interface MaintenanceDeps {
   readonly monitor: MonitorModule;
   readonly health: () => Health;
   readonly vision: VisionModule | undefined;
+  readonly models: ModelUpdater | undefined;
   readonly hardware: Hardware | undefined;
   readonly deposit: DepositService | undefined;
   readonly audit: AuditRepo | undefined;
@@ -88,6 +90,15 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
         return { restarts: vision.restartWorker() };
       } catch (error) {
         return failing('worker not restarted', error);
+      }
+    },
+    rollbackModel: async () => {
+      const models = need(d.models, 'vision is off on this machine (vision.enabled = false)');
+      try {
+        await models.rollback();
+        return { version: d.vision?.modelVersion ?? null };
+      } catch (error) {
+        return failing('model not rolled back', error);
       }
     },
     reloadUi: (_req, ctx) => {

@@ -47,6 +47,10 @@ export class PlatformHttp {
   readonly #ky: KyInstance;
   readonly #o: HttpOptions;
 
+  get baseUrl(): string {
+    return this.#o.baseUrl;
+  }
+
   constructor(options: HttpOptions) {
     this.#o = options;
     this.#ky = ky.create({

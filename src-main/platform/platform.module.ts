@@ -27,7 +27,7 @@ import type {
   PlatformCommand,
   PlatformProfile,
 } from './profile';
-import type { V1Profile } from './v1.profile';
+import { V1Profile, type ModelTarget } from './v1.profile';
 import { V2Profile } from './v2.profile';
 
 export interface PlatformModuleDeps {
@@ -42,6 +42,10 @@ export interface PlatformModuleDeps {
   readonly binLevelPercent: () => number;
   readonly depositsSinceStart: () => number;
   /** The platform asked for an orderly restart (v1 RESTART). */
+  /** v1: the handshake named a model to run (ai_model). */
+  readonly onModelTarget?: (target: ModelTarget) => void;
+  /** The running model's version, for heartbeats. */
+  readonly modelVersion?: () => string | null;
   readonly onRestart?: () => void;
   /** Cameras for the v1 heartbeat's discovery. */
   readonly cameras?: () => CameraInfo[];
@@ -270,6 +274,8 @@ export class PlatformModule {
         if (this.profile instanceof V2Profile) this.#timezoneSyncedAt = this.#d.clock.now(); // part of connect
         this.worker?.resume();
         this.#startLive();
+        if (this.profile instanceof V1Profile && this.profile.modelTarget)
+          this.#d.onModelTarget?.(this.profile.modelTarget);
         void this.#registerEngine();
       })
       .finally(() => {
@@ -428,7 +434,7 @@ export class PlatformModule {
       uptimeS: process.uptime(),
       depositsSinceStart: this.#d.depositsSinceStart(),
       appVersion: this.#d.appVersion,
-      modelVersion: null,
+      modelVersion: this.#d.modelVersion?.() ?? null,
       cameras: this.#d.cameras?.() ?? [],
     };
   }

@@ -95,7 +95,22 @@ const HandshakeData = z.object({
     })
     .nullish(),
   policy: z.object({ is_maintenance_mode: z.boolean().optional() }).loose().nullish(),
+  ai_model: z
+    .object({
+      target_version: z.string().max(64).nullish(),
+      hash: z.string().max(200).nullish(),
+      update_source_url: z.string().max(2000).nullish(),
+    })
+    .loose()
+    .nullish(),
 });
+
+/** The model the platform wants this machine to run (v1 handshake `ai_model`). */
+export interface ModelTarget {
+  readonly version: string;
+  readonly sha256: string;
+  readonly url: string;
+}
 const HeartbeatBody = z.object({
   status: z.literal('success'),
   server_time: z.string().optional(),
@@ -153,6 +168,8 @@ export class V1Profile implements PlatformProfile {
   readonly name = 'v1';
   #uuid: string | undefined;
   #live: LiveChannel | null = null;
+  /** From the last handshake; null when the platform names no complete target. */
+  modelTarget: ModelTarget | null = null;
   constructor(private readonly o: V1Options) {}
 
   get connected(): boolean {
@@ -180,6 +197,11 @@ export class V1Profile implements PlatformProfile {
       HandshakeData,
     );
     this.#uuid = data.identity.rvm_uuid;
+    const ai = data.ai_model;
+    this.modelTarget =
+      ai?.target_version && ai.hash && ai.update_source_url
+        ? { version: ai.target_version, sha256: ai.hash, url: new URL(ai.update_source_url, this.o.http.baseUrl).href }
+        : null;
     const ws = data.websocket;
     this.#live = ws ? { url: `${ws.scheme}://${ws.host}:${ws.port}`, channel: ws.channel } : null;
   }

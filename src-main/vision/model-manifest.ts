@@ -18,6 +18,8 @@ export const ManifestSchema = z
   .object({
     /** The ONNX file, relative to the manifest. */
     model: z.string().min(1),
+    /** The model's version as the platform names it (v1 ai_model.target_version); reported in heartbeats. */
+    version: z.string().min(1).max(64).optional(),
     /** Consecutive agreeing frames for one verdict. */
     votes: z.number().int().min(1).max(30).default(3),
     /** Detections below this are ignored (also passed to the model as its confidence threshold). */

@@ -1,4 +1,5 @@
 import type { Frame } from '../camera/camera';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ItemVerdict, PreviewFrame } from '../../src-preload/contract';
@@ -9,7 +10,7 @@ import type { Config } from '../config/config.schema';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../log/logger';
 import { InferenceSupervisor, type VisionMetrics } from './inference.supervisor';
-import { loadManifest } from './model-manifest';
+import { loadManifest, type Manifest } from './model-manifest';
 import { PresenceGate } from './presence-gate';
 import { PreviewStream } from './preview-stream';
 import { VisionPipeline, type PipelineDeps } from './vision.pipeline';
@@ -43,9 +44,33 @@ export class VisionModule {
   #supervisor: InferenceSupervisor | undefined;
   #pipeline: VisionPipeline | undefined;
   #camera: Camera | undefined;
+  #manifest: Manifest | undefined;
+  #manifestPath: string | undefined;
+  #starting: Promise<void> | undefined;
+  #stopped = false;
 
   constructor(deps: VisionModuleDeps) {
     this.#d = deps;
+  }
+
+  /** The running model's version (its manifest's), or null. */
+  get modelVersion(): string | null {
+    return this.#manifest?.version ?? null;
+  }
+
+  /** The manifest the running model came from. */
+  get manifestPath(): string {
+    return this.#manifestPath ?? this.activeManifestPath();
+  }
+
+  /**
+   * The manifest to run: the one a model update made active (<data>/models/active.json), else
+   * vision.manifest, else <data>/models/manifest.json.
+   */
+  activeManifestPath(): string {
+    const active = activeModel(this.#d.dataDir);
+    if (active && existsSync(active.manifest)) return active.manifest;
+    return this.#d.config.manifest || join(this.#d.dataDir, 'models', 'manifest.json');
   }
 
   get supervisor(): InferenceSupervisor | undefined {
@@ -53,16 +78,61 @@ export class VisionModule {
   }
 
   /** Never rejects: a missing or bad model, or a broken camera, leaves the kiosk up and out of service. */
-  async start(): Promise<void> {
-    const { config, logger } = this.#d;
-    const log = logger.scope('vision');
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const path = this.activeManifestPath();
     let manifest;
     try {
-      manifest = loadManifest(config.manifest || join(this.#d.dataDir, 'models', 'manifest.json'));
+      manifest = loadManifest(path);
     } catch (error) {
       return this.#refuse(`no usable model: ${(error as Error).message}`);
     }
-    const supervisor = new InferenceSupervisor({
+    const supervisor = this.#supervisorFor(manifest);
+    this.#supervisor = supervisor;
+    try {
+      await supervisor.start();
+    } catch (error) {
+      return this.#refuse(`the model cannot run: ${(error as Error).message}`);
+    }
+    if (this.#stopped) return supervisor.stop();
+    this.#d.outOfService('vision', null);
+    this.#run(manifest, path, supervisor);
+  }
+
+  /**
+   * Model update: loads `manifestPath`'s model in a fresh worker and, only once it has loaded, swaps it
+   * in for the running one (camera and pipeline restarted on it). Throws, with the old model still
+   * running, when the new one does not load. Call only while no customer session is open.
+   */
+  async swapModel(manifestPath: string): Promise<void> {
+    await this.#starting; // never two models starting at once
+    const manifest = loadManifest(manifestPath);
+    const candidate = this.#supervisorFor(manifest);
+    try {
+      await candidate.start();
+    } catch (error) {
+      candidate.stop();
+      throw new Error(`the new model does not load: ${(error as Error).message}`, { cause: error });
+    }
+    if (this.#stopped) return candidate.stop();
+    this.#pipeline?.stop();
+    this.#camera?.stop();
+    this.#supervisor?.stop();
+    this.#pipeline = undefined;
+    this.#camera = undefined;
+    this.#supervisor = candidate;
+    this.#d.outOfService('vision', null);
+    this.#run(manifest, manifestPath, candidate);
+  }
+
+  #supervisorFor(manifest: Manifest): InferenceSupervisor {
+    const { config } = this.#d;
+    const self: { supervisor?: InferenceSupervisor } = {};
+    self.supervisor = new InferenceSupervisor({
       launch: this.#d.launcher ?? defaultLauncher(),
       load: {
         model: manifest.modelPath,
@@ -73,18 +143,23 @@ export class VisionModule {
         barcodes: this.#d.readBarcodes,
       },
       clock: this.#d.clock,
-      logger: log,
+      logger: this.#d.logger.scope('vision'),
       hangMs: config.hangMs,
-      onCondition: (_name, active, detail) =>
-        this.#d.outOfService('vision', active ? `detector unstable: ${detail}` : null),
+      onCondition: (_name, active, detail) => {
+        // Only the running worker speaks for the kiosk (not a candidate, nor one swapped out).
+        if (this.#supervisor === self.supervisor)
+          this.#d.outOfService('vision', active ? `detector unstable: ${detail}` : null);
+      },
     });
-    this.#supervisor = supervisor;
-    try {
-      await supervisor.start();
-    } catch (error) {
-      return this.#refuse(`the model cannot run: ${(error as Error).message}`);
-    }
-    this.#d.outOfService('vision', null);
+    return self.supervisor;
+  }
+
+  /** Camera → gate → worker on a started supervisor. */
+  #run(manifest: Manifest, path: string, supervisor: InferenceSupervisor): void {
+    const { config } = this.#d;
+    const log = this.#d.logger.scope('vision');
+    this.#manifest = manifest;
+    this.#manifestPath = path;
     const size = supervisor.info!.imgsz;
     try {
       this.#camera = this.#createCamera(size, log);
@@ -105,7 +180,7 @@ export class VisionModule {
     });
     this.#pipeline.start();
     log.info(
-      `vision running: ${manifest.modelPath} (${supervisor.info!.task}, ${size.join('×')}), camera ${config.camera.kind}`,
+      `vision running: ${manifest.modelPath}${manifest.version ? ` (version ${manifest.version})` : ''} (${supervisor.info!.task}, ${size.join('×')}), camera ${config.camera.kind}`,
     );
   }
 
@@ -155,6 +230,7 @@ export class VisionModule {
   }
 
   stop(): void {
+    this.#stopped = true;
     this.#pipeline?.stop();
     this.#camera?.stop();
     this.#supervisor?.stop();
@@ -179,5 +255,24 @@ export class VisionModule {
         else if (state === 'streaming') this.#d.outOfService('camera', null);
       },
     });
+  }
+}
+
+/** <data>/models/active.json: which manifest a model update made current, and the one before it. */
+export interface ActiveModel {
+  readonly manifest: string;
+  readonly previous: string | null;
+}
+
+export function activeModel(dataDir: string): ActiveModel | undefined {
+  const path = join(dataDir, 'models', 'active.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<ActiveModel>;
+    return typeof value.manifest === 'string'
+      ? { manifest: value.manifest, previous: typeof value.previous === 'string' ? value.previous : null }
+      : undefined;
+  } catch {
+    return undefined; // unreadable: the configured manifest is used
   }
 }

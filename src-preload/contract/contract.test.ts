@@ -30,6 +30,7 @@ describe('contract', () => {
       'maintenance.resetBin',
       'maintenance.restartCamera',
       'maintenance.restartWorker',
+      'maintenance.rollbackModel',
       'maintenance.session',
       'maintenance.setMachineStatus',
       'maintenance.testHardware',

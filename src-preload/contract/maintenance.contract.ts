@@ -63,6 +63,8 @@ export const maintenanceContract = {
 
   restartCamera: action('test_hardware', z.undefined(), z.object({ detail: z.string() })),
   restartWorker: action('test_hardware', z.undefined(), z.object({ restarts: z.number().int() })),
+  /** Back to the model before the last platform update (kept in <data>/models/updates). */
+  rollbackModel: action('update_config', z.undefined(), z.object({ version: z.string().nullable() })),
   /** Reloads every kiosk screen (the renderer listens to `reload`). */
   reloadUi: action('reboot_machine', z.undefined(), z.null()),
   reload: event(z.object({ by: z.string() })),

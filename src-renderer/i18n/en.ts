@@ -101,6 +101,7 @@ export const en = {
   'mt.controls.vision': 'Camera and detector',
   'mt.controls.restartCamera': 'Restart camera',
   'mt.controls.restartWorker': 'Restart inference worker',
+  'mt.controls.rollbackModel': 'Roll back to the previous model',
   'mt.controls.reloadUi': 'Reload screen',
   'mt.controls.status': 'Machine status',
   'mt.status.active': 'Active',

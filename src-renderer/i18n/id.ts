@@ -100,6 +100,7 @@ export const id = {
   'mt.controls.vision': 'Kamera dan detektor',
   'mt.controls.restartCamera': 'Mulai ulang kamera',
   'mt.controls.restartWorker': 'Mulai ulang proses inferensi',
+  'mt.controls.rollbackModel': 'Kembali ke model sebelumnya',
   'mt.controls.reloadUi': 'Muat ulang layar',
   'mt.controls.status': 'Status mesin',
   'mt.status.active': 'Aktif',

@@ -192,6 +192,20 @@ function Controls() {
         >
           {t('mt.controls.restartWorker')}
         </Action>
+        <Action
+          onClick={() =>
+            confirm(
+              t('mt.controls.rollbackModel'),
+              () =>
+                void run(
+                  () => api.maintenance.rollbackModel(),
+                  (v) => `model ${v.version ?? '(unversioned)'}`,
+                ),
+            )
+          }
+        >
+          {t('mt.controls.rollbackModel')}
+        </Action>
         <Action onClick={() => confirm(t('mt.controls.reloadUi'), () => void api.maintenance.reloadUi())}>
           {t('mt.controls.reloadUi')}
         </Action>

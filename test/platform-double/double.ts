@@ -319,6 +319,20 @@ export class PlatformDouble {
     });
   }
 
+  /** What the v1 handshake's ai_model says (the platform's model rollout). */
+  aiModel: { target_version: string | null; hash: string | null; update_source_url: string | null } = {
+    target_version: null,
+    hash: null,
+    update_source_url: null,
+  };
+  readonly #files = new Map<string, Buffer>();
+
+  /** Serves `body` at GET `path` (a model file for update_source_url); returns its address. */
+  serveFile(path: string, body: Buffer): string {
+    this.#files.set(path, body);
+    return `${this.url}${path}`;
+  }
+
   /** Every v2 bearer token stops working (the server was reset): clients must log in again. */
   revokeTokens(): void {
     this.#tokens.clear();
@@ -348,6 +362,13 @@ export class PlatformDouble {
     if (this.faults.down) {
       for (const ws of this.#live.keys()) ws.terminate();
       req.socket.destroy();
+      return;
+    }
+    const file = req.method === 'GET' ? this.#files.get(url.pathname) : undefined;
+    if (file) {
+      entry.status = 200;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': file.length });
+      res.end(file);
       return;
     }
     const raw = await readBody(req);
@@ -415,7 +436,7 @@ export class PlatformDouble {
               scheme: 'ws',
             },
             policy: { is_maintenance_mode: false, bin_full_threshold_percent: 90 },
-            ai_model: { target_version: null, hash: null, update_source_url: null },
+            ai_model: this.aiModel,
           },
         });
       }
