@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { ApiContext } from './api-context';
+import { ApiContext, useApi } from './api-context';
 import { AttractScreen } from './customer/AttractScreen';
 import { IdentifyScreen } from './customer/IdentifyScreen';
 import { InsertScreen } from './customer/InsertScreen';
@@ -68,11 +68,26 @@ const MaintenanceScreen = lazy(() =>
   import('./maintenance/MaintenanceScreen').then((m) => ({ default: m.MaintenanceScreen })),
 );
 
+// First-boot setup: only on a machine that has not been set up.
+const SetupScreen = lazy(() => import('./setup/SetupScreen').then((m) => ({ default: m.SetupScreen })));
+
 /** A technician signed in on this screen sees maintenance; everyone else the customer flow. */
 function Screen() {
+  const api = useApi();
   const session = useKioskStore((s) => s.maintenance);
   const setMaintenance = useKioskStore((s) => s.setMaintenance);
   const [pinPad, setPinPad] = useState(false);
+  const [setupRequired, setSetupRequired] = useState(false);
+  useEffect(() => {
+    void api.setup.status().then((r) => setSetupRequired(r.ok && r.value.required));
+  }, [api]);
+  if (setupRequired) {
+    return (
+      <Suspense fallback={null}>
+        <SetupScreen />
+      </Suspense>
+    );
+  }
   if (session) {
     return (
       <Suspense fallback={null}>

@@ -480,6 +480,16 @@ export const ConfigSchema = z
     maintenance: MaintenanceSchema.prefault({}),
     monitor: MonitorSchema.prefault({}),
     backup: BackupSchema.prefault({}),
+    setup: z
+      .object({
+        /**
+         * A machine with no platform, no technician and no provisioned.json opens the first-boot setup
+         * screen (README: Installing a kiosk). false: never (a machine set up by config alone).
+         */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

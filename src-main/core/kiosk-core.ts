@@ -32,6 +32,7 @@ import { HealthService } from './health.service';
 import { startHeartbeat } from './heartbeat.service';
 import { createRouter, type Router } from './router';
 import { UpdateWindow } from './update-window';
+import { SetupService } from '../setup/setup.service';
 import type { Liveness } from './watchdog';
 
 /** How long the inference worker may be restarting before the watchdog gives up on this process. */
@@ -71,6 +72,8 @@ export class KioskCore {
   readonly backup: BackupService | undefined;
   /** Model updates named by the platform (v1 ai_model); undefined with vision off. */
   readonly models: ModelUpdater | undefined;
+  /** First-boot provisioning (src-main/setup). */
+  readonly setup: SetupService;
   /** The safe window for software updates (build/linux/rvm-kiosk-update). */
   readonly updates: UpdateWindow;
   readonly #deps: CoreDeps;
@@ -164,6 +167,14 @@ export class KioskCore {
       platformPin: profile instanceof V1Profile ? (pin) => profile.checkPin(pin) : undefined,
       onChanged: (open) => this.#maintenanceChanged(open),
     });
+    this.setup = new SetupService({
+      dataDir: deps.dataDir,
+      loaded: deps.loaded,
+      clock: this.#clock,
+      logger,
+      appVersion: pkg.version,
+      restart: deps.restart,
+    });
     this.updates = new UpdateWindow({
       dataDir: deps.dataDir,
       clock: this.#clock,
@@ -178,6 +189,7 @@ export class KioskCore {
         platform: this.platform.handlers,
         vision: {},
         monitor: this.monitor.handlers,
+        setup: this.setup.handlers(),
         backup: createBackupHandlers({
           backup: this.backup,
           deposit: this.deposit.service,
@@ -231,6 +243,10 @@ export class KioskCore {
     this.monitor.start();
     this.backup?.start();
     this.updates.start();
+    if (this.setup.required) {
+      this.deposit.service?.setOutOfService('setup', 'not set up yet: a technician completes setup on this screen');
+      this.setup.start();
+    }
     this.#deps.logger.info(`core started (${config.environment}, machine "${config.machine.name}")`);
   }
 

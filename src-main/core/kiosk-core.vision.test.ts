@@ -36,7 +36,7 @@ async function core(env: NodeJS.ProcessEnv, setup: (dir: string) => void | Promi
   await setup(t.dir);
   const k = new KioskCore({
     dataDir: t.dir,
-    loaded: loadConfig(t.dir, env),
+    loaded: loadConfig(t.dir, { RVM_SETUP__ENABLED: 'false', ...env }),
     logger,
     runtime: { runtime: 'headless', electronVersion: null },
     visionLauncher: launcher,

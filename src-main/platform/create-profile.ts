@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.schema';
-import { readV1Credentials } from './credentials';
+import { readV1Credentials, type V1Credentials } from './credentials';
 import { PlatformHttp } from './http';
 import type { PlatformError } from './platform-error';
 import { V1Profile } from './v1.profile';
@@ -13,6 +13,8 @@ export interface ProfileSetup {
   readonly now: () => number;
   /** Each completed exchange: ok (null) or the failure (for the connection status). */
   readonly onOutcome?: (error: PlatformError | null) => void;
+  /** v1 credentials already read (setup's connection test), instead of the file. */
+  readonly credentials?: V1Credentials;
 }
 
 /** Where the v1 provisioning file is kept: platform.v1.credentialsFile, else <data>/rvm-credentials.json. */
@@ -38,7 +40,7 @@ export function createProfile(setup: ProfileSetup): V1Profile | V2Profile {
   if (p.profile === 'v1') {
     profile = new V1Profile({
       http,
-      credentials: readV1Credentials(credentialsPath(config, setup.dataDir)),
+      credentials: setup.credentials ?? readV1Credentials(credentialsPath(config, setup.dataDir)),
       appVersion: setup.appVersion,
       timezone: p.v2.timezone,
       now: setup.now,

@@ -45,6 +45,11 @@ describe('contract', () => {
       'platform.retry',
       'platform.status',
       'platform.syncTimezone',
+      'setup.complete',
+      'setup.options',
+      'setup.status',
+      'setup.testConnection',
+      'setup.unlock',
     ]);
     expect([...EVENT_CHANNELS].sort()).toEqual([
       'app.heartbeat',

@@ -5,6 +5,7 @@ import { maintenanceContract } from './maintenance.contract';
 import { monitorContract } from './monitor.contract';
 import { platformContract } from './platform.contract';
 import { visionContract } from './vision.contract';
+import { setupContract } from './setup.contract';
 import { channelOf, type ContractApi } from './api';
 import type { ContractDef } from './define';
 
@@ -18,6 +19,7 @@ export * from './maintenance.contract';
 export * from './monitor.contract';
 export * from './platform.contract';
 export * from './vision.contract';
+export * from './setup.contract';
 
 /**
  * The single source of truth for what the renderer may call and receive. Each feature is one
@@ -31,6 +33,7 @@ export const contract = {
   monitor: monitorContract,
   maintenance: maintenanceContract,
   backup: backupContract,
+  setup: setupContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

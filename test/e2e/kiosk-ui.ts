@@ -9,12 +9,13 @@ export const RESULTS_DIR = 'test-results';
 /** Starts the built headless kiosk (`dist/main/headless.js`) as its own process, as `npm run serve` does. */
 export async function startHeadlessKiosk(
   env: NodeJS.ProcessEnv,
-): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
+): Promise<{ url: string; process: ChildProcess; output(): string; stop(): Promise<void> }> {
   if (!existsSync('dist/main/headless.js') || !existsSync('dist/renderer/index.html')) {
     throw new Error('dist/ is missing: run `npm run build` (npm test does) before the e2e tests');
   }
   const child = spawn(process.execPath, ['dist/main/headless.js'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, RVM_REMOTE__PORT: '0', ...env },
+    // A machine that has been set up, unless the test is about first-boot setup.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, RVM_REMOTE__PORT: '0', RVM_SETUP__ENABLED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,6 +35,7 @@ export async function startHeadlessKiosk(
   return {
     url,
     process: child,
+    output: () => output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

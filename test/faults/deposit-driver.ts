@@ -13,6 +13,7 @@ const loaded = loadConfig(dataDir, {
   RVM_DEPOSIT__BARCODE_POINTS: '{"8991002101234": 25}',
   // Verdicts are scripted here; no camera.
   RVM_VISION__ENABLED: 'false',
+  RVM_SETUP__ENABLED: 'false',
   // Offline caps apply (no platform link yet); high enough not to reject scripted items.
   RVM_DEPOSIT__OFFLINE_CAPS__SESSION_POINTS: '1000000',
   RVM_DEPOSIT__OFFLINE_CAPS__DAILY_POINTS: '1000000000',

@@ -31,6 +31,8 @@ export function makeTestCore(
     RVM_HEARTBEAT__INTERVAL_MS: '250',
     RVM_MACHINE__NAME: 'RVM-TEST-01',
     RVM_VISION__ENABLED: 'false',
+    // A machine that has been set up, unless a test is about first-boot setup.
+    RVM_SETUP__ENABLED: 'false',
     ...env,
   });
   const logger = createLogger({ dir: join(dir, 'logs'), level: 'warn', maxFileMb: 1, console: false });
