@@ -89,6 +89,7 @@ describe('model updates from the v1 handshake', () => {
     expect(activeModel(dir)).toEqual({
       manifest: join(updated, 'manifest.json'),
       previous: join(dir, 'models', 'manifest.json'),
+      rolledBack: [],
     });
     // Fetched from the platform's update_source_url.
     expect(double.log.some((e) => e.path === '/storage/models/yolov8n-320.onnx' && e.status === 200)).toBe(true);
@@ -96,7 +97,14 @@ describe('model updates from the v1 handshake', () => {
     expect(await core.models!.rollback()).toBe(join(dir, 'models', 'manifest.json'));
     expect(core.vision!.modelVersion).toBe('1');
     expect(core.vision!.supervisor!.info!.imgsz).toEqual([640, 640]);
-    expect(activeModel(dir)?.previous).toBe(join(updated, 'manifest.json'));
+    expect(activeModel(dir)).toMatchObject({ previous: join(updated, 'manifest.json'), rolledBack: ['2'] });
+    // The platform still names version 2: a technician's rollback is not undone by the next handshake.
+    await core.models!.offer({
+      version: '2',
+      sha256: sha256(bytes),
+      url: `${double.url}/storage/models/yolov8n-320.onnx`,
+    });
+    expect(core.vision!.modelVersion).toBe('1');
   }, 60_000);
 
   it('refuses a download whose SHA-256 does not match; the old model keeps running', async () => {

@@ -56,6 +56,10 @@ export class ModelUpdater {
   async offer(target: ModelTarget): Promise<ModelUpdateState> {
     const key = `${target.version} ${target.sha256.toLowerCase()}`;
     if (this.#busy || this.#refused.has(key) || this.d.current().version === target.version) return this.#status;
+    if (activeModel(this.d.dataDir)?.rolledBack?.includes(target.version)) {
+      this.#log.info(`model ${target.version} was rolled back by a technician: not installed again`);
+      return this.#status;
+    }
     const expected = parseSha256(target.sha256);
     if (!expected) return this.#refuse(target.version, key, `the platform's hash "${target.sha256}" is not a SHA-256`);
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(target.version)) {
@@ -96,7 +100,11 @@ export class ModelUpdater {
       } catch (error) {
         return this.#refuse(target.version, key, (error as Error).message);
       }
-      this.#activate({ manifest: manifestPath, previous: current.manifestPath });
+      this.#activate({
+        manifest: manifestPath,
+        previous: current.manifestPath,
+        rolledBack: activeModel(this.d.dataDir)?.rolledBack ?? [],
+      });
       this.#log.warn(`model ${target.version} installed (previous kept for rollback: ${current.manifestPath})`);
       this.#status = { state: 'installed', version: target.version, at: this.d.clock.now() };
       return this.#status;
@@ -112,8 +120,10 @@ export class ModelUpdater {
     if (this.#busy) throw new Error('a model update is in progress; try again when it has finished');
     this.#busy = true;
     try {
+      const from = this.d.current().version;
       await this.d.swap(active.previous);
-      this.#activate({ manifest: active.previous, previous: active.manifest });
+      const rolledBack = [...(active.rolledBack ?? []), ...(from ? [from] : [])];
+      this.#activate({ manifest: active.previous, previous: active.manifest, rolledBack });
       this.#log.warn(`model rolled back to ${active.previous}`);
       return active.previous;
     } finally {

@@ -262,6 +262,8 @@ export class VisionModule {
 export interface ActiveModel {
   readonly manifest: string;
   readonly previous: string | null;
+  /** Versions a technician rolled back from: not installed again when the platform names them. */
+  readonly rolledBack?: readonly string[];
 }
 
 export function activeModel(dataDir: string): ActiveModel | undefined {
@@ -270,7 +272,11 @@ export function activeModel(dataDir: string): ActiveModel | undefined {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<ActiveModel>;
     return typeof value.manifest === 'string'
-      ? { manifest: value.manifest, previous: typeof value.previous === 'string' ? value.previous : null }
+      ? {
+          manifest: value.manifest,
+          previous: typeof value.previous === 'string' ? value.previous : null,
+          rolledBack: Array.isArray(value.rolledBack) ? value.rolledBack.filter((v) => typeof v === 'string') : [],
+        }
       : undefined;
   } catch {
     return undefined; // unreadable: the configured manifest is used
