@@ -1,13 +1,12 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemResult } from '../../src-preload/contract';
-import { bundleForNode } from '../../test/support/bundle.mjs';
+import { useWorkerLauncher } from '../../test/support/worker-launcher';
 import { tempDir } from '../../test/support/test-core';
 import { loadConfig } from '../config/config.loader';
 import { createLogger } from '../log/logger';
-import { forkLauncher, type WorkerLauncher } from '../vision/worker-host';
 import { KioskCore } from './kiosk-core';
 
 const MODEL = resolve('..', 'shared', 'models', 'yolov8n-det-int8-640.onnx');
@@ -15,13 +14,7 @@ const CHAMBER = resolve('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
 const ctx = { transport: 'ws', client: 'test' } as const;
 
-let launcher: WorkerLauncher;
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleForNode('src-main/vision/inference-worker.ts');
-  launcher = forkLauncher(bundle);
-});
-afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
+const launcher = useWorkerLauncher();
 
 const cores: KioskCore[] = [];
 const dirs: Array<{ cleanup(): void }> = [];
@@ -39,7 +32,7 @@ async function core(env: NodeJS.ProcessEnv, setup: (dir: string) => void | Promi
     loaded: loadConfig(t.dir, { RVM_SETUP__ENABLED: 'false', ...env }),
     logger,
     runtime: { runtime: 'headless', electronVersion: null },
-    visionLauncher: launcher,
+    visionLauncher: launcher(),
   });
   cores.push(k);
   k.start();

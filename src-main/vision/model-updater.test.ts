@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformDouble } from '../../test/platform-double/double';
-import { bundleForNode } from '../../test/support/bundle.mjs';
+import { useWorkerLauncher } from '../../test/support/worker-launcher';
 import { tempDir } from '../../test/support/test-core';
 import { loadConfig } from '../config/config.loader';
 import { KioskCore } from '../core/kiosk-core';
 import { createLogger } from '../log/logger';
 import { parseSha256 } from './model-updater';
 import { activeModel } from './vision.module';
-import { forkLauncher, type WorkerLauncher } from './worker-host';
 
 const MODEL_640 = resolve('..', 'shared', 'models', 'yolov8n-det-int8-640.onnx');
 const MODEL_320 = resolve('..', 'shared', 'models', 'yolov8n-det-int8-320.onnx');
@@ -18,13 +17,7 @@ const CHAMBER = resolve('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-let launcher: WorkerLauncher;
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleForNode('src-main/vision/inference-worker.ts');
-  launcher = forkLauncher(bundle);
-});
-afterAll(() => rmSync(dirname(bundle), { recursive: true, force: true }));
+const launcher = useWorkerLauncher();
 
 let double: PlatformDouble;
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -56,7 +49,7 @@ async function kiosk(aiModel: (d: PlatformDouble) => PlatformDouble['aiModel']) 
     }),
     logger,
     runtime: { runtime: 'headless', electronVersion: null },
-    visionLauncher: launcher,
+    visionLauncher: launcher(),
   });
   cleanups.push(() => core.stop());
   core.start();
