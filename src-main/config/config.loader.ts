@@ -81,6 +81,24 @@ function validate(fromFile: Record<string, unknown>, env: NodeJS.ProcessEnv, pat
   return { config: parsed.data, sources };
 }
 
+/**
+ * For tools that edit config.json from a technician's shell (maintenance add-technician): checks
+ * `candidate` with this shell's RVM_* overrides, except that a secret missing here is taken to come
+ * from the kiosk service's environment (/etc/rvm-kiosk/environment, which the shell cannot read).
+ * Throws ConfigError for anything else; writes nothing.
+ */
+export function checkEditedConfig(path: string, candidate: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const hint = 'Fix the value, or remove the key to use its default. Nothing was written.';
+  const { merged, sources } = applyEnvOverrides(candidate, env, path, hint);
+  const parsed = ConfigSchema.safeParse(merged);
+  if (parsed.success) return;
+  const missingSecret = (issue: z.core.$ZodIssue) =>
+    SECRET_PATHS.includes(issue.path.join('.')) && getPath(merged, issue.path.map(String)) === undefined;
+  const problems = parsed.error.issues.filter((issue) => !missingSecret(issue));
+  if (problems.length === 0) return;
+  throw new ConfigError(path, describeIssues({ issues: problems } as z.ZodError, merged, sources, path), hint);
+}
+
 /** Validates first, then writes atomically: an invalid config never replaces a valid file. */
 export function saveConfig(path: string, candidate: unknown): Config {
   const parsed = ConfigSchema.safeParse(candidate);

@@ -37,6 +37,17 @@ const RemoteSchema = z
      * encrypts (WireGuard); the token still travels in every request.
      */
     plainHttp: z.boolean().default(false),
+    /**
+     * Host names (besides loopback and remote.host) that browsers may use to reach this server, e.g.
+     * the kiosk's name on the operator's VPN. Any other Host header is refused (DNS rebinding).
+     */
+    hostNames: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as rvm-01.vpn.example (no port)'))
+      .default([]),
+    /** WebSocket clients at once; one more is refused with 503 (a kiosk has a screen or two). */
+    maxClients: z.number().int().min(1).max(10_000).default(32),
+    /** Contract calls a second per WebSocket client (twice that in a burst); more are refused RATE_LIMITED. */
+    callsPerSecond: z.number().int().min(1).max(10_000).default(50),
   })
   .strict()
   .superRefine((remote, ctx) => {

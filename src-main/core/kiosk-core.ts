@@ -162,7 +162,8 @@ export class KioskCore {
       config: deps.loaded.config.maintenance,
       clock: this.#clock,
       logger,
-      kv: this.monitor.store,
+      // With the durable machine state; only a store that did not open falls back to the metrics file.
+      kv: this.deposit.settings ?? this.monitor.store,
       audit: (entry) => this.#audit(entry),
       platformPin: profile instanceof V1Profile ? (pin) => profile.checkPin(pin) : undefined,
       onChanged: (open) => this.#maintenanceChanged(open),
@@ -216,6 +217,7 @@ export class KioskCore {
       },
       logger,
       this.maintenance,
+      [(client) => this.setup.clientGone(client)],
     );
   }
 
@@ -263,6 +265,7 @@ export class KioskCore {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.updates.stop();
     this.maintenance.stop();
+    this.setup.stop();
     this.backup?.stop();
     this.monitor.stop();
     this.platform.stop();

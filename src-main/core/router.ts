@@ -29,7 +29,13 @@ export interface CallGuard {
   clientGone(client: string): void;
 }
 
-export function createRouter(handlers: Handlers, logger: Logger, guard?: CallGuard): Router {
+export function createRouter(
+  handlers: Handlers,
+  logger: Logger,
+  guard?: CallGuard,
+  /** Others that keep per-screen state (setup's unlocked screens and guess throttles). */
+  alsoWhenGone: ReadonlyArray<(client: string) => void> = [],
+): Router {
   const log = logger.scope('router');
   return {
     async dispatch(channel, payload, ctx) {
@@ -65,6 +71,7 @@ export function createRouter(handlers: Handlers, logger: Logger, guard?: CallGua
     },
     clientGone(client) {
       guard?.clientGone(client);
+      for (const gone of alsoWhenGone) gone(client);
     },
   };
 

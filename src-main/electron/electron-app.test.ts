@@ -69,7 +69,9 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     dialog: { showErrorBox: (title: string, body: string) => calls.push(`errorBox:${title}:${body}`) },
     utilityProcess: { fork: (path: string) => (calls.push(`utilityProcess.fork:${path}`), undefined) },
   };
-  return { electron: electron as unknown as ElectronApi, calls, windows, handled, app };
+  // The process's last-resort handlers go here, not on the test runner's own process.
+  const proc = new EventEmitter();
+  return { electron: electron as unknown as ElectronApi, calls, windows, handled, app, proc };
 }
 
 const dirs: Array<{ cleanup(): void }> = [];
@@ -88,7 +90,7 @@ const paths = {
 describe('runElectronApp', () => {
   it('starts locked down: privileged app:// before ready, deny-all permissions, no menu, IPC, no display sleep', async () => {
     const f = fakeElectron();
-    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths);
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths, f.proc);
     const index = (prefix: string) => f.calls.findIndex((c) => c.startsWith(prefix));
     expect(f.calls[0]).toMatch(/^registerSchemes:.*"scheme":"app".*"secure":true/);
     expect(index('registerSchemes')).toBeLessThan(index('whenReady'));
@@ -122,7 +124,7 @@ describe('runElectronApp', () => {
 
   it('quits at once when another instance holds the lock', async () => {
     const f = fakeElectron({ gotLock: false });
-    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths);
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths, f.proc);
     expect(f.calls).toContain('quit');
     expect(f.calls).not.toContain('whenReady');
     expect(f.windows).toHaveLength(0);
@@ -130,15 +132,33 @@ describe('runElectronApp', () => {
 
   it('reloads the renderer when its process is gone', async () => {
     const f = fakeElectron();
-    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths);
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths, f.proc);
     f.windows[0]!.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     expect(f.windows[0]!.webContents.reloads).toBe(1);
     f.app.emit('before-quit');
   });
 
+  it('an uncaught error in main is logged and exits 70 for systemd, with no dialog; a rejection keeps serving', async () => {
+    const dir = dataDir();
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths, f.proc);
+    f.proc.emit('unhandledRejection', new Error('a lost promise'), Promise.resolve());
+    expect(f.calls).not.toContain('exit:70');
+    f.proc.emit('uncaughtException', new Error('boom in a handler'), 'uncaughtException');
+    expect(f.calls).toContain('exit:70');
+    expect(f.calls.some((c) => c.startsWith('errorBox:'))).toBe(false);
+    f.app.emit('before-quit');
+    await expect
+      .poll(() => readFileSync(join(dir, 'logs', 'rvm-kiosk.log'), 'utf8'))
+      .toMatch(/uncaught exception in electron main[\s\S]*boom in a handler/);
+    expect(readFileSync(join(dir, 'logs', 'rvm-kiosk.log'), 'utf8')).toMatch(
+      /unhandled promise rejection[\s\S]*a lost promise/,
+    );
+  });
+
   it('keeps the menu and DevTools in development', async () => {
     const f = fakeElectron();
-    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir(), RVM_ENVIRONMENT: 'development' }, paths);
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir(), RVM_ENVIRONMENT: 'development' }, paths, f.proc);
     expect(f.calls.some((c) => c.startsWith('setApplicationMenu'))).toBe(false);
     expect(f.windows[0]!.options).toMatchObject({ kiosk: false, webPreferences: { devTools: true } });
     f.app.emit('before-quit');
@@ -149,7 +169,7 @@ describe('runElectronApp', () => {
     const bad = '{"remote": {"port": -1}}';
     writeFileSync(join(dir, 'config.json'), bad);
     const f = fakeElectron();
-    await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths);
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths, f.proc);
     expect(f.calls.find((c) => c.startsWith('errorBox:'))).toMatch(/remote\.port = -1/);
     expect(f.calls).toContain('exit:78');
     expect(f.windows).toHaveLength(0);

@@ -5,6 +5,7 @@ import { ConfigError, resolveDataDir } from '../config/config.loader';
 import { isLoopbackHost } from '../config/config.schema';
 import { startRemoteServer } from '../remote/remote.server';
 import { bootstrap, EXIT_CONFIG, startWatchdog, type Booted } from '../core/bootstrap';
+import { installProcessGuards, type ProcessEvents } from '../core/process-guards';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { denyAllPermissions, lockDownWebContents } from './hardening';
 import { serveContractOverIpc } from './ipc.transport';
@@ -40,7 +41,12 @@ const defaultPaths = (): AppPaths => ({
 const MAX_RELOADS_PER_MINUTE = 5;
 
 /** The Electron main process: window, IPC transport and OS integration around the shared core. */
-export async function runElectronApp(electron: ElectronApi, env = process.env, paths = defaultPaths()): Promise<void> {
+export async function runElectronApp(
+  electron: ElectronApi,
+  env = process.env,
+  paths = defaultPaths(),
+  proc: ProcessEvents = process,
+): Promise<void> {
   const { app, protocol } = electron;
   registerAppScheme(protocol);
   if (!app.requestSingleInstanceLock()) {
@@ -68,6 +74,8 @@ export async function runElectronApp(electron: ElectronApi, env = process.env, p
     app.exit(EXIT_CONFIG);
     return;
   }
+  // Before anything else can throw: logged, then exit 70 for systemd (never Electron's error dialog).
+  installProcessGuards(proc, booted.logger, { where: 'electron main', exit: (code) => app.exit(code) });
   const lockedDown = isLockedDown(booted.loaded.config.environment);
   // Filled once the app is ready; handlers registered before then read it late.
   const ui: { window?: BrowserWindowType } = {};

@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger';
 import type { PinResult } from '../platform/v1.profile';
 import { verifyPin } from './pin-hash';
 
-/** Where the pad's lockout lives so that a restart does not reset it (the metrics store's key-value table). */
+/** Where the pad's lockout lives so that a restart does not reset it (the deposit database's settings). */
 export interface KeyValue {
   getValue(key: string): string | undefined;
   setValue(key: string, value: string): void;
@@ -48,7 +48,8 @@ interface Lockout {
   lockedUntil: number | null;
 }
 
-const LOCKOUT_KEY = 'pin.lockout';
+/** Its key in the settings table (maintenance CLI reset-lockout deletes it). */
+export const LOCKOUT_KEY = 'pin.lockout';
 
 /**
  * Technicians' sessions, one per screen (client): the PIN pad with its persistent lockout, the
@@ -86,9 +87,10 @@ export class MaintenanceAccess implements CallGuard {
       reason,
       pad: this.pad(),
     });
-    const pad = this.pad();
-    if (!pad.configured) return refuse('not_configured');
-    if (pad.lockedUntil !== null) {
+    if (!this.pad().configured) return refuse('not_configured');
+    // Counted before the slow part (platform round trip, scrypt), in one synchronous step: N PINs sent
+    // at once make at most lockout.attempts comparisons.
+    if (!this.#countAttempt()) {
       this.#d.audit({ actor: '(unknown)', action: 'maintenance.unlock', detail: null, result: 'refused: pad locked' });
       return refuse('locked');
     }
@@ -96,7 +98,7 @@ export class MaintenanceAccess implements CallGuard {
     if (platform?.ok)
       return this.#grant(client, platform.technician, platformPermissions(platform.permissions), 'platform');
     if (platform && !platform.ok && platform.reason === 'locked') {
-      this.#save({ failures: 0, lockedUntil: this.#d.clock.now() + platform.retryAfterS * 1000 });
+      this.#lockUntil(this.#d.clock.now() + platform.retryAfterS * 1000);
       this.#d.audit({
         actor: '(unknown)',
         action: 'maintenance.unlock',
@@ -204,18 +206,36 @@ export class MaintenanceAccess implements CallGuard {
     return { granted: true, session: this.#view(session) };
   }
 
-  #fail(): UnlockResult {
+  /**
+   * Spends one of the pad's attempts, or says the pad is locked. The attempt that reaches the limit
+   * locks the pad at once (a right PIN then reopens it), so attempts racing it are refused unchecked.
+   */
+  #countAttempt(): boolean {
     const { attempts, minutes } = this.#d.config.lockout;
     const lock = this.#lockout();
-    const failures = lock.failures + 1;
     const now = this.#d.clock.now();
-    const next: Lockout =
-      failures >= attempts ? { failures: 0, lockedUntil: now + minutes * 60_000 } : { failures, lockedUntil: null };
-    this.#save(next);
-    const result = next.lockedUntil ? `refused: wrong PIN, pad locked for ${minutes} min` : 'refused: wrong PIN';
+    if (lock.lockedUntil !== null && lock.lockedUntil > now) return false;
+    const failures = (lock.lockedUntil === null ? lock.failures : 0) + 1;
+    this.#save(
+      failures >= attempts ? { failures: 0, lockedUntil: now + minutes * 60_000 } : { failures, lockedUntil: null },
+    );
+    return true;
+  }
+
+  /** Locks until `until`, or longer if already locked longer: a later failure never shortens a lock. */
+  #lockUntil(until: number): void {
+    const current = this.#lockout().lockedUntil ?? 0;
+    this.#save({ failures: 0, lockedUntil: Math.max(current, until) });
+  }
+
+  /** A wrong PIN (already counted by #countAttempt): audited and answered. */
+  #fail(): UnlockResult {
+    const { minutes } = this.#d.config.lockout;
+    const locked = this.pad().lockedUntil !== null;
+    const result = locked ? `refused: wrong PIN, pad locked for ${minutes} min` : 'refused: wrong PIN';
     this.#d.audit({ actor: '(unknown)', action: 'maintenance.unlock', detail: null, result });
     this.#log.warn(`maintenance: ${result}`);
-    return { granted: false, reason: next.lockedUntil ? 'locked' : 'wrong_pin', pad: this.pad() };
+    return { granted: false, reason: locked ? 'locked' : 'wrong_pin', pad: this.pad() };
   }
 
   #armIdle(client: string, session: Session): void {
@@ -243,7 +263,12 @@ export class MaintenanceAccess implements CallGuard {
     try {
       const raw = this.#d.kv.getValue(LOCKOUT_KEY);
       const parsed = raw ? (JSON.parse(raw) as Lockout) : undefined;
-      if (parsed && Number.isInteger(parsed.failures)) return parsed;
+      if (
+        parsed &&
+        Number.isInteger(parsed.failures) &&
+        (parsed.lockedUntil === null || Number.isFinite(parsed.lockedUntil))
+      )
+        return parsed;
     } catch {
       // A damaged record counts as no failures; the next wrong PIN writes a good one.
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.loader';
@@ -43,6 +43,41 @@ describe('npm run maintenance', () => {
     const [sari] = loadConfig(t.dir, {}).config.maintenance.technicians;
     expect(sari).toMatchObject({ name: 'Sari', permissions: ['view_status'] });
     expect(await verifyPin('975310', sari!.pinHash)).toBe(true);
+  });
+
+  it('adds a technician whether the remote token is in the shell, the service environment or neither', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const remote = {
+      host: '10.8.0.12',
+      allowCidrs: ['10.8.0.0/24'],
+      tls: { certFile: '/etc/rvm-kiosk/tls/kiosk.crt', keyFile: '/etc/rvm-kiosk/tls/kiosk.key' },
+    };
+    writeFileSync(join(t.dir, 'config.json'), JSON.stringify({ remote }));
+    const token = 'k'.repeat(40);
+    const withToken = async (env: NodeJS.ProcessEnv) => {
+      const lines: string[] = [];
+      const code = await runMaintenanceCli(
+        ['add-technician', 'Sari'],
+        (l) => lines.push(l),
+        async () => '975310',
+        {
+          RVM_DATA_DIR: t.dir,
+          ...env,
+        },
+      );
+      return { code, text: lines.join('\n') };
+    };
+    // The token lives in /etc/rvm-kiosk/environment, which a technician's shell does not have.
+    expect(await withToken({})).toMatchObject({ code: 0 });
+    expect(await withToken({ RVM_REMOTE__TOKEN: token })).toMatchObject({ code: 0 });
+    const file = readFileSync(join(t.dir, 'config.json'), 'utf8');
+    expect(file).not.toContain(token);
+    expect(JSON.parse(file)).toMatchObject({ remote, maintenance: { technicians: [{ name: 'Sari' }] } });
+    // Anything else wrong is still refused, naming the key, and nothing is written.
+    writeFileSync(join(t.dir, 'config.json'), JSON.stringify({ remote: { ...remote, port: -1 } }));
+    expect(await withToken({})).toMatchObject({ code: 1, text: expect.stringContaining('remote.port') });
+    expect(readFileSync(join(t.dir, 'config.json'), 'utf8')).not.toContain('Sari');
   });
 
   it('prints the audit log and reopens a locked pad', async () => {

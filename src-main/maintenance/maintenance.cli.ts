@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CONFIG_FILE, ConfigError, loadConfig, resolveDataDir, saveConfig } from '../config/config.loader';
+import { checkEditedConfig, CONFIG_FILE, ConfigError, resolveDataDir } from '../config/config.loader';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { PERMISSIONS } from '../../src-preload/contract';
+import { LOCKOUT_KEY } from './maintenance-access';
 import { hashPin } from './pin-hash';
 
 const USAGE = `usage: npm run maintenance -- <command>     (the PIN is read from standard input, never an argument)
@@ -40,9 +42,11 @@ export async function runMaintenanceCli(
           out(`unknown permission ${unknown.join(', ')}; use ${PERMISSIONS.join(', ')}`);
           return 2;
         }
-        loadConfig(dataDir, env); // the current config must be valid before it is changed
         const path = join(dataDir, CONFIG_FILE);
         const file = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+        // The current config must be valid before it is changed; the remote token (and other secrets)
+        // may live in the service's environment file rather than this shell.
+        checkEditedConfig(path, file, env);
         const maintenance = (file.maintenance ?? {}) as { technicians?: Array<{ name: string }> };
         const others = (maintenance.technicians ?? []).filter((t) => t.name !== name.trim());
         const entry = {
@@ -50,7 +54,9 @@ export async function runMaintenanceCli(
           pinHash: await hashPin(await readPin()),
           ...(permissions.length ? { permissions } : {}),
         };
-        saveConfig(path, { ...file, maintenance: { ...maintenance, technicians: [...others, entry] } });
+        const edited = { ...file, maintenance: { ...maintenance, technicians: [...others, entry] } };
+        checkEditedConfig(path, edited, env);
+        writeFileAtomic(path, `${JSON.stringify(edited, null, 2)}\n`);
         out(`technician "${entry.name}" saved in ${path}; restart the kiosk to use the PIN`);
         return 0;
       }
@@ -77,18 +83,29 @@ export async function runMaintenanceCli(
         return 0;
       }
       case 'reset-lockout': {
-        const path = join(dataDir, 'monitor.db');
-        if (!existsSync(path)) {
-          out('no PIN pad state on this machine (the kiosk has not run yet)');
-          return 0;
+        // The lock lives in rvm.db's settings (older versions kept it in monitor.db: cleared too).
+        let cleared = false;
+        for (const [file, sql] of [
+          ['rvm.db', `DELETE FROM settings WHERE key = ?`],
+          ['monitor.db', `DELETE FROM kv WHERE key = ?`],
+        ] as const) {
+          const path = join(dataDir, file);
+          if (!existsSync(path)) continue;
+          const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
+          try {
+            db.prepare(sql).run(LOCKOUT_KEY);
+            cleared = true;
+          } catch {
+            // A file without that table (a fresh or foreign one) holds no lock.
+          } finally {
+            db.close();
+          }
         }
-        const db = new Database(path, { fileMustExist: true });
-        try {
-          db.prepare(`DELETE FROM kv WHERE key = 'pin.lockout'`).run();
-        } finally {
-          db.close();
-        }
-        out('the PIN pad is open again (takes effect at once, no restart needed)');
+        out(
+          cleared
+            ? 'the PIN pad is open again (takes effect at once, no restart needed)'
+            : 'no PIN pad state on this machine (the kiosk has not run yet)',
+        );
         return 0;
       }
       default:

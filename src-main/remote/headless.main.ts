@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config.loader';
 import { bootstrap, EXIT_CONFIG, EXIT_RESTART, startWatchdog } from '../core/bootstrap';
+import { installProcessGuards } from '../core/process-guards';
 import { startRemoteServer } from './remote.server';
 
 /** `npm run serve`: the same core as the Electron app, with the UI at http://127.0.0.1:PORT/. */
@@ -18,11 +19,7 @@ async function main(): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const { core, loaded, logger } = booted;
-  process.on('uncaughtException', (error) => {
-    logger.error('uncaught exception; exiting so the service manager restarts the kiosk', error);
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (reason) => logger.error('unhandled promise rejection', reason));
+  installProcessGuards(process, logger, { where: 'headless server', exit: (code) => process.exit(code) });
   core.start();
   const stopWatchdog = startWatchdog(booted);
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));

@@ -3,13 +3,25 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH } from '../../src-preload/contract';
 import { contentTypeFor, resolveAsset, SECURITY_HEADERS } from '../assets/renderer-assets';
+import { systemClock, type Clock } from '../core/clock';
 import type { KioskCore } from '../core/kiosk-core';
 import type { Logger } from '../log/logger';
-import { createAccessPolicy, originAllowed, TOKEN_COOKIE, type RemoteAccessConfig } from './access-policy';
-import { serveContractOverWs } from './ws.transport';
+import { RefusalLog } from '../log/refusal-log';
+import { MemoryRelief } from './memory-relief';
+import {
+  allowedHostNames,
+  checkHostAndOrigin,
+  createAccessPolicy,
+  TOKEN_COOKIE,
+  type RemoteAccessConfig,
+} from './access-policy';
+import { DEFAULT_WS_LIMITS, serveContractOverWs, type WsClient, type WsClientLimits } from './ws.transport';
+
+/** Largest contract message a client may send (a pasted credentials file is a few KB). */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 export interface RemoteServerOptions {
   readonly core: Pick<KioskCore, 'router' | 'hub' | 'health'>;
@@ -17,7 +29,15 @@ export interface RemoteServerOptions {
     readonly port: number;
     /** PEM files; with them the server speaks only HTTPS (plain HTTP connections are refused). */
     readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+    /** Extra names browsers may use for this server (loopback names always work). */
+    readonly hostNames?: readonly string[] | undefined;
+    /** WebSocket clients at once; one more is refused with 503. */
+    readonly maxClients?: number | undefined;
+    readonly callsPerSecond?: number | undefined;
   };
+  /** Keepalive and slow-client limits; tests shorten them. */
+  readonly ws?: Partial<WsClientLimits> & { readonly pingIntervalMs?: number };
+  readonly clock?: Clock;
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
   /** Prometheus text for GET /metrics (fleet monitoring), behind the same token and allow-list. */
@@ -28,15 +48,31 @@ export interface RemoteServerOptions {
 export interface RemoteServer {
   readonly url: string;
   readonly port: number;
+  /** Open TCP connections and WebSocket clients now (what a flood left behind: should fall to 0). */
+  connections(): { sockets: number; wsClients: number };
   close(): Promise<void>;
 }
 
 /** Headless transport: the renderer over HTTP and the contract over a WebSocket at /ws. */
 export async function startRemoteServer(options: RemoteServerOptions): Promise<RemoteServer> {
   const log = options.logger.scope('remote');
+  const clock = options.clock ?? systemClock;
+  const relief = new MemoryRelief(clock);
+  // Every refusal is also a sign of a burst whose garbage should be given back once it is over.
+  const refusals = new RefusalLog(log, clock, 60_000, () => relief.note());
   const policy = createAccessPolicy(options.remote);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const hosts = allowedHostNames(options.remote.host, options.remote.hostNames ?? []);
+  const maxClients = options.remote.maxClients ?? 32;
+  const limits: WsClientLimits = {
+    ...DEFAULT_WS_LIMITS,
+    ...(options.remote.callsPerSecond ? { callsPerSecond: options.remote.callsPerSecond } : {}),
+    ...options.ws,
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, clientTracking: true });
+  // ws re-emits errors of a socket being upgraded; without a listener they would be uncaught.
+  wss.on('error', (error) => refusals.note('WebSocket server error', error.message));
   const sockets = new Set<Socket>();
+  const wsClients = new Map<WebSocket, WsClient & { alive: boolean }>();
 
   const listener: RequestListener = (req, res) => {
     try {
@@ -56,11 +92,31 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
     socket.destroy();
   });
 
+  // A malformed request line or header: answered 400 and closed, counted in the log (never thrown).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    refusals.note('refused malformed HTTP', `${socket.remoteAddress ?? '?'}: ${error.code ?? error.message}`);
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://kiosk.invalid');
+    const named = checkHostAndOrigin(req, hosts);
+    if (!named.ok) {
+      refusals.note(
+        `refused HTTP (${named.status})`,
+        `${req.method} ${url.pathname} from ${req.socket.remoteAddress}: ${named.reason}`,
+      );
+      return send(res, named.status, named.status === 421 ? 'Misdirected request' : 'Forbidden');
+    }
     const decision = policy.check(req, { withoutToken: url.pathname === '/healthz' });
-    if (!decision.ok && !acceptQueryToken(req, res, url)) {
-      log.warn(`refused ${req.method} ${url.pathname} from ${req.socket.remoteAddress}: ${decision.reason}`);
+    if (!decision.ok) {
+      // The one-time ?token= login answers with its redirect (and nothing else).
+      if (acceptQueryToken(req, res, url)) return;
+      refusals.note(
+        `refused HTTP (${decision.status})`,
+        `${req.method} ${url.pathname} from ${req.socket.remoteAddress}: ${decision.reason}`,
+      );
       return send(res, decision.status, decision.status === 401 ? 'Unauthorized' : 'Forbidden');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
@@ -104,42 +160,84 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
     url.searchParams.delete('token');
     res.writeHead(303, {
       Location: `${url.pathname}${url.search}`,
-      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/${tls ? '; Secure' : ''}`,
       ...SECURITY_HEADERS,
     });
     res.end();
     return true;
   }
 
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req, socket: Socket, head) => {
+    // Node removes its own error listener from an upgraded socket; a reset here must not be uncaught.
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://kiosk.invalid').pathname;
+    const named = checkHostAndOrigin(req, hosts);
     const decision = policy.check(req);
     const refusal =
       path !== WS_PATH
-        ? '404 Not Found'
-        : !decision.ok
-          ? `${decision.status} ${decision.status === 401 ? 'Unauthorized' : 'Forbidden'}`
-          : !originAllowed(req)
-            ? '403 Forbidden'
-            : undefined;
+        ? { status: '404 Not Found', reason: 'not the contract path' }
+        : !named.ok
+          ? { status: named.status === 421 ? '421 Misdirected Request' : '403 Forbidden', reason: named.reason }
+          : !decision.ok
+            ? {
+                status: `${decision.status} ${decision.status === 401 ? 'Unauthorized' : 'Forbidden'}`,
+                reason: decision.reason,
+              }
+            : wsClients.size >= maxClients
+              ? {
+                  status: '503 Service Unavailable',
+                  reason: `${maxClients} clients already connected (remote.maxClients)`,
+                }
+              : undefined;
     if (refusal) {
-      log.warn(
-        `refused websocket ${path} from ${req.socket.remoteAddress} (origin ${req.headers.origin ?? 'none'}): ${refusal}`,
+      refusals.note(
+        `refused WebSocket (${refusal.status})`,
+        `${path} from ${req.socket.remoteAddress} (origin ${req.headers.origin ?? 'none'}): ${refusal.reason}`,
       );
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
+      const body = `${refusal.reason}\n`;
+      socket.end(
+        `HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveContractOverWs(ws, options.core.router, options.core.hub, log));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = Object.assign(
+        serveContractOverWs(ws, { router: options.core.router, hub: options.core.hub, clock, refusals, limits }),
+        { alive: true },
+      );
+      wsClients.set(ws, client);
+      ws.on('pong', () => (client.alive = true));
+      ws.on('close', () => {
+        wsClients.delete(ws);
+        relief.note();
+      });
+    });
+  });
+  // Keepalive: a peer that did not answer the last ping is gone (a pulled cable, a sleeping tablet).
+  const stopKeepalive = clock.every(options.ws?.pingIntervalMs ?? 30_000, () => {
+    for (const [ws, client] of wsClients) {
+      if (!client.alive) {
+        refusals.note('disconnected a WebSocket client that stopped answering pings', 'no pong');
+        ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.checkSlow();
+      ws.ping();
+    }
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  // After listening, a server error (e.g. too many open files) is logged, not thrown.
+  const onServerError = (error: Error) => log.error('remote server error', error);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.remote.port, options.remote.host, () => {
       server.off('error', reject);
+      server.on('error', onServerError);
       resolve();
     });
   });
@@ -148,8 +246,12 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
   return {
     url: `${tls ? 'https' : 'http'}://${host}:${port}/`,
     port,
+    connections: () => ({ sockets: sockets.size, wsClients: wsClients.size }),
     close: () =>
       new Promise<void>((resolve) => {
+        stopKeepalive();
+        refusals.stop();
+        relief.stop();
         for (const client of wss.clients) client.terminate();
         wss.close();
         for (const socket of sockets) socket.destroy();

@@ -8,33 +8,127 @@ import {
   type ServerMessage,
   type Unsubscribe,
 } from '../../src-preload/contract';
+import type { Clock } from '../core/clock';
 import type { EventHub } from '../core/event-hub';
 import type { Router } from '../core/router';
-import type { Logger } from '../log/logger';
+import { TokenBucket } from '../core/token-bucket';
+import type { RefusalLog } from '../log/refusal-log';
 
-/** Events are dropped for a client whose socket has this much unsent data (a stalled browser). */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export interface WsClientLimits {
+  /** Contract calls a second (a burst of twice that); more are answered RATE_LIMITED. */
+  readonly callsPerSecond: number;
+  /** Events are held back for a client whose socket has this much unsent data (a stalled browser). */
+  readonly maxBufferedBytes: number;
+  /** A client that stays over maxBufferedBytes this long is disconnected (its memory comes back). */
+  readonly slowClientMs: number;
+}
+
+export const DEFAULT_WS_LIMITS: WsClientLimits = {
+  callsPerSecond: 50,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  slowClientMs: 10_000,
+};
+
+/** Close codes (RFC 6455 §7.4.1). */
+export const WS_CLOSE = { policy: 1008, tryAgainLater: 1013 } as const;
+
+/**
+ * Refused calls a client may pile up (refilled at its call rate) before it is taken to be a flood, not a
+ * busy screen, and closed with 1008.
+ */
+const REFUSED_BEFORE_CLOSE = 1_000;
+
+export interface WsClient {
+  /** Called by the server's keepalive timer: disconnects a client stalled over the buffer limit. */
+  checkSlow(): void;
+}
 
 let clients = 0;
 
-/** Serves the contract on one WebSocket: calls answered with Results, events pushed while subscribed. */
-export function serveContractOverWs(socket: WebSocket, router: Router, hub: EventHub, logger: Logger): void {
+/** One serialisation per published event, shared by every subscribed client (the hub calls each in turn). */
+let lastEvent: { channel: string; payload: unknown; text: string } | undefined;
+function eventText(channel: string, payload: unknown): string {
+  if (lastEvent?.channel !== channel || lastEvent.payload !== payload) {
+    const message: ServerMessage = { type: 'event', channel, payload };
+    lastEvent = { channel, payload, text: JSON.stringify(message) };
+  }
+  return lastEvent.text;
+}
+
+export interface WsTransportDeps {
+  readonly router: Router;
+  readonly hub: EventHub;
+  readonly clock: Clock;
+  readonly refusals: RefusalLog;
+  readonly limits?: WsClientLimits;
+}
+
+/**
+ * Serves the contract on one WebSocket: calls answered with Results, events pushed while subscribed.
+ * Nothing a client sends can end the process: protocol errors close that socket (ws picks the code:
+ * 1009 too big, 1007 invalid UTF-8, 1002 bad frame) and are counted in the log.
+ */
+export function serveContractOverWs(socket: WebSocket, deps: WsTransportDeps): WsClient {
+  const { router, hub, clock, refusals } = deps;
+  const limits = deps.limits ?? DEFAULT_WS_LIMITS;
   const client = `ws:${++clients}`;
   const subscriptions = new Map<string, Unsubscribe>();
+  const calls = new TokenBucket(clock, limits.callsPerSecond, limits.callsPerSecond * 2);
+  const refusable = new TokenBucket(clock, limits.callsPerSecond, REFUSED_BEFORE_CLOSE);
   let droppedEvents = 0;
-  const send = (message: ServerMessage) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  let overBufferSince: number | undefined;
+  const send = (text: string) => {
+    if (socket.readyState === socket.OPEN) socket.send(text);
   };
-  const reply = (id: number | null, result: Result<unknown>) => send({ type: 'result', id, result });
+  const reply = (id: number | null, result: Result<unknown>) =>
+    send(JSON.stringify({ type: 'result', id, result } satisfies ServerMessage));
 
+  const checkSlow = () => {
+    if (socket.bufferedAmount <= limits.maxBufferedBytes) {
+      overBufferSince = undefined;
+      return;
+    }
+    const now = clock.now();
+    overBufferSince ??= now;
+    if (now - overBufferSince >= limits.slowClientMs) {
+      refusals.note(
+        'disconnected a WebSocket client that stopped reading',
+        `${client}, ${socket.bufferedAmount} bytes unsent`,
+      );
+      socket.terminate();
+    }
+  };
+
+  // Without this listener a protocol error would be an uncaught exception; ws closes the socket itself.
+  socket.on('error', (error: Error & { code?: string }) =>
+    refusals.note('closed a WebSocket client for a bad frame', `${client}: ${error.code ?? ''} ${error.message}`),
+  );
   socket.on('message', (data, isBinary) => {
-    void handle(isBinary ? null : data.toString()).catch((error: unknown) => logger.error('ws message failed', error));
+    if (!calls.take()) {
+      if (!refusable.take()) {
+        refusals.note('closed a WebSocket client over the call rate', client);
+        socket.close(WS_CLOSE.policy, 'call rate limit exceeded');
+        return;
+      }
+      refusals.note('refused WebSocket calls over the rate limit', client);
+      reply(
+        messageId(data, isBinary),
+        err(
+          'RATE_LIMITED',
+          `more than ${limits.callsPerSecond} calls a second; try again in ${calls.retryAfterMs()} ms`,
+        ),
+      );
+      return;
+    }
+    void handle(isBinary ? null : data.toString()).catch((error: unknown) =>
+      refusals.note('a WebSocket message failed', `${client}: ${(error as Error).message}`),
+    );
   });
   socket.on('close', () => {
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();
     router.clientGone(client);
-    if (droppedEvents > 0) logger.warn(`closed a client that had ${droppedEvents} events dropped`);
+    if (droppedEvents > 0) refusals.note('closed a client that had events dropped', `${client}: ${droppedEvents}`);
   });
 
   async function handle(text: string | null): Promise<void> {
@@ -62,8 +156,9 @@ export function serveContractOverWs(socket: WebSocket, router: Router, hub: Even
       subscriptions.set(
         channel,
         hub.subscribe(channel, (payload) => {
-          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) droppedEvents++;
-          else send({ type: 'event', channel, payload });
+          checkSlow();
+          if (socket.bufferedAmount > limits.maxBufferedBytes) droppedEvents++;
+          else send(eventText(channel, payload));
         }),
       );
     } else if (message.type === 'unsubscribe') {
@@ -72,4 +167,13 @@ export function serveContractOverWs(socket: WebSocket, router: Router, hub: Even
     }
     return reply(message.id, ok(null));
   }
+
+  return { checkSlow };
+}
+
+/** The id of a refused message, when it is small enough to look at cheaply; null otherwise. */
+function messageId(data: unknown, isBinary: boolean): number | null {
+  if (isBinary || !Buffer.isBuffer(data) || data.length > 4096) return null;
+  const match = /"id"\s*:\s*(\d{1,15})\b/.exec(data.toString());
+  return match ? Number(match[1]) : null;
 }

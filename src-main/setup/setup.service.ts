@@ -9,6 +9,8 @@ import type { Handlers } from '../core/contract-types';
 import { AppFailure } from '../core/router';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
+import { RefusalLog } from '../log/refusal-log';
+import { TokenBucket } from '../core/token-bucket';
 import { hashPin } from '../maintenance/pin-hash';
 import { createProfile, credentialsPath } from '../platform/create-profile';
 import { V1CredentialsSchema } from '../platform/credentials';
@@ -16,8 +18,20 @@ import { loadManifest } from '../vision/model-manifest';
 
 /** Written when setup completes: the machine is set up even if it runs without a platform. */
 export const PROVISIONED_FILE = 'provisioned.json';
-/** Wrong codes in a row before a new code is made (and printed) in place of the old one. */
-const MAX_CODE_ATTEMPTS = 5;
+/**
+ * Guessing the 8-digit code (10^8 values) is throttled, and wrong guesses never replace the code (an
+ * attacker could otherwise keep rotating the installer's code away). Over WebSocket: 10 guesses, then
+ * one each 10 s for all screens together, and one a second per screen; the kiosk's own touchscreen
+ * (IPC) only per screen. A code lives 24 h, so at most ~8,650 guesses reach one code: a 1 in 11,500
+ * chance. Then a new code is printed (screens already unlocked stay unlocked).
+ */
+export const SETUP_CODE_THROTTLE = {
+  globalPerSecond: 0.1,
+  globalBurst: 10,
+  perScreenPerSecond: 1,
+  perScreenBurst: 3,
+  lifetimeMs: 24 * 3_600_000,
+} as const;
 
 export interface SetupDeps {
   readonly dataDir: string;
@@ -46,12 +60,17 @@ export function setupRequired(loaded: LoadedConfig, dataDir: string): boolean {
 export class SetupService {
   readonly required: boolean;
   #code: string | undefined;
-  #wrong = 0;
   readonly #unlocked = new Set<string>();
   readonly #log: Logger;
+  readonly #refusals: RefusalLog;
+  readonly #guesses: TokenBucket;
+  readonly #perScreen = new Map<string, TokenBucket>();
+  #cancelRotation: (() => void) | undefined;
 
   constructor(private readonly d: SetupDeps) {
     this.#log = d.logger.scope('setup');
+    this.#refusals = new RefusalLog(this.#log, d.clock);
+    this.#guesses = new TokenBucket(d.clock, SETUP_CODE_THROTTLE.globalPerSecond, SETUP_CODE_THROTTLE.globalBurst);
     this.required = setupRequired(d.loaded, d.dataDir);
   }
 
@@ -63,6 +82,12 @@ export class SetupService {
 
   clientGone(client: string): void {
     this.#unlocked.delete(client);
+    this.#perScreen.delete(client);
+  }
+
+  stop(): void {
+    this.#cancelRotation?.();
+    this.#refusals.stop();
   }
 
   handlers(): Handlers['setup'] {
@@ -71,15 +96,12 @@ export class SetupService {
       unlock: ({ code }, ctx) => {
         this.#mustBeRequired();
         if (!this.#code) throw new AppFailure('UNAVAILABLE', 'setup has not started');
+        this.#throttle(ctx.client, ctx.transport);
         if (code.replace(/\D/g, '') !== this.#code) {
-          this.#wrong++;
-          this.#log.warn(`wrong setup code from screen ${ctx.client} (${this.#wrong}/${MAX_CODE_ATTEMPTS})`);
-          if (this.#wrong >= MAX_CODE_ATTEMPTS) this.#newCode();
+          this.#refusals.note('wrong setup code', `from screen ${ctx.client}`);
           throw new AppFailure(
             'FORBIDDEN',
-            this.#wrong === 0
-              ? 'too many wrong codes: a new code was printed in the log (journalctl -u rvm-kiosk | grep "setup code")'
-              : 'wrong code: it is the 8 digits after "setup code" in the log (journalctl -u rvm-kiosk)',
+            'wrong code: it is the 8 digits after "setup code" in the log (journalctl -u rvm-kiosk, or the console of npm run serve)',
           );
         }
         this.#unlocked.add(ctx.client);
@@ -100,11 +122,29 @@ export class SetupService {
 
   #newCode(): void {
     this.#code = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    this.#wrong = 0;
-    this.#unlocked.clear();
     const shown = `${this.#code.slice(0, 4)} ${this.#code.slice(4)}`;
     // The only place the code appears: this machine's log and console (never the screen).
     this.#log.warn(`this machine is not set up yet: setup code ${shown} (enter it on the kiosk screen)`);
+    this.#cancelRotation?.();
+    this.#cancelRotation = this.d.clock.after(SETUP_CODE_THROTTLE.lifetimeMs, () => this.#newCode());
+  }
+
+  /** Refuses a guess over the rate, unchecked (RATE_LIMITED says when to try again). */
+  #throttle(client: string, transport: 'ipc' | 'ws'): void {
+    let screen = this.#perScreen.get(client);
+    if (!screen) {
+      screen = new TokenBucket(
+        this.d.clock,
+        SETUP_CODE_THROTTLE.perScreenPerSecond,
+        SETUP_CODE_THROTTLE.perScreenBurst,
+      );
+      this.#perScreen.set(client, screen);
+    }
+    const limited = !screen.take() ? screen : transport === 'ws' && !this.#guesses.take() ? this.#guesses : undefined;
+    if (!limited) return;
+    this.#refusals.note('setup code guesses over the rate limit', `from screen ${client}`);
+    const seconds = Math.max(1, Math.ceil(limited.retryAfterMs() / 1000));
+    throw new AppFailure('RATE_LIMITED', `too many setup codes tried; wait ${seconds} s and enter the code again`);
   }
 
   #mustBeRequired(): void {

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'OUT_OF_SERVICE',
   /** A technician's call without an open maintenance session (unlock with the PIN first). */
   'UNAUTHENTICATED',
+  /** Too many calls or attempts in a short time; the message says when to try again. */
+  'RATE_LIMITED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
