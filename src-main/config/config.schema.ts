@@ -473,6 +473,14 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     remote: RemoteSchema.prefault({}),
+    /** The Electron kiosk's screen. */
+    screen: z
+      .object({
+        /** Software rendering, for boards whose GPU driver crashes Chromium's GPU process. */
+        disableGpu: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(LOG_LEVELS).default('info'),

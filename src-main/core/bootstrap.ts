@@ -44,9 +44,18 @@ export const EXIT_RESTART = 75;
  * Under systemd with WatchdogSec= (build/linux/rvm-kiosk.service): WATCHDOG=1 while the core is
  * healthy. Returns the stop function (a no-op elsewhere). Call after core.start().
  */
-export function startWatchdog(booted: Booted, env: NodeJS.ProcessEnv = process.env): () => void {
+export function startWatchdog(
+  booted: Booted,
+  env: NodeJS.ProcessEnv = process.env,
+  /** A runtime's own liveness beside the core's (Electron: a screen blank or hung for minutes). */
+  extra: () => string | null = () => null,
+): () => void {
   const watchdog = watchdogFromEnv(env, {
-    check: () => booted.core.liveness(),
+    check: () => {
+      const core = booted.core.liveness();
+      const problem = extra();
+      return problem ? { ok: false, problems: [...core.problems, problem] } : core;
+    },
     clock: systemClock,
     logger: booted.logger,
   });

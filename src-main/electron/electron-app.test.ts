@@ -18,6 +18,8 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
     exit: (code: number) => calls.push(`exit:${code}`),
     setPath: (name: string) => calls.push(`setPath:${name}`),
     whenReady: () => (calls.push('whenReady'), Promise.resolve()),
+    commandLine: { appendSwitch: (name: string, value?: string) => calls.push(`switch:${name}=${value ?? ''}`) },
+    disableHardwareAcceleration: () => calls.push('disableHardwareAcceleration'),
   });
   const windows: Array<EventEmitter & { options: unknown; webContents: EventEmitter & { reloads: number } }> = [];
   class BrowserWindow extends EventEmitter {
@@ -27,8 +29,10 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
         this.reloads++;
       },
       send: () => undefined,
+      forcefullyCrashRenderer: () => calls.push('forcefullyCrashRenderer'),
       mainFrame: { url: 'app://rvm/index.html' },
     });
+    #visible = false;
     constructor(readonly options: unknown) {
       super();
       windows.push(this as never);
@@ -38,7 +42,11 @@ function fakeElectron(options: { gotLock?: boolean } = {}) {
       return Promise.resolve();
     }
     show() {
+      this.#visible = true;
       calls.push('show');
+    }
+    isVisible() {
+      return this.#visible;
     }
     isDestroyed() {
       return false;
@@ -119,6 +127,36 @@ describe('runElectronApp', () => {
       },
     });
     expect(f.app.listenerCount('web-contents-created')).toBe(1);
+    f.app.emit('before-quit');
+  });
+
+  it('takes the single-instance lock after userData is set, and sets the cage-friendly switches first', async () => {
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths, f.proc);
+    const index = (c: string) => f.calls.indexOf(c);
+    expect(index('setPath:userData')).toBeLessThan(index('requestSingleInstanceLock'));
+    expect(index('switch:password-store=basic')).toBeGreaterThan(-1);
+    expect(index('switch:autoplay-policy=no-user-gesture-required')).toBeGreaterThan(-1);
+    expect(index('switch:password-store=basic')).toBeLessThan(index('whenReady'));
+    expect(f.calls).not.toContain('disableHardwareAcceleration');
+    f.app.emit('before-quit');
+  });
+
+  it('shows the window when the page loads even if ready-to-show never comes (Wayland), and reports the screen', async () => {
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir() }, paths, f.proc);
+    expect(f.calls).not.toContain('show');
+    f.windows[0]!.webContents.emit('did-finish-load');
+    expect(f.calls).toContain('show');
+    f.app.emit('before-quit');
+  });
+
+  it('turns GPU acceleration off before ready when screen.disableGpu is set', async () => {
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dataDir(), RVM_SCREEN__DISABLE_GPU: 'true' }, paths, f.proc);
+    expect(f.calls.indexOf('disableHardwareAcceleration')).toBeGreaterThan(-1);
+    expect(f.calls.indexOf('disableHardwareAcceleration')).toBeLessThan(f.calls.indexOf('whenReady'));
+    f.app.emit('child-process-gone', {}, { type: 'GPU', reason: 'crashed', exitCode: 1 });
     f.app.emit('before-quit');
   });
 

@@ -4,13 +4,15 @@ import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { ConfigError, resolveDataDir } from '../config/config.loader';
 import { isLoopbackHost } from '../config/config.schema';
 import { startRemoteServer } from '../remote/remote.server';
-import { bootstrap, EXIT_CONFIG, startWatchdog, type Booted } from '../core/bootstrap';
+import { bootstrap, EXIT_CONFIG, EXIT_RESTART, startWatchdog, type Booted } from '../core/bootstrap';
+import { systemClock } from '../core/clock';
 import { installProcessGuards, type ProcessEvents } from '../core/process-guards';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { denyAllPermissions, lockDownWebContents } from './hardening';
 import { serveContractOverIpc } from './ipc.transport';
 import { utilityLauncher } from './utility-launcher';
 import { APP_ENTRY_URL, isLockedDown, kioskWindowOptions } from './window-options';
+import { WindowKeeper } from './window-keeper';
 
 export type ElectronApi = Pick<
   typeof ElectronModule,
@@ -37,9 +39,6 @@ const defaultPaths = (): AppPaths => ({
   inferenceWorker: fileURLToPath(new URL('./inference-worker.js', import.meta.url)),
 });
 
-/** A renderer that crashes more often than this within a minute is not reloaded again. */
-const MAX_RELOADS_PER_MINUTE = 5;
-
 /** The Electron main process: window, IPC transport and OS integration around the shared core. */
 export async function runElectronApp(
   electron: ElectronApi,
@@ -49,21 +48,34 @@ export async function runElectronApp(
 ): Promise<void> {
   const { app, protocol } = electron;
   registerAppScheme(protocol);
+  // The lock lives in userData: set it first, or two instances with different folders both get one.
+  app.setPath('userData', resolveDataDir(env));
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
-  app.setPath('userData', resolveDataDir(env));
-  let booted: Booted;
+  // cage has no keyring: Chromium's cookie encryption would wait for one; the kiosk keeps no secrets in cookies.
+  app.commandLine.appendSwitch('password-store', 'basic');
+  // Feedback tones must play without a tap, also after a renderer reload.
+  app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
+  let booted: Booted | undefined;
+  let stopWatchdog = () => {};
+  let stopKeeper = () => {};
+  const shutdown = () => {
+    stopKeeper();
+    stopWatchdog();
+    booted?.core.stop();
+  };
   try {
     // The inference worker runs as an Electron utilityProcess: a crash or hang there cannot take main down.
     const visionLauncher = utilityLauncher(electron.utilityProcess, paths.inferenceWorker);
     booted = bootstrap({ runtime: 'electron', electronVersion: process.versions.electron ?? null }, env, undefined, {
       visionLauncher,
-      // before-quit stops the core (closing the store) first.
+      // Exit 75 and let systemd start a fresh kiosk: app.relaunch() under cage races the unit
+      // (cage exits with its client, and systemd would start a second copy beside the relaunched one).
       restart: () => {
-        app.relaunch();
-        app.quit();
+        shutdown();
+        app.exit(EXIT_RESTART);
       },
     });
   } catch (error) {
@@ -76,6 +88,11 @@ export async function runElectronApp(
   }
   // Before anything else can throw: logged, then exit 70 for systemd (never Electron's error dialog).
   installProcessGuards(proc, booted.logger, { where: 'electron main', exit: (code) => app.exit(code) });
+  if (booted.loaded.config.screen.disableGpu) {
+    // For boards whose GPU driver crashes Chromium: software rendering (README: Installing a kiosk).
+    app.disableHardwareAcceleration();
+    booted.logger.warn('GPU acceleration is off (screen.disableGpu)');
+  }
   const lockedDown = isLockedDown(booted.loaded.config.environment);
   // Filled once the app is ready; handlers registered before then read it late.
   const ui: { window?: BrowserWindowType } = {};
@@ -85,11 +102,13 @@ export async function runElectronApp(
     if (ui.window && !ui.window.isDestroyed()) ui.window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  let stopWatchdog = () => {};
-  app.on('before-quit', () => {
-    stopWatchdog();
-    booted.core.stop();
+  app.on('child-process-gone', (_event, details) => {
+    const gpu = details.type === 'GPU';
+    booted.logger.error(
+      `${details.type} process gone (${details.reason}, exit ${details.exitCode})${gpu ? '; if this repeats, set screen.disableGpu: true' : ''}`,
+    );
   });
+  app.on('before-quit', () => shutdown());
 
   await app.whenReady();
   denyAllPermissions(electron.session.defaultSession);
@@ -103,15 +122,19 @@ export async function runElectronApp(
     booted.logger.scope('ipc'),
   );
   booted.core.start();
-  stopWatchdog = startWatchdog(booted, env);
-  startRemoteMaintenance(booted, paths.rendererDir);
-  electron.powerSaveBlocker.start('prevent-display-sleep');
-
   const window = new electron.BrowserWindow(kioskWindowOptions(booted.loaded.config.environment, paths.preload));
   ui.window = window;
-  window.once('ready-to-show', () => window.show());
-  reloadWhenRendererGone(window, booted);
-  await window.loadURL(APP_ENTRY_URL);
+  const keeper = new WindowKeeper(window, APP_ENTRY_URL, systemClock, booted.logger);
+  booted.core.health.register('screen', () => {
+    const problem = keeper.problem();
+    return problem ? { status: 'degraded', detail: problem } : { status: 'ok', detail: 'the app is on screen' };
+  });
+  // A screen that stays blank or hung for minutes is a watchdog matter: systemd restarts the kiosk.
+  stopWatchdog = startWatchdog(booted, env, () => keeper.deadProblem());
+  stopKeeper = () => keeper.stop();
+  startRemoteMaintenance(booted, paths.rendererDir);
+  electron.powerSaveBlocker.start('prevent-display-sleep');
+  keeper.start();
 }
 
 /**
@@ -134,23 +157,4 @@ function startRemoteMaintenance(booted: Booted, rendererDir: string): void {
       booted.core.onStop(() => void server.close());
     })
     .catch((error: unknown) => log.error(`remote maintenance is off: ${(error as Error).message}`));
-}
-
-function reloadWhenRendererGone(window: BrowserWindowType, booted: Booted): void {
-  const recent: number[] = [];
-  window.webContents.on('render-process-gone', (_event, details) => {
-    const now = Date.now();
-    while (recent.length && now - recent[0]! > 60_000) recent.shift();
-    recent.push(now);
-    booted.logger.error(`renderer gone (${details.reason}, exit ${details.exitCode}); reload ${recent.length}`);
-    const reload = () => {
-      if (!window.isDestroyed()) window.webContents.reload();
-    };
-    if (recent.length > MAX_RELOADS_PER_MINUTE) {
-      booted.logger.error('renderer keeps crashing; next reload in 30 s');
-      setTimeout(reload, 30_000);
-      return;
-    }
-    reload();
-  });
 }

@@ -119,7 +119,7 @@ export async function runMaintenanceCli(
 }
 
 /** One line from standard input (a pipe, or typed at a terminal without echo). */
-async function readPinFromStdin(): Promise<string> {
+export async function readPinFromStdin(): Promise<string> {
   const stdin = process.stdin;
   if (stdin.isTTY) {
     process.stderr.write('PIN (6 digits, not shown): ');

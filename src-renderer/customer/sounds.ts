@@ -10,6 +10,9 @@ export function playItemSound(accepted: boolean): void {
   try {
     context ??= new Ctx();
     const ctx = context;
+    // A context made before any tap (after a crash reload, say) starts suspended; the kiosk's
+    // autoplay policy lets resume() start it without one.
+    if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
     const notes = accepted ? [660, 990] : [220];
     notes.forEach((frequency, i) => {
       const start = ctx.currentTime + i * 0.12;
