@@ -5,8 +5,13 @@ import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-// Native and runtime dependencies stay in node_modules; electron comes from the runtime itself.
-const external = ['electron', ...Object.keys(pkg.dependencies ?? {})];
+// Only native modules stay in node_modules (package.json "dependencies" lists exactly those, so the
+// package carries nothing else); every pure-JS library is bundled into main and the worker, which
+// also keeps Electron from loading ESM out of the asar. electron comes from the runtime itself; ws's
+// optional native helpers are not installed (ws falls back to JavaScript).
+const external = ['electron', ...Object.keys(pkg.dependencies ?? {}), 'bufferutil', 'utf-8-validate'];
+// CommonJS libraries bundled into ESM call require() for Node's built-ins.
+const requireShim = "import { createRequire as __rvmCreateRequire } from 'node:module'; const require = __rvmCreateRequire(import.meta.url);";
 const started = performance.now();
 
 rmSync('dist/main', { recursive: true, force: true });
@@ -31,6 +36,7 @@ await Promise.all([
     target: 'node24',
     sourcemap: true,
     external,
+    banner: { js: requireShim },
     logLevel: 'warning',
   }),
   esbuild({
@@ -42,6 +48,8 @@ await Promise.all([
     format: 'cjs',
     target: 'node24',
     external: ['electron'],
+    // Loaded into every page before it runs: small is fast.
+    minify: true,
     logLevel: 'warning',
   }),
   // --main: command-line tools need no renderer; skip the slowest step.
