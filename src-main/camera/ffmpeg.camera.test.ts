@@ -89,4 +89,63 @@ describe('ffmpeg camera (real ffmpeg reading a file)', () => {
     await expect.poll(() => camera.reason).toMatch(/ffmpeg is not installed: install the "ffmpeg" package/);
     expect(camera.state).toBe('lost');
   });
+
+  it('an RTSP camera that accepts and never answers fails by itself, and the main thread keeps running', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer((socket) => socket.on('error', () => undefined)); // accepts, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const camera = new FfmpegCamera({
+        source: { kind: 'stream', url: `rtsp://user:secret@127.0.0.1:${port}/chamber` },
+        size: [320, 320],
+        logger,
+      });
+      cameras.push(camera);
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      camera.start(() => undefined);
+      // start() returned at once: the probe runs in a child process, not on this thread.
+      expect(camera.state).toBe('starting');
+      await expect.poll(() => camera.state, { timeout: 30_000 }).toBe('lost');
+      clearInterval(ticker);
+      expect(ticks).toBeGreaterThan(0);
+      expect(camera.reason).not.toContain('secret');
+      expect(camera.reason).toMatch(/127\.0\.0\.1/);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('asks RTSP cameras for TCP with a socket timeout, and HTTP streams for a read timeout', async () => {
+    const { streamOptions } = await import('./ffmpeg.camera');
+    expect(streamOptions('rtsp://10.0.0.5/live')).toEqual(['-rtsp_transport', 'tcp', '-timeout', '5000000']);
+    expect(streamOptions('http://10.0.0.5/mjpg')).toEqual(['-rw_timeout', '5000000']);
+    expect(streamOptions('/var/lib/rvm-kiosk/test.mp4')).toEqual([]);
+  });
+
+  it('a V4L2 camera that refuses mjpeg is asked for its raw format (YUYV) at once', async () => {
+    const { chmodSync, readFileSync, writeFileSync } = await import('node:fs');
+    // A stand-in for ffmpeg at the device: refuses mjpeg as a YUYV-only camera does, records each call.
+    const log = join(t.dir, 'ffmpeg-calls.txt');
+    const fake = join(t.dir, 'ffmpeg');
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho "$*" >> '${log}'\ncase "$*" in *mjpeg*) echo '[video4linux2,v4l2 @ 0x1] Cannot find a proper format for codec' >&2; exit 1;; esac\nexec sleep 30\n`,
+    );
+    chmodSync(fake, 0o755);
+    const camera = new FfmpegCamera({
+      source: { kind: 'v4l2', device: '/dev/video0', width: 640, height: 480, fps: 15, inputFormat: 'auto' },
+      size: [320, 320],
+      logger,
+      ffmpegPath: fake,
+    });
+    cameras.push(camera);
+    camera.start(() => undefined);
+    await expect.poll(() => readFileSync(log, 'utf8').trim().split('\n').length, { timeout: 10_000 }).toBe(2);
+    const [first, second] = readFileSync(log, 'utf8').trim().split('\n');
+    expect(first).toContain('-input_format mjpeg');
+    expect(second).toContain('-input_format yuyv422');
+    expect(camera.state).not.toBe('lost');
+  });
 });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { letterboxFor, type Letterbox } from '../vision/letterbox';
 import type { Logger } from '../log/logger';
 import type { Camera, CameraState, Frame } from './camera';
@@ -10,8 +10,13 @@ export type FfmpegSource =
       readonly width: number;
       readonly height: number;
       readonly fps: number;
+      /** auto: mjpeg first, then whatever raw format the camera offers. */
+      readonly inputFormat?: 'auto' | 'mjpeg' | 'yuyv422';
     }
   | { readonly kind: 'stream'; readonly url: string };
+
+/** A network camera that accepts the connection and then says nothing fails within this (µs for ffmpeg). */
+const STREAM_TIMEOUT_S = 5;
 
 export interface FfmpegCameraOptions {
   readonly source: FfmpegSource;
@@ -70,13 +75,20 @@ export class FfmpegCamera implements Camera {
     this.#child = undefined;
   }
 
+  /** Set when a v4l2 camera refused mjpeg (auto): later starts ask for raw frames. */
+  #rawInput = false;
+
   #spawn(onFrame: (frame: Frame) => void): void {
-    let letterbox: Letterbox;
-    try {
-      letterbox = this.#geometry();
-    } catch (error) {
-      return this.#lost((error as Error).message, onFrame);
-    }
+    // The probe runs as a child process with a timeout; nothing here waits on the main thread.
+    this.#geometry().then(
+      (letterbox) => {
+        if (this.#state !== 'stopped') this.#run(letterbox, onFrame);
+      },
+      (error: Error) => this.#lost(error.message, onFrame),
+    );
+  }
+
+  #run(letterbox: Letterbox, onFrame: (frame: Frame) => void): void {
     const [h, w] = this.#o.size;
     const frameBytes = w * h * 3;
     const child = spawn(this.#o.ffmpegPath ?? 'ffmpeg', this.#args(letterbox), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,8 +123,21 @@ export class FfmpegCamera implements Camera {
     });
     child.on('exit', (code, signal) => {
       if (this.#child !== child || this.#state === 'stopped') return;
+      const { source } = this.#o;
+      if (
+        source.kind === 'v4l2' &&
+        (source.inputFormat ?? 'auto') === 'auto' &&
+        !this.#rawInput &&
+        refusedFormat(stderr)
+      ) {
+        // A camera that offers only raw frames (YUYV): ask for those from now on, at once.
+        this.#rawInput = true;
+        this.#o.logger.warn(`camera ${source.device} refused mjpeg; using its raw format`);
+        this.#child = undefined;
+        return this.#spawn(onFrame);
+      }
       this.#lost(
-        `ffmpeg ${signal ? `was killed (${signal})` : `exited with code ${code}`}: ${stderr.trim().split('\n').at(-1) ?? ''}`,
+        `ffmpeg ${signal ? `was killed (${signal})` : `exited with code ${code}`}: ${scrub(stderr.trim().split('\n').at(-1) ?? '')}`,
         onFrame,
       );
     });
@@ -145,10 +170,10 @@ export class FfmpegCamera implements Camera {
   }
 
   /** The letterbox ffmpeg is told to apply, computed exactly as for still images. */
-  #geometry(): Letterbox {
+  async #geometry(): Promise<Letterbox> {
     const { source } = this.#o;
     if (source.kind === 'v4l2') return letterboxFor(source.width, source.height, this.#o.size);
-    const { width, height } = probeSize(source.url, this.#o.ffmpegPath);
+    const { width, height } = await probeSize(source.url, this.#o.ffmpegPath);
     return letterboxFor(width, height, this.#o.size);
   }
 
@@ -158,13 +183,15 @@ export class FfmpegCamera implements Camera {
     const newH = Math.round(lb.srcHeight * lb.scale);
     const filter = `scale=${newW}:${newH}:flags=bilinear,pad=${w}:${h}:${lb.padX}:${lb.padY}:color=0x727272`;
     const { source } = this.#o;
+    const format = source.kind === 'v4l2' ? (source.inputFormat ?? 'auto') : undefined;
+    const inputFormat = format === 'yuyv422' || this.#rawInput ? 'yuyv422' : 'mjpeg';
     const input =
       source.kind === 'v4l2'
         ? [
             '-f',
             'v4l2',
             '-input_format',
-            'mjpeg',
+            inputFormat,
             '-video_size',
             `${source.width}x${source.height}`,
             '-framerate',
@@ -174,7 +201,7 @@ export class FfmpegCamera implements Camera {
           ]
         : isFile(source.url)
           ? ['-re', '-stream_loop', '-1', '-i', source.url]
-          : ['-i', source.url];
+          : [...streamOptions(source.url), '-i', source.url];
     return [
       '-hide_banner',
       '-loglevel',
@@ -195,28 +222,88 @@ export class FfmpegCamera implements Camera {
 
 const isFile = (url: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
 
-/** Width and height of the first video stream (ffprobe, next to ffmpeg). */
-export function probeSize(url: string, ffmpegPath = 'ffmpeg'): { width: number; height: number } {
+/**
+ * Network camera options: RTSP over TCP (UDP loses packets through NAT and Wi-Fi) and a socket
+ * timeout, so a camera that accepts the connection and never answers fails instead of hanging.
+ */
+export function streamOptions(url: string): string[] {
+  const timeoutUs = String(STREAM_TIMEOUT_S * 1_000_000);
+  if (/^rtsps?:\/\//i.test(url)) return ['-rtsp_transport', 'tcp', '-timeout', timeoutUs];
+  if (/^https?:\/\//i.test(url)) return ['-rw_timeout', timeoutUs];
+  return [];
+}
+
+/** ffmpeg's words when a v4l2 device does not offer the asked format. */
+function refusedFormat(stderr: string): boolean {
+  return /Cannot find a proper format|Not a video capture device|Invalid argument|not supported/i.test(stderr);
+}
+
+/**
+ * Width and height of the first video stream (ffprobe, next to ffmpeg), asynchronously with a
+ * timeout: an unreachable camera never holds the main thread.
+ */
+export function probeSize(
+  url: string,
+  ffmpegPath = 'ffmpeg',
+  timeoutMs = (STREAM_TIMEOUT_S + 5) * 1000,
+): Promise<{ width: number; height: number }> {
   const ffprobe = ffmpegPath.replace(/ffmpeg$/, 'ffprobe');
-  const result = spawnSync(
-    ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', url],
-    {
-      encoding: 'utf8',
-      timeout: 10_000,
-    },
-  );
-  if (result.error) {
-    const code = (result.error as NodeJS.ErrnoException).code;
-    throw new Error(
-      code === 'ENOENT'
-        ? 'ffprobe is not installed: install the "ffmpeg" package (apt-get install ffmpeg)'
-        : result.error.message,
+  const args = [
+    '-v',
+    'error',
+    ...(isFile(url) ? [] : streamOptions(url)),
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height',
+    '-of',
+    'json',
+    url,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(
+      ffprobe,
+      args,
+      { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        if (code === 'ENOENT') {
+          return reject(new Error('ffprobe is not installed: install the "ffmpeg" package (apt-get install ffmpeg)'));
+        }
+        if (error && (error as { killed?: boolean }).killed) {
+          return reject(new Error(`the camera at ${redact(url)} did not answer within ${timeoutMs / 1000} s`));
+        }
+        let stream: { width?: number; height?: number } | undefined;
+        try {
+          stream = (JSON.parse(stdout || '{}') as { streams?: Array<{ width?: number; height?: number }> })
+            .streams?.[0];
+        } catch {
+          stream = undefined;
+        }
+        if (!stream?.width || !stream.height) {
+          return reject(
+            new Error(`no video stream in ${redact(url)}: ${scrub(stderr.trim().split('\n').at(-1) ?? '')}`),
+          );
+        }
+        resolve({ width: stream.width, height: stream.height });
+      },
     );
+  });
+}
+
+/** Camera credentials (scheme://user:password@host) taken out of ffmpeg's own messages. */
+function scrub(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+}
+
+/** A stream address without its user:password part, for messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
   }
-  const stream = (JSON.parse(result.stdout || '{}') as { streams?: Array<{ width?: number; height?: number }> })
-    .streams?.[0];
-  if (!stream?.width || !stream.height)
-    throw new Error(`no video stream in ${url}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
-  return { width: stream.width, height: stream.height };
 }

@@ -142,6 +142,11 @@ const CameraSchema = z.discriminatedUnion('kind', [
       width: z.number().int().positive().default(1280),
       height: z.number().int().positive().default(720),
       fps: z.number().int().min(1).max(60).default(15),
+      /**
+       * What the camera is asked to send: mjpeg (most USB cameras at 720p and up), yuyv422 (raw, for
+       * cameras that offer nothing else), or auto: mjpeg, and raw if the camera refuses it.
+       */
+      inputFormat: z.enum(['auto', 'mjpeg', 'yuyv422']).default('auto'),
     })
     .strict(),
   z.object({ kind: z.literal('stream'), url: z.string().min(1) }).strict(),
@@ -161,7 +166,14 @@ const VisionSchema = z
     enabled: z.boolean().default(true),
     /** The model manifest; empty means <data folder>/models/manifest.json. */
     manifest: z.string().default(''),
-    camera: CameraSchema.default({ kind: 'v4l2', device: '/dev/video0', width: 1280, height: 720, fps: 15 }),
+    camera: CameraSchema.default({
+      kind: 'v4l2',
+      device: '/dev/video0',
+      width: 1280,
+      height: 720,
+      fps: 15,
+      inputFormat: 'auto',
+    }),
     /** onnxruntime threads in the worker; leave one core to main and ffmpeg. */
     threads: z.number().int().min(1).max(16).default(1),
     /**
