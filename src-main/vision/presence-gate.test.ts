@@ -69,6 +69,68 @@ describe('PresenceGate', () => {
     }
   });
 
+  it('a sudden global change of light (shift, gain, flicker) is not an item; the next item is still seen', () => {
+    const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
+    const lights: Array<[string, (v: number) => number]> = [
+      ['+40 grey levels', (v) => clamp(v + 40)],
+      ['-40 grey levels', (v) => clamp(v - 40)],
+      ['gain 1.3', (v) => clamp(v * 1.3)],
+      ['gain 0.7 and +15', (v) => clamp(v * 0.7 + 15)],
+    ];
+    for (const [name, light] of lights) {
+      const gate = new PresenceGate();
+      const events: string[] = [];
+      const feed = (frame: Uint8Array, count: number, seed: number) => {
+        for (let i = 0; i < count; i++) {
+          const r = gate.onFrame(noisy(frame, 6, seed + i), W, H);
+          if (r.event) events.push(r.event);
+        }
+      };
+      feed(emptyFloor, 10, 1);
+      feed(emptyFloor.map(light), 10, 50); // the lamp changes: nothing arrives
+      expect({ name, events }).toEqual({ name, events: [] });
+      feed(withBottle.map(light), 6, 100); // an item under the new light
+      feed(emptyFloor.map(light), 6, 200);
+      expect({ name, events }).toEqual({ name, events: ['arrived', 'left'] });
+    }
+    // Flicker: the light alternates every frame.
+    const gate = new PresenceGate();
+    for (let i = 0; i < 10; i++) gate.onFrame(emptyFloor, W, H);
+    for (let i = 0; i < 20; i++) {
+      const frame = i % 2 ? emptyFloor.map((v) => clamp(v * 1.25)) : emptyFloor.map((v) => clamp(v * 0.8));
+      expect(gate.onFrame(frame, W, H).present, `flicker ${i}`).toBe(false);
+    }
+  });
+
+  it('a "present" that nothing is detected in and nothing moves re-learns the empty chamber, then counts the next item', () => {
+    const gate = new PresenceGate({ relearnPresentAfter: 10 });
+    for (let i = 0; i < 10; i++) gate.onFrame(emptyFloor, W, H);
+    // A local change that is no item (a sticker on the glass): present, but the detector sees nothing.
+    const sticker = emptyFloor.map((v, i) => (i % W < W / 3 ? 255 - v : v));
+    let relearnt = false;
+    for (let i = 0; i < 12 && !relearnt; i++) {
+      gate.onFrame(sticker, W, H);
+      if (gate.present) relearnt = gate.nothingDetected();
+    }
+    expect(relearnt).toBe(true);
+    expect(gate.present).toBe(false);
+    expect(gate.onFrame(sticker, W, H).present).toBe(false);
+    // The next real item arrives against the new reference.
+    const bottleWithSticker = withBottle.map((v, i) => (i % W < W / 3 ? 255 - v : v));
+    const events = [0, 1, 2].map(() => gate.onFrame(bottleWithSticker, W, H).event).filter(Boolean);
+    expect(events).toEqual(['arrived']);
+  });
+
+  it('relearn() forgets the empty chamber ("restart camera")', () => {
+    const gate = new PresenceGate();
+    for (let i = 0; i < 10; i++) gate.onFrame(emptyFloor, W, H);
+    gate.relearn();
+    // The first frames after a relearn are learnt, whatever they show.
+    for (let i = 0; i < 5; i++) expect(gate.onFrame(withBottle, W, H).present).toBe(false);
+    expect(gate.onFrame(withBottle, W, H).present).toBe(false);
+    expect([0, 1].map(() => gate.onFrame(emptyFloor, W, H).event)).toContain('arrived');
+  });
+
   it('makes grey thumbnails from RGB frames', () => {
     const rgb = new Uint8Array(4 * 2 * 3).fill(200);
     expect(greyThumbnail(rgb, 4, 2, 2)).toEqual({ grey: new Uint8Array([200, 200]), width: 2, height: 1 });

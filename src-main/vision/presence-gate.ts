@@ -19,6 +19,11 @@ export interface PresenceOptions {
   /** Consecutive frames needed to switch present → empty and empty → present. */
   readonly enterFrames: number;
   readonly leaveFrames: number;
+  /**
+   * "Present" with nothing detected and nothing moving for this many frames is not an item (a lamp
+   * changed, a door opened, a sticker on the glass): the gate re-learns the empty chamber.
+   */
+  readonly relearnPresentAfter: number;
 }
 
 export const DEFAULT_PRESENCE: PresenceOptions = {
@@ -29,6 +34,7 @@ export const DEFAULT_PRESENCE: PresenceOptions = {
   relearnAfter: 30,
   enterFrames: 2,
   leaveFrames: 3,
+  relearnPresentAfter: 45,
 };
 
 export interface PresenceResult {
@@ -41,6 +47,8 @@ export interface PresenceResult {
 /**
  * A cheap "is anything in the chamber" test: frame difference inside the chamber region against a
  * learned empty-chamber reference, on small grey frames. Only frames that pass it go to the model.
+ * A global change of light (a uniform shift, a gain, flicker) is not an item: each frame is compared
+ * with the reference as lit like the frame (lightingFit).
  */
 export class PresenceGate {
   readonly #o: PresenceOptions;
@@ -51,6 +59,8 @@ export class PresenceGate {
   #present = false;
   #streak = 0;
   #still = 0;
+  /** Present, still and with nothing detected, for this many frames in a row. */
+  #emptyPresent = 0;
 
   constructor(options: Partial<PresenceOptions> = {}) {
     this.#o = { ...DEFAULT_PRESENCE, ...options };
@@ -64,13 +74,15 @@ export class PresenceGate {
   onFrame(grey: Uint8Array, width: number, height: number): PresenceResult {
     const { x0, x1, y0, y1 } = this.#bounds(width, height);
     if (!this.#reference) return this.#learn(grey, width, height);
+    const bounds = { x0, x1, y0, y1, width };
+    const light = lightingFit(grey, this.#reference, bounds, this.#o.pixelThreshold);
     let changed = 0;
     let moving = 0;
     const prev = this.#previous;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         const i = y * width + x;
-        if (Math.abs(grey[i]! - this.#reference[i]!) > this.#o.pixelThreshold) changed++;
+        if (Math.abs(grey[i]! - (light.a * this.#reference[i]! + light.b)) > this.#o.pixelThreshold) changed++;
         if (prev && Math.abs(grey[i]! - prev[i]!) > this.#o.pixelThreshold) moving++;
       }
     }
@@ -79,10 +91,44 @@ export class PresenceGate {
     this.#previous = grey.slice();
     const looksPresent = fraction > this.#o.changedFraction;
     const event = this.#debounce(looksPresent);
-    if (!this.#present && moving / area <= this.#o.changedFraction) {
+    const still = moving / area <= this.#o.changedFraction;
+    if (!this.#present && still) {
       if (++this.#still >= this.#o.relearnAfter) this.#blend(grey);
     } else this.#still = 0;
+    if (!this.#present || !still) this.#emptyPresent = 0;
     return { present: this.#present, changed: fraction, ...(event && { event }) };
+  }
+
+  /**
+   * The detector found nothing on the latest present frame. After relearnPresentAfter such frames
+   * in a row with nothing moving, the view is taken as the empty chamber; returns true when that
+   * happened (the gate then reports nothing present).
+   */
+  nothingDetected(): boolean {
+    if (!this.#present || !this.#previous) return false;
+    if (++this.#emptyPresent < this.#o.relearnPresentAfter) return false;
+    this.#reference = Float32Array.from(this.#previous);
+    this.#present = false;
+    this.#streak = 0;
+    this.#emptyPresent = 0;
+    return true;
+  }
+
+  /** Something was detected: a real item, not a change of light. */
+  somethingDetected(): void {
+    this.#emptyPresent = 0;
+  }
+
+  /** Forget the empty chamber and learn it again from the next frames ("restart camera"). */
+  relearn(): void {
+    this.#reference = undefined;
+    this.#learning = undefined;
+    this.#learned = 0;
+    this.#previous = undefined;
+    this.#present = false;
+    this.#streak = 0;
+    this.#still = 0;
+    this.#emptyPresent = 0;
   }
 
   #debounce(looksPresent: boolean): 'arrived' | 'left' | undefined {
@@ -121,6 +167,58 @@ export class PresenceGate {
       y1: Math.max(Math.floor(y * height) + 1, Math.floor((y + h) * height)),
     };
   }
+}
+
+/**
+ * How the light changed between the reference and this frame, as grey ≈ a·reference + b: the better
+ * (fewer pixels left changed) of a uniform shift (b = the median difference) and a gain (a = the
+ * median ratio). Medians ignore an item covering less than half the region; a fitted slope would not
+ * (it can flatten the reference until a removed item looks like dimmer light).
+ */
+export function lightingFit(
+  grey: Uint8Array,
+  reference: Float32Array,
+  r: { x0: number; x1: number; y0: number; y1: number; width: number },
+  threshold: number,
+): { a: number; b: number } {
+  const diffs = new Uint32Array(511);
+  const ratios = new Uint32Array(401); // ratio × 100, 0–4
+  let n = 0;
+  for (let y = r.y0; y < r.y1; y++) {
+    for (let x = r.x0; x < r.x1; x++) {
+      const i = y * r.width + x;
+      const ref = reference[i]!;
+      diffs[Math.round(grey[i]! - ref) + 255]!++;
+      ratios[Math.min(400, Math.round((100 * (grey[i]! + 1)) / (ref + 1)))]!++;
+      n++;
+    }
+  }
+  const median = (histogram: Uint32Array) => {
+    let seen = 0;
+    for (let k = 0; k < histogram.length; k++) if ((seen += histogram[k]!) * 2 >= n) return k;
+    return 0;
+  };
+  const candidates = [
+    { a: 1, b: 0 },
+    { a: 1, b: median(diffs) - 255 },
+    { a: median(ratios) / 100, b: 0 },
+  ];
+  let best = candidates[0]!;
+  let fewest = Infinity;
+  for (const fit of candidates) {
+    let changed = 0;
+    for (let y = r.y0; y < r.y1; y++) {
+      for (let x = r.x0; x < r.x1; x++) {
+        const i = y * r.width + x;
+        if (Math.abs(grey[i]! - (fit.a * reference[i]! + fit.b)) > threshold) changed++;
+      }
+    }
+    if (changed < fewest) {
+      fewest = changed;
+      best = fit;
+    }
+  }
+  return best;
 }
 
 /** RGB (HWC bytes) → grey, sampled every `step` pixels in both directions. */

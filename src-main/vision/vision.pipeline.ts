@@ -61,9 +61,13 @@ export class VisionPipeline {
     void this.#loop();
   }
 
-  /** A technician's "restart camera": the source is reopened; the detector and the queue carry on. */
+  /**
+   * A technician's "restart camera": the source is reopened and the empty chamber learnt again (a
+   * changed lamp or camera position); the detector and the queue carry on.
+   */
   restartCamera(): void {
     if (!this.#running) return;
+    this.#gate.relearn();
     this.#d.camera.stop();
     this.#d.camera.start(this.#onCameraFrame);
   }
@@ -111,6 +115,14 @@ export class VisionPipeline {
       return;
     }
     this.#d.onDetections?.(result.detections);
+    if (result.detections.length > 0 || result.barcode) this.#gate.somethingDetected();
+    else if (this.#gate.nothingDetected()) {
+      // Present for a long time, nothing moving and nothing seen: a change of light, not an item.
+      this.#d.logger.info('presence: nothing detected for a while; re-learnt the empty chamber');
+      this.#verdicts.onEmpty();
+      this.#itemSince = undefined;
+      return;
+    }
     const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);
   }
