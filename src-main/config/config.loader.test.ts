@@ -139,6 +139,32 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig for the kiosk itself (fallBackToLastGood)', () => {
+  it('starts on the last good copy when config.json breaks, naming each bad key; changes no file', () => {
+    const dir = folder({ machine: { name: 'RVM-OK' } });
+    loadConfig(dir, {});
+    const broken = '{"machine": {"name": ""}, "remote": {"port": -1}}';
+    writeFileSync(join(dir, 'config.json'), broken);
+    const loaded = loadConfig(dir, {}, { fallBackToLastGood: true });
+    expect(loaded.config.machine.name).toBe('RVM-OK');
+    expect(loaded.fallback?.usedFile).toBe(join(dir, LAST_GOOD_FILE));
+    expect(loaded.fallback?.problems.map((p) => p.key).sort()).toEqual(['machine.name', 'remote.port']);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(broken);
+    // The tools stay strict: they refuse the broken file.
+    expect(() => loadConfig(dir, {})).toThrow(ConfigError);
+  });
+
+  it('refuses (exit 78) when there is no valid configuration at all', () => {
+    const dir = folder({ remote: { port: -1 } });
+    expect(() => loadConfig(dir, {}, { fallBackToLastGood: true })).toThrow(ConfigError);
+    // A bad RVM_* variable breaks the last good copy too.
+    const ok = folder({ machine: { name: 'RVM-OK' } });
+    loadConfig(ok, {});
+    writeFileSync(join(ok, 'config.json'), '{"machine": {"name": ""}}');
+    expect(() => loadConfig(ok, { RVM_REMOTE__PORT: '-1' }, { fallBackToLastGood: true })).toThrow(ConfigError);
+  });
+});
+
 describe('saveConfig', () => {
   it('writes a valid config atomically with mode 0600', () => {
     const dir = folder();

@@ -16,6 +16,11 @@ export interface LoadedConfig {
   readonly loadedFromFile: boolean;
   /** Config keys (dotted) whose value came from an RVM_* variable. */
   readonly overriddenByEnv: readonly string[];
+  /**
+   * Set when config.json was invalid and the kiosk started on config.last-good.json instead
+   * (loadConfig's fallBackToLastGood): what was wrong with config.json.
+   */
+  readonly fallback?: { readonly problems: readonly ConfigProblem[]; readonly usedFile: string };
 }
 
 export interface ConfigProblem {
@@ -44,8 +49,39 @@ export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'rvm-kiosk');
 }
 
-/** Reads config.json (optional) and RVM_* overrides; throws ConfigError and changes no file when invalid. */
-export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+/**
+ * Reads config.json (optional) and RVM_* overrides; throws ConfigError and changes no file when invalid.
+ * fallBackToLastGood (the kiosk itself, not the tools): an invalid config.json with a valid
+ * config.last-good.json starts on the latter, and `fallback` says what was wrong; ConfigError only
+ * when there is no valid configuration at all (a restart loop helps nobody).
+ */
+export function loadConfig(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { fallBackToLastGood?: boolean } = {},
+): LoadedConfig {
+  try {
+    return loadConfigFile(dataDir, env);
+  } catch (error) {
+    const lastGood = join(dataDir, LAST_GOOD_FILE);
+    if (!options.fallBackToLastGood || !(error instanceof ConfigError) || !existsSync(lastGood)) throw error;
+    let good: ReturnType<typeof validate>;
+    try {
+      good = validate(readJsonObject(lastGood, ''), env, lastGood, '');
+    } catch {
+      throw error; // the copy is no better (or an RVM_* variable is what is wrong): nothing valid to run on
+    }
+    return {
+      config: good.config,
+      path: join(dataDir, CONFIG_FILE),
+      loadedFromFile: true,
+      overriddenByEnv: [...good.sources.keys()],
+      fallback: { problems: error.problems, usedFile: lastGood },
+    };
+  }
+}
+
+function loadConfigFile(dataDir: string, env: NodeJS.ProcessEnv): LoadedConfig {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, CONFIG_FILE);
   const lastGood = join(dataDir, LAST_GOOD_FILE);

@@ -23,7 +23,7 @@ export function bootstrap(
   dataDir = resolveDataDir(env),
   extra: Pick<CoreDeps, 'visionLauncher' | 'restart'> = {},
 ): Booted {
-  const loaded = loadConfig(dataDir, env);
+  const loaded = loadConfig(dataDir, env, { fallBackToLastGood: true });
   const { config } = loaded;
   const logger = createLogger({
     dir: join(dataDir, 'logs'),
@@ -31,6 +31,12 @@ export function bootstrap(
     maxFileMb: config.log.maxFileMb,
     secrets: config.remote.token ? [config.remote.token] : [],
   });
+  if (loaded.fallback) {
+    const keys = loaded.fallback.problems.map((p) => `${p.key} (${p.rule})`).join('; ');
+    logger.error(
+      `config.json is invalid: ${keys}. Running on ${loaded.fallback.usedFile}; fix config.json and restart the kiosk.`,
+    );
+  }
   const core = new KioskCore({ dataDir, loaded, logger, runtime, ...extra });
   return { dataDir, loaded, logger, core };
 }

@@ -98,10 +98,18 @@ export class KioskCore {
     this.#startedAt = this.#clock.now();
     this.hub = new EventHub(deps.logger);
     this.health = new HealthService(this.#clock);
-    this.health.register('config', () => ({
-      status: 'ok',
-      detail: deps.loaded.loadedFromFile ? `loaded ${deps.loaded.path}` : 'defaults (no config file)',
-    }));
+    const { fallback } = deps.loaded;
+    this.health.register('config', () =>
+      fallback
+        ? {
+            status: 'degraded',
+            detail: `config.json is invalid (${fallback.problems.map((p) => p.key).join(', ')}): running on the last good copy; fix config.json and restart`,
+          }
+        : {
+            status: 'ok',
+            detail: deps.loaded.loadedFromFile ? `loaded ${deps.loaded.path}` : 'defaults (no config file)',
+          },
+    );
     const { hub } = this;
     const { logger } = deps;
     this.deposit = createDepositModule({

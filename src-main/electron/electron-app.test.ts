@@ -202,13 +202,38 @@ describe('runElectronApp', () => {
     f.app.emit('before-quit');
   });
 
-  it('refuses to start on an invalid config: error box naming the key, exit 78, file untouched', async () => {
+  it('starts on config.last-good.json when config.json breaks, and says so in health and the log', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'config.json'), '{"machine": {"name": "RVM-OK"}}');
+    const first = fakeElectron();
+    await runElectronApp(first.electron, { RVM_DATA_DIR: dir }, paths, first.proc);
+    first.app.emit('before-quit');
+    writeFileSync(join(dir, 'config.json'), '{"machine": {"name": ""}}');
+    const f = fakeElectron();
+    await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths, f.proc);
+    expect(f.calls).not.toContain('exit:78');
+    expect(f.windows).toHaveLength(1);
+    f.app.emit('before-quit');
+    await expect
+      .poll(() => readFileSync(join(dir, 'logs', 'rvm-kiosk.log'), 'utf8'))
+      .toMatch(/config\.json is invalid: machine\.name .*Running on .*config\.last-good\.json/);
+  });
+
+  it('refuses to start with no valid config at all: the key in the journal, exit 78, no dialog, file untouched', async () => {
     const dir = dataDir();
     const bad = '{"remote": {"port": -1}}';
     writeFileSync(join(dir, 'config.json'), bad);
     const f = fakeElectron();
-    await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths, f.proc);
-    expect(f.calls.find((c) => c.startsWith('errorBox:'))).toMatch(/remote\.port = -1/);
+    const stderr: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void stderr.push(line);
+    try {
+      await runElectronApp(f.electron, { RVM_DATA_DIR: dir }, paths, f.proc);
+    } finally {
+      console.error = original;
+    }
+    expect(stderr.join('\n')).toMatch(/remote\.port = -1/);
+    expect(f.calls.some((c) => c.startsWith('errorBox:'))).toBe(false);
     expect(f.calls).toContain('exit:78');
     expect(f.windows).toHaveLength(0);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(bad);

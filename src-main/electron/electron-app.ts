@@ -16,15 +16,7 @@ import { WindowKeeper } from './window-keeper';
 
 export type ElectronApi = Pick<
   typeof ElectronModule,
-  | 'app'
-  | 'BrowserWindow'
-  | 'ipcMain'
-  | 'protocol'
-  | 'session'
-  | 'powerSaveBlocker'
-  | 'Menu'
-  | 'dialog'
-  | 'utilityProcess'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'powerSaveBlocker' | 'Menu' | 'utilityProcess'
 >;
 
 export interface AppPaths {
@@ -80,9 +72,10 @@ export async function runElectronApp(
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    // No valid configuration at all (an invalid config.json with a valid last-good copy starts on the
+    // copy). Into the journal, never a dialog: on a kiosk nobody could dismiss it, and it would hold
+    // the process so systemd could not act.
     console.error(`RVM kiosk refused to start.\n${error.message}`);
-    await app.whenReady();
-    electron.dialog.showErrorBox('RVM kiosk: configuration error', error.message);
     app.exit(EXIT_CONFIG);
     return;
   }
