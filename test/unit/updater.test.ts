@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callAs, makeTestCore, tempDir } from '../support/test-core';
 import { TECHNICIAN, technicianEnv } from '../support/technician';
@@ -24,18 +24,23 @@ function makeDeb(dir: string, pkg: string, version: string): string {
   return out;
 }
 
+/** The updater's apt-get call: a local file (its full path), unattended, downgrades allowed (rollback). */
+const aptInstall = (file: string) =>
+  `noninteractive install -y --allow-downgrades -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${join(realpathSync(dirname(file)), basename(file))}`;
+
 function setup() {
   const t = makeTestCore(technicianEnv());
   cleanups.push(() => t.dispose());
   t.core.start();
   const work = tempDir('rvm-update-');
   cleanups.push(work.cleanup);
-  // dpkg -i itself needs a real system to install into: a recorder stands in for it.
-  const dpkgLog = join(work.dir, 'dpkg.log');
-  const fakeDpkg = join(work.dir, 'dpkg');
-  writeFileSync(fakeDpkg, `#!/bin/sh\necho "$@" >> '${dpkgLog}'\n`);
-  chmodSync(fakeDpkg, 0o755);
-  const env = { ...process.env, RVM_DATA_DIR: t.dir, RVM_UPDATES_DIR: join(work.dir, 'updates'), DPKG: fakeDpkg };
+  // apt-get itself needs a real system to install into: a recorder stands in for it (the real one is run
+  // in a throw-away root by packaging-deb.test.ts).
+  const aptLog = join(work.dir, 'apt-get.log');
+  const fakeApt = join(work.dir, 'apt-get');
+  writeFileSync(fakeApt, `#!/bin/sh\necho "$DEBIAN_FRONTEND $*" >> '${aptLog}'\n`);
+  chmodSync(fakeApt, 0o755);
+  const env = { ...process.env, RVM_DATA_DIR: t.dir, RVM_UPDATES_DIR: join(work.dir, 'updates'), APT_GET: fakeApt };
   const run = (...args: string[]) => {
     const child = spawn(UPDATER, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -45,7 +50,7 @@ function setup() {
     cleanups.push(() => child.kill());
     return { done, output: () => output };
   };
-  const installed = () => (existsSync(dpkgLog) ? readFileSync(dpkgLog, 'utf8').trim().split('\n') : []);
+  const installed = () => (existsSync(aptLog) ? readFileSync(aptLog, 'utf8').trim().split('\n') : []);
   return { ...t, work: work.dir, run, installed, updates: join(work.dir, 'updates') };
 }
 
@@ -64,7 +69,7 @@ describe('rvm-kiosk-update (the safe window)', () => {
 
     expect(await call('deposit.cancel')).toMatchObject({ ok: true });
     expect(await first.done).toBe(0);
-    expect(s.installed()).toEqual([`-i ${v1}`]);
+    expect(s.installed()).toEqual([aptInstall(v1)]);
     expect(first.output()).toMatch(/installed 0\.1\.0; previous kept: none/);
     // The request is gone: the kiosk takes customers again within a poll.
     expect(existsSync(join(s.dir, 'update', 'request'))).toBe(false);
@@ -79,7 +84,7 @@ describe('rvm-kiosk-update (the safe window)', () => {
     const back = s.run('rollback', '--wait-minutes', '1');
     expect(await back.done).toBe(0);
     expect(back.output()).toMatch(/installed 0\.1\.0; previous kept: 0\.2\.0/);
-    expect(s.installed().at(-1)).toBe(`-i ${join(s.updates, 'rollback.deb')}`);
+    expect(s.installed().at(-1)).toBe(aptInstall(join(s.updates, 'rollback.deb')));
   }, 40_000);
 
   it('never opens during maintenance, and holds new customers off while open', async () => {
