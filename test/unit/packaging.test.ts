@@ -120,7 +120,7 @@ describe('electron-builder.yml', () => {
     expect(statSync('build/linux/prerm.sh').mode & 0o111).not.toBe(0);
     // The files postinst used to copy out of the app's resources are gone from there.
     const extra = config.extraResources as Array<{ from: string }>;
-    expect(extra.map((e) => e.from)).toEqual(['resources']);
+    expect(extra.map((e) => e.from)).toEqual(['resources', 'models/manifest.example.json']);
   });
 
   it('runs the beforePack hook, loaded the way electron-builder loads it', async () => {
