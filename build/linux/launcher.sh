@@ -9,11 +9,12 @@ APP='/opt/RVM Kiosk/rvm-kiosk'
 RVM_DATA_DIR=${RVM_DATA_DIR:-/var/lib/rvm-kiosk}
 export RVM_DATA_DIR
 
+# Any first word (not a switch) is a command: a typo is answered with the list, never a second kiosk.
 case "${1:-}" in
-  maintenance | backup | store | platform | detect | help | --help)
-    exec "$APP" --ozone-platform=headless --disable-gpu --no-sandbox "$@"
+  '' | -*)
+    exec "$APP" "$@"
     ;;
   *)
-    exec "$APP" "$@"
+    exec "$APP" --ozone-platform=headless --disable-gpu --no-sandbox "$@"
     ;;
 esac

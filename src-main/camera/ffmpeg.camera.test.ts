@@ -115,7 +115,7 @@ describe('ffmpeg camera (real ffmpeg reading a file)', () => {
     } finally {
       silent.close();
     }
-  });
+  }, 60_000);
 
   it('asks RTSP cameras for TCP with a socket timeout, and HTTP streams for a read timeout', async () => {
     const { streamOptions } = await import('./ffmpeg.camera');

@@ -63,11 +63,13 @@ export class FfmpegCamera implements Camera {
   }
 
   start(onFrame: (frame: Frame) => void): void {
+    this.#generation++;
     this.#set('starting', 'starting ffmpeg');
     this.#spawn(onFrame);
   }
 
   stop(): void {
+    this.#generation++;
     this.#set('stopped', 'stopped');
     clearTimeout(this.#retry);
     clearTimeout(this.#watchdog);
@@ -77,14 +79,19 @@ export class FfmpegCamera implements Camera {
 
   /** Set when a v4l2 camera refused mjpeg (auto): later starts ask for raw frames. */
   #rawInput = false;
+  /** Bumped by start() and stop(): a probe that answers for an earlier run is ignored. */
+  #generation = 0;
 
   #spawn(onFrame: (frame: Frame) => void): void {
+    const generation = this.#generation;
     // The probe runs as a child process with a timeout; nothing here waits on the main thread.
     this.#geometry().then(
       (letterbox) => {
-        if (this.#state !== 'stopped') this.#run(letterbox, onFrame);
+        if (generation === this.#generation && this.#state !== 'stopped') this.#run(letterbox, onFrame);
       },
-      (error: Error) => this.#lost(error.message, onFrame),
+      (error: Error) => {
+        if (generation === this.#generation) this.#lost(error.message, onFrame);
+      },
     );
   }
 
@@ -98,6 +105,8 @@ export class FfmpegCamera implements Camera {
     let filled = 0;
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => {
+      // Output still in the pipe of a child that was stopped or replaced is not this run's.
+      if (this.#child !== child) return;
       for (let offset = 0; offset < chunk.length;) {
         const n = Math.min(frameBytes - filled, chunk.length - offset);
         chunk.copy(frame, filled, offset, offset + n);
@@ -235,7 +244,7 @@ export function streamOptions(url: string): string[] {
 
 /** ffmpeg's words when a v4l2 device does not offer the asked format. */
 function refusedFormat(stderr: string): boolean {
-  return /Cannot find a proper format|Not a video capture device|Invalid argument|not supported/i.test(stderr);
+  return /Cannot find a proper format/i.test(stderr);
 }
 
 /**

@@ -151,7 +151,9 @@ function readJsonObject(path: string, hint: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const rule = `is not valid JSON: ${(error as Error).message}`;
+    // Only where, never V8's quote of the text around it: the file may hold a secret (a token).
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    const rule = `is not valid JSON${at === undefined ? '' : ` (at character ${at})`}: check quotes, commas and braces`;
     throw new ConfigError(path, [{ key: '(file)', value: '(unparsed)', rule, source: path }], hint);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -48,6 +48,8 @@ const RemoteSchema = z
     maxClients: z.number().int().min(1).max(10_000).default(32),
     /** Contract calls a second per WebSocket client (twice that in a burst); more are refused RATE_LIMITED. */
     callsPerSecond: z.number().int().min(1).max(10_000).default(50),
+    /** New WebSocket connections a second, all clients together (twice that in a burst); more get 429. */
+    connectionsPerSecond: z.number().int().min(1).max(10_000).default(20),
   })
   .strict()
   .superRefine((remote, ctx) => {

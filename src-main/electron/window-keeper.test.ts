@@ -79,6 +79,31 @@ describe('WindowKeeper', () => {
     expect(keeper.problem()).toBeNull();
   });
 
+  it('Electron’s error page after a failed load does not count as the app: back-off grows, the watchdog hears of it', async () => {
+    const loads: Array<'ok' | 'reject'> = Array.from({ length: 20 }, () => 'reject');
+    const { calls, clock, keeper, web } = keep(loads);
+    const loadsAfter = (ms: number) => {
+      clock.advance(ms);
+      return calls.filter((c) => c.startsWith('load:')).length;
+    };
+    const failOnce = async () => {
+      web.emit('did-fail-load', {}, -6, 'ERR_FILE_NOT_FOUND', 'app://rvm/index.html', true);
+      web.emit('did-finish-load'); // Electron's error page
+      await flush();
+    };
+    await failOnce();
+    expect(loadsAfter(1_000)).toBe(2);
+    await failOnce();
+    expect(loadsAfter(1_999)).toBe(2);
+    expect(loadsAfter(1)).toBe(3);
+    for (let i = 0; i < 6; i++) {
+      await failOnce();
+      clock.advance(30_000);
+    }
+    expect(keeper.deadProblem()).toMatch(/^screen: could not load/);
+    expect(calls).toContain('show'); // shown all the same: the error page, not a black screen
+  });
+
   it('a renderer that stays hung is reloaded, then crashed and reloaded; a watchdog matter only after minutes', () => {
     const { calls, emit, web, clock, keeper } = keep();
     web.emit('did-finish-load');

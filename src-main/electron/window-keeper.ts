@@ -59,6 +59,9 @@ export class WindowKeeper {
   #cancelRetry: (() => void) | undefined;
   #backingOff = false;
   #cancelShow: (() => void) | undefined;
+  #cancelBackoff: (() => void) | undefined;
+  /** The last load of the app failed (its did-finish-load is Electron's error page). */
+  #loadFailed = false;
 
   constructor(
     private readonly window: KeptWindow,
@@ -84,6 +87,8 @@ export class WindowKeeper {
     window.once('ready-to-show', () => show('ready-to-show'));
     window.webContents.on('did-finish-load', () => {
       show('did-finish-load');
+      // Electron also finishes loading its error page after a failed load: that is not the app.
+      if (this.#loadFailed) return;
       // A reload that brought the app back: no crash is due for the hang before it.
       for (const cancel of this.#cancelUnresponsive.splice(0)) cancel();
       this.#loadDelay = this.#o.loadRetryMs;
@@ -95,6 +100,7 @@ export class WindowKeeper {
     window.webContents.on('did-fail-load', (_event, code, description, url, isMainFrame) => {
       // -3 (ABORTED) is a navigation replaced by another, not a failure.
       if (!isMainFrame || code === -3) return;
+      this.#loadFailed = true;
       this.#failed(`could not load ${url} (${code} ${description})`);
     });
     window.webContents.on('render-process-gone', (_event, details) => {
@@ -128,13 +134,18 @@ export class WindowKeeper {
     for (const cancel of this.#cancelUnresponsive.splice(0)) cancel();
     this.#cancelRetry?.();
     this.#cancelShow?.();
+    this.#cancelBackoff?.();
   }
 
   #load(): void {
     if (this.window.isDestroyed()) return;
-    this.window
-      .loadURL(this.url)
-      .catch((error: Error) => this.#failed(`could not load ${this.url} (${error.message})`));
+    this.#loadFailed = false;
+    this.window.loadURL(this.url).catch((error: Error & { code?: string }) => {
+      // A load replaced by another navigation (a reload) is not a failure.
+      if (error.code === 'ERR_ABORTED' || /ERR_ABORTED/.test(error.message)) return;
+      this.#loadFailed = true;
+      this.#failed(`could not load ${this.url} (${error.message})`);
+    });
   }
 
   /** A failed load: retried with back-off, never an exit (a restart loads the same files). */
@@ -174,7 +185,7 @@ export class WindowKeeper {
     if (this.#reloads.length >= this.#o.maxReloadsPerMinute) {
       this.#backingOff = true;
       this.#log.error(`renderer keeps failing (${why}); next reload in ${Math.round(this.#o.backoffMs / 1000)} s`);
-      this.clock.after(this.#o.backoffMs, () => {
+      this.#cancelBackoff = this.clock.after(this.#o.backoffMs, () => {
         this.#backingOff = false;
         this.#reloads = [];
         this.#reload(why);

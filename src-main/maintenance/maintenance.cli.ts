@@ -95,8 +95,10 @@ export async function runMaintenanceCli(
           try {
             db.prepare(sql).run(LOCKOUT_KEY);
             cleared = true;
-          } catch {
-            // A file without that table (a fresh or foreign one) holds no lock.
+          } catch (error) {
+            // A file without that table (a fresh or foreign one) holds no lock; anything else (busy,
+            // read-only) means the lock may still be there: say so.
+            if (!/no such table/.test((error as Error).message)) throw error;
           } finally {
             db.close();
           }

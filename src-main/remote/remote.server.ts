@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH } from '../../src-preload/contract';
 import { contentTypeFor, resolveAsset, SECURITY_HEADERS } from '../assets/renderer-assets';
 import { systemClock, type Clock } from '../core/clock';
+import { TokenBucket } from '../core/token-bucket';
 import type { KioskCore } from '../core/kiosk-core';
 import type { Logger } from '../log/logger';
 import { RefusalLog } from '../log/refusal-log';
@@ -19,6 +20,9 @@ import {
   type RemoteAccessConfig,
 } from './access-policy';
 import { DEFAULT_WS_LIMITS, serveContractOverWs, type WsClient, type WsClientLimits } from './ws.transport';
+
+/** New WebSocket connections a second (twice that in a burst), all clients together (remote.connectionsPerSecond). */
+const NEW_CONNECTIONS_PER_SECOND = 20;
 
 /** Largest contract message a client may send (a pasted credentials file is a few KB). */
 const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -34,6 +38,7 @@ export interface RemoteServerOptions {
     /** WebSocket clients at once; one more is refused with 503. */
     readonly maxClients?: number | undefined;
     readonly callsPerSecond?: number | undefined;
+    readonly connectionsPerSecond?: number | undefined;
   };
   /** Keepalive and slow-client limits; tests shorten them. */
   readonly ws?: Partial<WsClientLimits> & { readonly pingIntervalMs?: number };
@@ -73,6 +78,9 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
   wss.on('error', (error) => refusals.note('WebSocket server error', error.message));
   const sockets = new Set<Socket>();
   const wsClients = new Map<WebSocket, WsClient & { alive: boolean }>();
+  // Per-connection call limits must not be escaped by reconnecting: new connections are rate-limited too.
+  const perSecond = options.remote.connectionsPerSecond ?? NEW_CONNECTIONS_PER_SECOND;
+  const upgrades = new TokenBucket(clock, perSecond, perSecond * 2);
 
   const listener: RequestListener = (req, res) => {
     try {
@@ -95,8 +103,7 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
   // A malformed request line or header: answered 400 and closed, counted in the log (never thrown).
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     refusals.note('refused malformed HTTP', `${socket.remoteAddress ?? '?'}: ${error.code ?? error.message}`);
-    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    refuseAndClose(socket, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
@@ -188,14 +195,20 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
                   status: '503 Service Unavailable',
                   reason: `${maxClients} clients already connected (remote.maxClients)`,
                 }
-              : undefined;
+              : !upgrades.take()
+                ? {
+                    status: '429 Too Many Requests',
+                    reason: `too many new connections; try again in ${Math.ceil(upgrades.retryAfterMs() / 1000)} s`,
+                  }
+                : undefined;
     if (refusal) {
       refusals.note(
         `refused WebSocket (${refusal.status})`,
         `${path} from ${req.socket.remoteAddress} (origin ${req.headers.origin ?? 'none'}): ${refusal.reason}`,
       );
       const body = `${refusal.reason}\n`;
-      socket.end(
+      refuseAndClose(
+        socket,
         `HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
       return;
@@ -283,6 +296,12 @@ function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; 
     );
   }
   return { cert, key };
+}
+
+/** Writes a refusal and closes the socket for good, whatever the peer does (no half-open sockets left). */
+function refuseAndClose(socket: Socket, response: string): void {
+  if (!socket.writable || socket.destroyed) return void socket.destroy();
+  socket.end(response, () => socket.destroy());
 }
 
 function send(res: ServerResponse, status: number, text: string): void {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/support/fake-clock';
 import { makeTestCore, tempDir } from '../../test/support/test-core';
 import { openRawWs, type RawWs } from '../../test/support/raw-ws';
 import { startRemoteServer, type RemoteServer, type RemoteServerOptions } from './remote.server';
@@ -20,11 +21,13 @@ afterEach(async () => {
 async function serve(
   remote: Partial<RemoteServerOptions['remote']> = {},
   ws: RemoteServerOptions['ws'] = {},
+  clock?: RemoteServerOptions['clock'],
 ): Promise<{ server: RemoteServer; env: ReturnType<typeof makeTestCore> }> {
   const env = makeTestCore();
   const server = await startRemoteServer({
+    ...(clock ? { clock } : {}),
     core: env.core,
-    remote: { host: '127.0.0.1', port: 0, allowCidrs: [], ...remote },
+    remote: { host: '127.0.0.1', port: 0, allowCidrs: [], connectionsPerSecond: 1_000, ...remote },
     rendererDir: renderer.dir,
     logger: env.logger,
     ws,
@@ -68,17 +71,36 @@ describe('WebSocket hygiene', () => {
     expect(await health(next)).toBe(true);
   });
 
+  it('limits new connections for all clients together (429), so reconnecting does not reset a rate; refused sockets are closed', async () => {
+    const clock = new FakeClock();
+    const { server } = await serve({ connectionsPerSecond: 2 }, {}, clock);
+    const opened = [];
+    for (let i = 0; i < 4; i++) opened.push(await openRawWs(server.port)); // a burst of 2 × 2
+    const refused = await openRawWs(server.port);
+    expect(refused.status).toContain('429');
+    expect(refused.body).toMatch(/too many new connections; try again in 1 s/);
+    clock.advance(500);
+    expect((await openRawWs(server.port)).status).toContain('101');
+    // Nothing is left of the refused connection (no half-open socket).
+    await expect.poll(() => server.connections().sockets).toBe(5);
+    for (const ws of opened) ws.end();
+  });
+
   it('terminates a peer that stops answering pings', async () => {
-    const { server } = await serve({}, { pingIntervalMs: 100 });
+    const { server } = await serve({}, { pingIntervalMs: 500 });
     const dead = await openRawWs(server.port);
     const alive = await openRawWs(server.port);
     dead.stopReading(); // reads nothing, so answers no ping
-    await expect.poll(() => server.connections().wsClients).toBe(1);
+    await expect.poll(() => server.connections().wsClients, { timeout: 10_000 }).toBe(1);
     expect(await health(alive)).toBe(true);
   });
 
   it('disconnects a subscriber that stops reading once it stays over the buffer limit; others keep their events', async () => {
-    const { server, env } = await serve({}, { maxBufferedBytes: 1024 * 1024, slowClientMs: 200, pingIntervalMs: 50 });
+    // No ping in this test (it would also drop a client that reads nothing): only the buffer rule acts.
+    const { server, env } = await serve(
+      {},
+      { maxBufferedBytes: 1024 * 1024, slowClientMs: 200, pingIntervalMs: 3_600_000 },
+    );
     const slow = await openRawWs(server.port);
     const reader = await openRawWs(server.port);
     for (const ws of [slow, reader])
@@ -115,7 +137,9 @@ describe('WebSocket hygiene', () => {
   });
 
   it('refuses calls over the rate with RATE_LIMITED and a retry hint, and serves again later', async () => {
-    const { server } = await serve({ callsPerSecond: 5 });
+    // The limiter's time is a fake clock: no token comes back while the 30 calls are answered.
+    const clock = new FakeClock();
+    const { server } = await serve({ callsPerSecond: 5 }, {}, clock);
     const ws = await openRawWs(server.port);
     for (let i = 0; i < 30; i++) ws.sendText(JSON.stringify({ type: 'call', id: 1000 + i, channel: 'app.info' }));
     await expect.poll(() => ws.messages.length).toBe(30);
@@ -123,7 +147,9 @@ describe('WebSocket hygiene', () => {
       (m) => (m as { result: { error?: { code: string } } }).result.error?.code === 'RATE_LIMITED',
     );
     expect(limited.length).toBe(20); // a burst of 2 × 5 went through
-    expect(JSON.stringify(limited[0])).toMatch(/more than 5 calls a second; try again in \d+ ms/);
-    await expect.poll(() => health(ws), { timeout: 5_000, interval: 250 }).toBe(true);
+    expect(JSON.stringify(limited[0])).toMatch(/more than 5 calls a second; try again in 200 ms/);
+    expect(await health(ws)).toBe(false);
+    clock.advance(200);
+    expect(await health(ws)).toBe(true);
   });
 });

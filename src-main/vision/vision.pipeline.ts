@@ -68,6 +68,8 @@ export class VisionPipeline {
   restartCamera(): void {
     if (!this.#running) return;
     this.#gate.relearn();
+    // Whatever was in the chamber is now part of the learnt view: the next item may count.
+    this.#chamberEmpty(undefined);
     this.#d.camera.stop();
     this.#d.camera.start(this.#onCameraFrame);
   }
@@ -93,17 +95,19 @@ export class VisionPipeline {
     }
   }
 
+  /** The chamber is empty (the item left, or the gate re-learnt it): a late verdict counts, the next item may come. */
+  #chamberEmpty(frame: Frame | undefined): void {
+    this.#d.onDetections?.([]);
+    const late = this.#verdicts.onEmpty();
+    if (late && frame) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at), frame);
+    this.#itemSince = undefined;
+    this.#d.onChamberEmpty();
+  }
+
   async #process(frame: Frame): Promise<void> {
     const thumb = greyThumbnail(frame.rgb, frame.width, frame.height, this.#d.thumbStep ?? 5);
     const presence = this.#gate.onFrame(thumb.grey, thumb.width, thumb.height);
-    if (presence.event === 'left') {
-      this.#d.onDetections?.([]);
-      const late = this.#verdicts.onEmpty();
-      if (late) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at), frame);
-      this.#itemSince = undefined;
-      this.#d.onChamberEmpty();
-      return;
-    }
+    if (presence.event === 'left') return this.#chamberEmpty(frame);
     if (!presence.present) return;
     this.#itemSince ??= frame.at;
     let result;
@@ -119,9 +123,7 @@ export class VisionPipeline {
     else if (this.#gate.nothingDetected()) {
       // Present for a long time, nothing moving and nothing seen: a change of light, not an item.
       this.#d.logger.info('presence: nothing detected for a while; re-learnt the empty chamber');
-      this.#verdicts.onEmpty();
-      this.#itemSince = undefined;
-      return;
+      return this.#chamberEmpty(frame);
     }
     const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);

@@ -4,7 +4,16 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startHeadless, type HeadlessKiosk } from '../support/headless-process';
-import { openRawWs, type RawWs } from '../support/raw-ws';
+import { openRawWs as openAny, type RawWs } from '../support/raw-ws';
+
+/** A connection the server accepted: waits out its new-connection limit (429) as a client would. */
+async function openRawWs(port: number): Promise<RawWs> {
+  for (;;) {
+    const ws = await openAny(port);
+    if (!ws.status.includes(' 429 ')) return ws;
+    await settle(250);
+  }
+}
 import { technicianEnv } from '../support/technician';
 import { tempDir } from '../support/test-core';
 

@@ -41,6 +41,8 @@ describe('/usr/bin/rvm-kiosk (build/linux/launcher.sh)', () => {
       ]);
     }
     expect(run(['backup', 'list'], { RVM_DATA_DIR: '/srv/kiosk' })[0]).toBe('RVM_DATA_DIR=/srv/kiosk');
+    // A typo goes the same way, so the binary can answer it with the list (no display needed).
+    expect(run(['bakcup'])).toContain('--ozone-platform=headless');
   });
 
   it('starts the kiosk itself with the arguments systemd gives, untouched', () => {
