@@ -114,6 +114,11 @@ const DepositSchema = z
         z.number().int().min(0).max(10_000),
       )
       .default({}),
+    /**
+     * Below this much free space in the data folder no new session starts ("storage full"): a session
+     * must be able to commit its items and close. Checked at each Start and while out of service.
+     */
+    minFreeMb: z.number().int().min(0).max(100_000).default(50),
     /** While the platform is unreachable, credit is capped (fraud with a cut cable gains little). */
     offlineCaps: z
       .object({

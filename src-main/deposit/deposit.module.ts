@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.schema';
 import type { Clock } from '../core/clock';
@@ -87,6 +88,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       machineSecret: loadMachineSecret(deps.dataDir),
       // Until the platform link exists, the machine counts as offline: offline caps apply.
       platformOnline: deps.platformOnline ?? (() => false),
+      freeMb: () => freeMb(deps.dataDir),
     });
     service.recover();
   } catch (error) {
@@ -145,4 +147,14 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       db?.close();
     },
   };
+}
+
+/** Free space of the data folder's file system in MB; Infinity when it cannot be read (not a reason to stop). */
+function freeMb(dir: string): number {
+  try {
+    const stats = statfsSync(dir);
+    return (stats.bavail * stats.bsize) / 1024 / 1024;
+  } catch {
+    return Infinity;
+  }
 }

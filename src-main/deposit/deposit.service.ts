@@ -28,6 +28,17 @@ export interface DepositDeps {
   readonly machineSecret: Buffer;
   /** Whether the platform was reachable lately; offline credit is capped. */
   readonly platformOnline: () => boolean;
+  /** Free space in the data folder in MB (statfs); undefined: not measured (tests). */
+  readonly freeMb?: () => number;
+}
+
+/** How often the store is tried again while it cannot write (disk full), and free space re-checked. */
+export const STORAGE_RETRY_MS = 5_000;
+
+/** A write failed for want of space or a failing disk (not a bug in the statement). */
+export function isStorageError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'ENOSPC');
 }
 
 const IDLE: DepositState = {
@@ -57,6 +68,9 @@ export class DepositService {
   #cancelTimer: (() => void) | undefined;
   /** Set after each verdict; the next item counts only once the chamber was seen empty. */
   #awaitingRemoval = false;
+  /** A session whose close could not be written (disk full): closed with its credit once it can be. */
+  #unclosed: { sessionId: string; identity: Identity; reason: string } | undefined;
+  #cancelStorageRetry: (() => void) | undefined;
 
   constructor(deps: DepositDeps) {
     this.#d = deps;
@@ -81,6 +95,7 @@ export class DepositService {
 
   start(): DepositState {
     if (this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent) this.setOutOfService('bin', 'bin full');
+    this.#checkFreeSpace();
     this.#require(['idle'], 'start a session');
     return this.#set({ ...IDLE, state: 'identifying', deadlineAt: this.#deadline('identifyingS') });
   }
@@ -128,21 +143,23 @@ export class DepositService {
     const accepted = reason === null;
     const points = accepted ? price : 0;
     const itemId = this.#ulid(this.#d.clock.now());
-    const seq = this.#d.sessions.addItem({
-      id: itemId,
-      sessionId,
-      accepted,
-      className: verdict.className,
-      material: verdict.material,
-      confidence: verdict.confidence,
-      reason,
-      points,
-      barcode: verdict.barcode ?? null,
-      weightG: verdict.weightG ?? null,
-      at: this.#d.clock.now(),
-      imagePath: frame.imagePath ?? null,
-      box: verdict.box,
-    });
+    const seq = this.#storing(() =>
+      this.#d.sessions.addItem({
+        id: itemId,
+        sessionId,
+        accepted,
+        className: verdict.className,
+        material: verdict.material,
+        confidence: verdict.confidence,
+        reason,
+        points,
+        barcode: verdict.barcode ?? null,
+        weightG: verdict.weightG ?? null,
+        at: this.#d.clock.now(),
+        imagePath: frame.imagePath ?? null,
+        box: verdict.box,
+      }),
+    );
     // Committed: only now may the customer and the hardware be told.
     this.#awaitingRemoval = true;
     const result: ItemResult = {
@@ -179,7 +196,16 @@ export class DepositService {
     if (state === 'identifying') return this.#set(this.#idleOrOutOfService());
     this.#require(['inserting'], 'finish');
     this.#set({ ...this.#state, state: 'closing', deadlineAt: null });
-    const receipt = this.#commitClose(sessionId!, identity!, reason);
+    let receipt;
+    try {
+      receipt = this.#commitClose(sessionId!, identity!, reason);
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      // Every item already committed stays; the close is written as soon as the disk allows.
+      this.#unclosed = { sessionId: sessionId!, identity: identity!, reason };
+      this.#storageFull(error as Error);
+      return this.#state;
+    }
     return this.#set({ ...this.#state, state: 'receipt', receipt, deadlineAt: this.#deadline('receiptS') });
   }
 
@@ -209,6 +235,66 @@ export class DepositService {
 
   stop(): void {
     this.#cancelTimer?.();
+    this.#cancelStorageRetry?.();
+  }
+
+  /** Runs a store write; a full or failing disk puts the machine out of service (and is thrown on). */
+  #storing<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (isStorageError(error)) {
+        const { state, sessionId, identity } = this.#state;
+        if (state === 'inserting' && sessionId && identity)
+          this.#unclosed = { sessionId, identity, reason: 'storage_full' };
+        this.#storageFull(error as Error);
+        throw new AppFailure('OUT_OF_SERVICE', 'storage full: the item was not counted; the machine is out of service');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Disk full (or failing): out of service with a plain reason; the open session is closed with
+   * every committed credit as soon as a write succeeds, and the machine returns by itself.
+   */
+  #storageFull(error: Error): void {
+    this.#log.error(`storage full: ${error.message}; out of service until the data folder has room again`);
+    this.#outOfService.set('storage', 'storage full: the machine cannot save deposits');
+    this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
+    this.#cancelStorageRetry ??= this.#d.clock.every(STORAGE_RETRY_MS, () => this.#retryStorage());
+  }
+
+  #retryStorage(): void {
+    if (this.#unclosed) {
+      const { sessionId, identity, reason } = this.#unclosed;
+      try {
+        this.#commitClose(sessionId, identity, reason);
+        this.#log.warn(`closed session ${sessionId} after the disk had room again (credit kept)`);
+        this.#unclosed = undefined;
+      } catch (error) {
+        if (!isStorageError(error)) this.#log.error('closing a session after a full disk failed', error);
+        return;
+      }
+    }
+    if (this.#lowOnSpace()) return;
+    this.#cancelStorageRetry?.();
+    this.#cancelStorageRetry = undefined;
+    this.#log.info('storage has room again: back in service');
+    this.setOutOfService('storage', null);
+  }
+
+  /** Refuses new sessions below deposit.minFreeMb (they must be able to commit and close). */
+  #checkFreeSpace(): void {
+    if (!this.#lowOnSpace()) return;
+    this.#outOfService.set('storage', 'storage full: the machine cannot save deposits');
+    this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
+    this.#cancelStorageRetry ??= this.#d.clock.every(STORAGE_RETRY_MS, () => this.#retryStorage());
+  }
+
+  #lowOnSpace(): boolean {
+    const free = this.#d.freeMb?.();
+    return free !== undefined && free < this.#d.deposit.minFreeMb;
   }
 
   #rejectionFor(verdict: ItemVerdict, points: number): RejectReason | null {
