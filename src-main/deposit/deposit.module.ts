@@ -15,6 +15,7 @@ import { OutboxRepo } from '../store/outbox.repo';
 import { SessionRepo } from '../store/session.repo';
 import { AuditRepo } from '../store/audit.repo';
 import { SettingsRepo } from '../store/settings.repo';
+import { checkOwner, machineFingerprint } from '../store/store-owner';
 import { DepositService } from './deposit.service';
 import { loadMachineSecret } from './voucher';
 
@@ -67,6 +68,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     outbox = new OutboxRepo(db);
     audit = new AuditRepo(db);
     settings = new SettingsRepo(db);
+    // Before any write: a database copied from another machine is not adopted silently.
+    checkOwner(settings, machineFingerprint(loadMachineSecret(deps.dataDir)));
     outbox.releaseInFlight(deps.clock.now());
     const { hardware: hw } = deps.config;
     const onFault = (reason: string) => service?.setOutOfService('hardware', reason);
@@ -96,6 +99,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     log.error(`deposits are out of service: ${failure}`);
     db?.close();
     db = undefined;
+    outbox = undefined;
+    sessions = undefined;
     audit = undefined;
     settings = undefined;
   }

@@ -2,15 +2,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { resolveDataDir } from '../config/config.loader';
+import { loadMachineSecret } from '../deposit/voucher';
 import { formatStats, storeStats } from './store-stats';
+import { machineFingerprint, OWNER_KEY, setStoreAside } from './store-owner';
 
 const USAGE = `usage: npm run store -- <stats|vouchers> [--json] [--db <path to rvm.db>]
-  stats      sessions, items, points and outbox counts of the kiosk's database
-  vouchers   the 50 newest vouchers (id, points, created, redeemed)`;
+                     npm run store -- adopt --yes | start-empty
+  stats        sessions, items, points and outbox counts of the kiosk's database
+  vouchers     the 50 newest vouchers (id, points, created, redeemed)
+  adopt --yes  a database from another machine becomes this machine's: its deposits are delivered as ours
+  start-empty  keep another machine's database aside (rvm.foreign-<time>.db) and start a new one
+Restart the kiosk after adopt or start-empty (systemctl restart rvm-kiosk).`;
 
 /** `npm run store -- …` for technicians over SSH; returns the exit code. */
 export function runStoreCli(argv: readonly string[], out: (line: string) => void, env = process.env): number {
   const [command, ...rest] = argv;
+  if (command === 'adopt' || command === 'start-empty') return ownership(command, rest, out, resolveDataDir(env));
   if (command !== 'stats' && command !== 'vouchers') {
     out(USAGE);
     return command === undefined || command === '--help' ? 0 : 2;
@@ -49,6 +56,40 @@ export function runStoreCli(argv: readonly string[], out: (line: string) => void
   } finally {
     db.close();
   }
+}
+
+/** The technician's choice for a database that belongs to another machine (README: Deposits and durability). */
+function ownership(
+  command: 'adopt' | 'start-empty',
+  rest: readonly string[],
+  out: (l: string) => void,
+  dataDir: string,
+) {
+  const path = join(dataDir, 'rvm.db');
+  if (!existsSync(path)) {
+    out(`no database at ${path}: nothing to ${command}`);
+    return 1;
+  }
+  if (command === 'start-empty') {
+    const aside = setStoreAside(dataDir, Date.now());
+    out(`kept the other machine's database as ${aside} (nothing deleted); restart the kiosk to start with a new one`);
+    return 0;
+  }
+  if (!rest.includes('--yes')) {
+    out("adopting delivers every deposit in this database as this machine's; run again with --yes to confirm");
+    return 2;
+  }
+  const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
+  try {
+    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(
+      OWNER_KEY,
+      machineFingerprint(loadMachineSecret(dataDir)),
+    );
+  } finally {
+    db.close();
+  }
+  out('this machine now owns the database; restart the kiosk (systemctl restart rvm-kiosk)');
+  return 0;
 }
 
 if (process.argv[1]?.endsWith('store-cli.js')) {

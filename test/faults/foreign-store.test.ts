@@ -1,0 +1,95 @@
+// A database copied from another machine (a swapped SD card, a restore onto new hardware): it must not
+// be adopted silently (its deposits delivered as ours), must not be changed or deleted, and the
+// technician chooses: adopt it, or keep it aside and start empty.
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runStoreCli } from '../../src-main/store/store.cli';
+import { makeTestCore, tempDir } from '../support/test-core';
+
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
+function machine() {
+  const t = tempDir('rvm-machine-');
+  dirs.push(t);
+  return t.dir;
+}
+
+/** Machine A with one closed deposit session (10 points); machine B set up on its own. */
+async function twoMachines() {
+  const a = machine();
+  const coreA = makeTestCore({}, { dir: a });
+  coreA.core.start();
+  const service = coreA.core.deposit.service!;
+  service.start();
+  service.identify({ kind: 'guest' });
+  await service.acceptVerdict({
+    className: 'mineral',
+    material: 'pet',
+    confidence: 0.9,
+    accepted: true,
+    reason: null,
+    box: [0, 0, 10, 10],
+    weightG: 20,
+  });
+  service.finish();
+  coreA.core.stop();
+  const b = machine();
+  const coreB = makeTestCore({}, { dir: b });
+  coreB.core.stop();
+  // B's database replaced by A's (as copying the files would).
+  for (const suffix of ['', '-wal', '-shm']) {
+    const from = join(a, `rvm.db${suffix}`);
+    if (existsSync(from)) copyFileSync(from, join(b, `rvm.db${suffix}`));
+  }
+  return { a, b };
+}
+const cli = (argv: string[], dir: string) => {
+  const lines: string[] = [];
+  const code = runStoreCli(argv, (l) => lines.push(l), { RVM_DATA_DIR: dir });
+  return { code, text: lines.join('\n') };
+};
+
+describe('a database from another machine', () => {
+  it('puts the machine out of service with the reason and the choice; nothing is delivered', async () => {
+    const { b } = await twoMachines();
+    const env = makeTestCore({}, { dir: b });
+    try {
+      expect(env.core.deposit.service).toBeUndefined();
+      expect(env.core.deposit.outbox).toBeUndefined(); // the platform has nothing of it to deliver
+      const health = env.core.health.snapshot();
+      expect(health.status).toBe('out_of_service');
+      expect(JSON.stringify(health)).toMatch(/belongs to another machine.*rvm-kiosk store adopt --yes.*start-empty/);
+      // stats still read it (read-only): the foreign session is there, untouched.
+      expect(cli(['stats'], b).text).toMatch(/sessions/i);
+    } finally {
+      env.core.stop();
+    }
+  });
+
+  it('adopt --yes makes it this machine’s (after asking for the confirmation)', async () => {
+    const { b } = await twoMachines();
+    expect(cli(['adopt'], b)).toMatchObject({ code: 2, text: expect.stringContaining('--yes') });
+    expect(cli(['adopt', '--yes'], b)).toMatchObject({ code: 0 });
+    const env = makeTestCore({}, { dir: b });
+    try {
+      expect(env.core.deposit.service).toBeDefined();
+      expect(env.core.deposit.sessions!.pointsSince(0)).toBe(10);
+    } finally {
+      env.core.stop();
+    }
+  });
+
+  it('start-empty keeps it aside (nothing deleted) and the machine starts with a new database', async () => {
+    const { b } = await twoMachines();
+    expect(cli(['start-empty'], b)).toMatchObject({ code: 0, text: expect.stringContaining('rvm.foreign-') });
+    expect(readdirSync(b).some((f) => /^rvm\.foreign-.*\.db$/.test(f))).toBe(true);
+    const env = makeTestCore({}, { dir: b });
+    try {
+      expect(env.core.deposit.service).toBeDefined();
+      expect(env.core.deposit.sessions!.pointsSince(0)).toBe(0);
+    } finally {
+      env.core.stop();
+    }
+  });
+});
