@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src-main/store/database';
+import { tempDir } from '../support/test-core';
 
 // The toolchain promise of the foundation: the native addons load under the Node that runs the
 // scripts (Node 24, as inside Electron), with no compile step and no download.
@@ -11,11 +14,22 @@ describe('native modules under the project Node', () => {
     expect(process.versions.node.split('.')[0]).toBe('24');
   });
 
-  it('better-sqlite3 opens a WAL database with synchronous=FULL', () => {
-    const db = new Database(':memory:');
-    expect(db.pragma('synchronous = FULL')).toEqual([]);
-    expect(db.prepare('select 6 * 7 as answer').get()).toEqual({ answer: 42 });
-    db.close();
+  it('better-sqlite3 opens the store as a WAL file with synchronous=FULL', () => {
+    // A real file (WAL does not exist for :memory:), opened the way the kiosk opens its store.
+    const t = tempDir('rvm-native-');
+    try {
+      const { db } = openStore(join(t.dir, 'rvm.db'));
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(db.prepare('select 6 * 7 as answer').get()).toEqual({ answer: 42 });
+      db.close();
+      // A second connection sees the file in WAL mode too (it is the file's, not the connection's).
+      const again = new Database(join(t.dir, 'rvm.db'), { readonly: true });
+      expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
+      again.close();
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('sharp letterboxes an image', async () => {
