@@ -273,8 +273,10 @@ export class DepositService {
         this.#log.warn(`closed session ${sessionId} after the disk had room again (credit kept)`);
         this.#unclosed = undefined;
       } catch (error) {
-        if (!isStorageError(error)) this.#log.error('closing a session after a full disk failed', error);
-        return;
+        if (isStorageError(error)) return; // still no room: the next try
+        // Not a matter of space: logged once; the session stays open and the next start closes it.
+        this.#log.error(`closing session ${sessionId} after a full disk failed; it is closed at the next start`, error);
+        this.#unclosed = undefined;
       }
     }
     if (this.#lowOnSpace()) return;
