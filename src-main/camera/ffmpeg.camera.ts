@@ -280,7 +280,7 @@ export function probeSize(
           return reject(new Error('ffprobe is not installed: install the "ffmpeg" package (apt-get install ffmpeg)'));
         }
         if (error && (error as { killed?: boolean }).killed) {
-          return reject(new Error(`the camera at ${redact(url)} did not answer within ${timeoutMs / 1000} s`));
+          return reject(new Error(`the camera at ${redactUrl(url)} did not answer within ${timeoutMs / 1000} s`));
         }
         let stream: { width?: number; height?: number } | undefined;
         try {
@@ -291,7 +291,7 @@ export function probeSize(
         }
         if (!stream?.width || !stream.height) {
           return reject(
-            new Error(`no video stream in ${redact(url)}: ${scrub(stderr.trim().split('\n').at(-1) ?? '')}`),
+            new Error(`no video stream in ${redactUrl(url)}: ${scrub(stderr.trim().split('\n').at(-1) ?? '')}`),
           );
         }
         resolve({ width: stream.width, height: stream.height });
@@ -305,14 +305,17 @@ function scrub(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 
-/** A stream address without its user:password part, for messages. */
-function redact(url: string): string {
+/**
+ * A stream address without its user:password part (RTSP cameras often carry them), for messages and
+ * the platform's camera list. Not a URL (a file path): `whenNotUrl` says what to show.
+ */
+export function redactUrl(url: string, whenNotUrl: (text: string) => string = scrub): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
     return parsed.toString();
   } catch {
-    return url;
+    return whenNotUrl(url);
   }
 }

@@ -95,6 +95,19 @@ function loadConfigFile(dataDir: string, env: NodeJS.ProcessEnv): LoadedConfig {
   return { config, path, loadedFromFile, overriddenByEnv: [...sources.keys()] };
 }
 
+/** The configuration's health check: degraded while the kiosk runs on the last good copy. */
+export function configHealth(loaded: LoadedConfig): { status: 'ok' | 'degraded'; detail: string } {
+  const { fallback } = loaded;
+  if (fallback) {
+    const keys = fallback.problems.map((p) => p.key).join(', ');
+    return {
+      status: 'degraded',
+      detail: `config.json is invalid (${keys}): running on the last good copy; fix config.json and restart`,
+    };
+  }
+  return { status: 'ok', detail: loaded.loadedFromFile ? `loaded ${loaded.path}` : 'defaults (no config file)' };
+}
+
 /**
  * Checks a given config file (with RVM_* overrides) and changes nothing anywhere: for tools run
  * against a candidate file (`npm run platform -- check --config <file>`).

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { ulid } from 'ulid';
 import type { Frame } from '../camera/camera';
-import type { LoadedConfig } from '../config/config.loader';
+import { redactUrl } from '../camera/ffmpeg.camera';
+import { configHealth, type LoadedConfig } from '../config/config.loader';
 import { PlatformModule } from '../platform/platform.module';
 import type { CameraInfo } from '../platform/profile';
 import type { QrTarget } from '../platform/qr-login';
@@ -98,18 +99,7 @@ export class KioskCore {
     this.#startedAt = this.#clock.now();
     this.hub = new EventHub(deps.logger);
     this.health = new HealthService(this.#clock);
-    const { fallback } = deps.loaded;
-    this.health.register('config', () =>
-      fallback
-        ? {
-            status: 'degraded',
-            detail: `config.json is invalid (${fallback.problems.map((p) => p.key).join(', ')}): running on the last good copy; fix config.json and restart`,
-          }
-        : {
-            status: 'ok',
-            detail: deps.loaded.loadedFromFile ? `loaded ${deps.loaded.path}` : 'defaults (no config file)',
-          },
-    );
+    this.health.register('config', () => configHealth(deps.loaded));
     const { hub } = this;
     const { logger } = deps;
     this.deposit = createDepositModule({
@@ -466,7 +456,11 @@ export class KioskCore {
     const { vision } = this.#deps.loaded.config;
     const camera = vision.camera;
     const path =
-      camera.kind === 'v4l2' ? camera.device : camera.kind === 'replay' ? camera.folder : redactUrl(camera.url);
+      camera.kind === 'v4l2'
+        ? camera.device
+        : camera.kind === 'replay'
+          ? camera.folder
+          : redactUrl(camera.url, () => '(stream)');
     const broken = this.deposit.service?.snapshot().outOfService.some((r) => r.startsWith('camera'));
     const status = !vision.enabled ? 'inactive' : broken ? 'error' : 'active';
     return [{ id: 'chamber', path, name: `chamber (${camera.kind})`, status }];
@@ -553,16 +547,4 @@ export function workerLiveness(
       ? `the inference worker has not been ready for ${Math.round((now - since) / 1000)} s (${state})`
       : null;
   return { downSince: since, problem };
-}
-
-/** An address without its user:password part (RTSP cameras often carry them). */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(stream)';
-  }
 }

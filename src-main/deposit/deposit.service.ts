@@ -14,6 +14,7 @@ import { AppFailure } from '../core/router';
 import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
 import type { SessionRepo } from '../store/session.repo';
+import { isStorageError } from '../store/storage-error';
 import { voucherPayload } from './voucher';
 
 export interface DepositDeps {
@@ -34,12 +35,6 @@ export interface DepositDeps {
 
 /** How often the store is tried again while it cannot write (disk full), and free space re-checked. */
 export const STORAGE_RETRY_MS = 5_000;
-
-/** A write failed for want of space or a failing disk (not a bug in the statement). */
-export function isStorageError(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'ENOSPC');
-}
 
 const IDLE: DepositState = {
   state: 'idle',
@@ -95,7 +90,8 @@ export class DepositService {
 
   start(): DepositState {
     if (this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent) this.setOutOfService('bin', 'bin full');
-    this.#checkFreeSpace();
+    // New sessions need room to commit their items and close.
+    if (this.#lowOnSpace()) this.#storageFull();
     this.#require(['idle'], 'start a session');
     return this.#set({ ...IDLE, state: 'identifying', deadlineAt: this.#deadline('identifyingS') });
   }
@@ -255,11 +251,12 @@ export class DepositService {
   }
 
   /**
-   * Disk full (or failing): out of service with a plain reason; the open session is closed with
-   * every committed credit as soon as a write succeeds, and the machine returns by itself.
+   * Disk full (or failing), or below deposit.minFreeMb: out of service with a plain reason; an open
+   * session is closed with every committed credit as soon as a write succeeds, and the machine
+   * returns by itself.
    */
-  #storageFull(error: Error): void {
-    this.#log.error(`storage full: ${error.message}; out of service until the data folder has room again`);
+  #storageFull(error?: Error): void {
+    if (error) this.#log.error(`storage full: ${error.message}; out of service until the data folder has room again`);
     this.#outOfService.set('storage', 'storage full: the machine cannot save deposits');
     this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
     this.#cancelStorageRetry ??= this.#d.clock.every(STORAGE_RETRY_MS, () => this.#retryStorage());
@@ -284,14 +281,6 @@ export class DepositService {
     this.#cancelStorageRetry = undefined;
     this.#log.info('storage has room again: back in service');
     this.setOutOfService('storage', null);
-  }
-
-  /** Refuses new sessions below deposit.minFreeMb (they must be able to commit and close). */
-  #checkFreeSpace(): void {
-    if (!this.#lowOnSpace()) return;
-    this.#outOfService.set('storage', 'storage full: the machine cannot save deposits');
-    this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
-    this.#cancelStorageRetry ??= this.#d.clock.every(STORAGE_RETRY_MS, () => this.#retryStorage());
   }
 
   #lowOnSpace(): boolean {

@@ -25,16 +25,22 @@ function noisy(frame: Uint8Array, n: number, seed: number): Uint8Array {
   });
 }
 
+/** Feeds noisy copies of a frame and collects the events the gate reports. */
+function feeder(gate: PresenceGate) {
+  const events: string[] = [];
+  const feed = (frame: Uint8Array, count: number, seed: number) => {
+    for (let i = 0; i < count; i++) {
+      const r = gate.onFrame(noisy(frame, 6, seed + i), W, H);
+      if (r.event) events.push(r.event);
+    }
+  };
+  return { events, feed };
+}
+
 describe('PresenceGate', () => {
   it('learns the empty chamber, then reports arrival and departure once each, ignoring noise', () => {
     const gate = new PresenceGate();
-    const events: string[] = [];
-    const feed = (frame: Uint8Array, count: number, seed: number) => {
-      for (let i = 0; i < count; i++) {
-        const r = gate.onFrame(noisy(frame, 6, seed + i), W, H);
-        if (r.event) events.push(r.event);
-      }
-    };
+    const { events, feed } = feeder(gate);
     feed(emptyFloor, 20, 1);
     expect(gate.present).toBe(false);
     feed(withBottle, 10, 100);
@@ -79,13 +85,7 @@ describe('PresenceGate', () => {
     ];
     for (const [name, light] of lights) {
       const gate = new PresenceGate();
-      const events: string[] = [];
-      const feed = (frame: Uint8Array, count: number, seed: number) => {
-        for (let i = 0; i < count; i++) {
-          const r = gate.onFrame(noisy(frame, 6, seed + i), W, H);
-          if (r.event) events.push(r.event);
-        }
-      };
+      const { events, feed } = feeder(gate);
       feed(emptyFloor, 10, 1);
       feed(emptyFloor.map(light), 10, 50); // the lamp changes: nothing arrives
       expect({ name, events }).toEqual({ name, events: [] });
