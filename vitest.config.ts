@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    reporters: ['default', './test/support/fault-table-reporter.ts', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -27,6 +27,11 @@ export const CLI_COMMANDS = {
     run: async (args: readonly string[], out: Out) =>
       (await import('../platform/platform.cli')).runPlatformCli(args, out),
   },
+  'controller-sim': {
+    summary: 'a simulated machine controller on a pseudo-terminal (protocol 1), to try the kiosk without one',
+    run: async (args: readonly string[], out: Out) =>
+      (await import('../hardware/controller-sim.cli')).runControllerSimCli(args, out),
+  },
   detect: {
     summary: 'one image through the kiosk’s detector',
     run: async (args: readonly string[], out: Out) => (await import('../vision/detect.cli')).runDetectCli(args, out),
@@ -37,9 +42,9 @@ export type CliCommandName = keyof typeof CLI_COMMANDS;
 
 export const CLI_USAGE = `usage: rvm-kiosk <command> [arguments]   (on an installed kiosk; on a development machine: npm run <command> -- …)
 ${Object.entries(CLI_COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`)
   .join('\n')}
-  help         this list; "rvm-kiosk <command> --help" for a command's own
+  help           this list; "rvm-kiosk <command> --help" for a command's own
 Run as the kiosk user so files stay its own: sudo -u rvm-kiosk rvm-kiosk <command> …
 Without a command, rvm-kiosk starts the kiosk itself (systemd does that: systemctl start rvm-kiosk).`;
 

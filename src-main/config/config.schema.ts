@@ -134,7 +134,11 @@ const HardwareSchema = z
   .object({
     /** simulated: no moving parts (demo, tests); serial: a controller speaking NDJSON (README). */
     driver: z.enum(['simulated', 'serial']).default('simulated'),
-    serialPath: z.string().startsWith('/dev/', 'must be a device path such as /dev/ttyUSB0').default('/dev/ttyUSB0'),
+    /** The controller's device; a stable /dev/serial/by-id/… name survives replugging (or a PTY for the simulator). */
+    serialPath: z
+      .string()
+      .startsWith('/', 'must be an absolute device path such as /dev/ttyUSB0 or /dev/serial/by-id/…')
+      .default('/dev/ttyUSB0'),
     baudRate: z.number().int().positive().default(115200),
     /** Bin level (percent) at or above which intake stops with "bin full". */
     binFullPercent: z.number().min(50).max(100).default(95),

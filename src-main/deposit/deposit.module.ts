@@ -1,4 +1,4 @@
-import { statfsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.schema';
 import type { Clock } from '../core/clock';
@@ -7,7 +7,7 @@ import type { EventHub } from '../core/event-hub';
 import type { HealthProbe } from '../core/health.service';
 import { AppFailure } from '../core/router';
 import { SimulatedHardware, type Hardware } from '../hardware/hardware';
-import { connectSerialHardware } from '../hardware/serial.hardware';
+import { SerialHardware, serialPortOpener } from '../hardware/serial.hardware';
 import type { Logger } from '../log/logger';
 import { openStore, type Db } from '../store/database';
 import { applyStagedRestore } from '../backup/backup.service';
@@ -72,11 +72,12 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     checkOwner(settings, machineFingerprint(loadMachineSecret(deps.dataDir)));
     outbox.releaseInFlight(deps.clock.now());
     const { hardware: hw } = deps.config;
-    const onFault = (reason: string) => service?.setOutOfService('hardware', reason);
     hardware =
       deps.hardware ??
       (hw.driver === 'serial'
-        ? connectSerialHardware(hw.serialPath, hw.baudRate, deps.logger, onFault)
+        ? new SerialHardware(serialPortOpener(hw.serialPath, hw.baudRate), deps.logger, {
+            present: () => existsSync(hw.serialPath),
+          })
         : new SimulatedHardware());
     sessions = new SessionRepo(db, outbox);
     service = new DepositService({
@@ -94,6 +95,11 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       freeMb: () => freeMb(deps.dataDir),
     });
     service.recover();
+    // The controller's health is the 'hardware' out-of-service reason: set on a fault, cleared when it reports healthy.
+    const onHealth = (h: ReturnType<Hardware['health']>) =>
+      service?.setOutOfService('hardware', h.ok ? null : h.reason);
+    hardware.onHealth(onHealth);
+    onHealth(hardware.health());
   } catch (error) {
     failure = (error as Error).message;
     log.error(`deposits are out of service: ${failure}`);

@@ -5,7 +5,7 @@ import { FakeClock } from '../../test/support/fake-clock';
 import { tempDir } from '../../test/support/test-core';
 import { ConfigSchema } from '../config/config.schema';
 import { EventHub } from '../core/event-hub';
-import { SimulatedHardware } from '../hardware/hardware';
+import { SimulatedHardware, type HardwareHealth } from '../hardware/hardware';
 import { createLogger } from '../log/logger';
 import { openStore, type Db } from '../store/database';
 import { OutboxRepo } from '../store/outbox.repo';
@@ -226,17 +226,60 @@ describe('DepositService', () => {
     expect(s.db.prepare('SELECT weight_g FROM items').pluck().get()).toBe(300);
   });
 
-  it('keeps the credit and goes out of service when the hardware fails to take the item', async () => {
+  it('credits an item only once the controller confirms it; a refused item is handed back and earns nothing', async () => {
+    // A controller that refuses while jammed and reports its health, as SerialHardware does.
+    let jammed = true;
+    const listeners = new Set<(h: HardwareHealth) => void>();
+    const health = (): HardwareHealth => (jammed ? { ok: false, reason: 'hardware fault: door jammed' } : { ok: true });
     const hardware = Object.assign(new SimulatedHardware(100), {
-      acceptItem: () => Promise.reject(new Error('conveyor stalled')),
+      acceptItem: () => {
+        if (!jammed) return Promise.resolve();
+        listeners.forEach((l) => l(health()));
+        return Promise.reject(new Error('controller refused "accept": door jammed'));
+      },
+      health,
+      onHealth: (l: (h: HardwareHealth) => void) => (listeners.add(l), () => listeners.delete(l)),
     });
     const s = setup({ hardware });
+    hardware.onHealth((h) => s.service.setOutOfService('hardware', h.ok ? null : h.reason));
+    jammed = false;
     s.service.start();
     s.service.identify({ kind: 'guest' });
-    await insert(s, pet());
-    expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 10 });
-    expect(s.service.snapshot().outOfService).toEqual(['hardware fault: conveyor stalled']);
-    expect(s.db.prepare('SELECT close_reason FROM sessions').pluck().get()).toBe('out_of_service');
+    expect(await insert(s, pet())).toMatchObject({ accepted: true, points: 10 });
+    jammed = true;
+    expect(await insert(s, pet())).toMatchObject({ accepted: false, points: 0, reason: 'not_taken' });
+    expect(hardware.returned).toHaveLength(0); // a faulted controller is not asked to hand it back
+    // The session waited for the answer, then closed with the confirmed credit only.
+    expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 10, acceptedCount: 1 });
+    expect(s.service.snapshot().outOfService).toEqual(['hardware fault: door jammed']);
+    expect(s.db.prepare(`SELECT close_reason || ':' || total_points FROM sessions`).pluck().get()).toBe(
+      'out_of_service:10',
+    );
+    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(1);
+    expect(s.count('SELECT COUNT(*) FROM held_items')).toBe(0);
+    // The controller reports healthy again: back in service without a restart.
+    jammed = false;
+    listeners.forEach((l) => l(health()));
+    s.service.done();
+    expect(s.service.snapshot()).toMatchObject({ state: 'idle', outOfService: [] });
+  });
+
+  it('an item held while the kiosk stopped is credited at recovery (the answer was lost)', async () => {
+    const hardware = Object.assign(new SimulatedHardware(100), { acceptItem: () => new Promise<void>(() => {}) });
+    const first = setup({ hardware });
+    first.service.start();
+    first.service.identify({ kind: 'guest' });
+    void insert(first, pet());
+    await expect.poll(() => first.count('SELECT COUNT(*) FROM held_items')).toBe(1);
+    // A finish asked for while the item moves waits for the answer.
+    expect(first.service.finish().state).toBe('inserting');
+    first.service.stop();
+    const second = setup({}, {}, first.path);
+    expect(second.db.prepare(`SELECT close_reason || ':' || total_points FROM sessions`).pluck().get()).toBe(
+      'restart:10',
+    );
+    expect(second.count('SELECT COUNT(*) FROM held_items')).toBe(0);
+    expect(second.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(1);
   });
 
   it('identifies a member only through the platform path', () => {

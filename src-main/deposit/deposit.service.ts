@@ -13,7 +13,7 @@ import type { EventHub } from '../core/event-hub';
 import { AppFailure } from '../core/router';
 import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
-import type { SessionRepo } from '../store/session.repo';
+import type { NewItem, SessionRepo } from '../store/session.repo';
 import { isStorageError } from '../store/storage-error';
 import { voucherPayload } from './voucher';
 
@@ -66,6 +66,9 @@ export class DepositService {
   /** A session whose close could not be written (disk full): closed with its credit once it can be. */
   #unclosed: { sessionId: string; identity: Identity; reason: string } | undefined;
   #cancelStorageRetry: (() => void) | undefined;
+  /** The controller is taking an item in; a session end waits for its answer. */
+  #moving = false;
+  #finishAfterMove: string | undefined;
 
   constructor(deps: DepositDeps) {
     this.#d = deps;
@@ -77,6 +80,11 @@ export class DepositService {
     const open = this.#d.sessions.openSessions();
     for (const session of open) {
       const identity = identityOf(session.identity, session.memberId);
+      const held = this.#d.sessions.heldItems(session.id);
+      if (held.length)
+        this.#log.warn(
+          `session ${session.id}: ${held.length} item(s) were being taken in when the kiosk stopped; credited (the controller's answer was lost)`,
+        );
       this.#commitClose(session.id, identity, 'restart');
       this.#log.warn(`closed session ${session.id} left open by a restart (${session.totalPoints} points kept)`);
     }
@@ -139,47 +147,95 @@ export class DepositService {
     const accepted = reason === null;
     const points = accepted ? price : 0;
     const itemId = this.#ulid(this.#d.clock.now());
-    const seq = this.#storing(() =>
-      this.#d.sessions.addItem({
-        id: itemId,
-        sessionId,
-        accepted,
-        className: verdict.className,
-        material: verdict.material,
-        confidence: verdict.confidence,
-        reason,
-        points,
-        barcode: verdict.barcode ?? null,
-        weightG: verdict.weightG ?? null,
-        at: this.#d.clock.now(),
-        imagePath: frame.imagePath ?? null,
-        box: verdict.box,
-      }),
-    );
-    // Committed: only now may the customer and the hardware be told.
+    const item = {
+      id: itemId,
+      sessionId,
+      accepted,
+      className: verdict.className,
+      material: verdict.material,
+      confidence: verdict.confidence,
+      reason,
+      points,
+      barcode: verdict.barcode ?? null,
+      weightG: verdict.weightG ?? null,
+      at: this.#d.clock.now(),
+      imagePath: frame.imagePath ?? null,
+      box: verdict.box,
+    };
     this.#awaitingRemoval = true;
+    // An accepted item earns its points only once the controller confirms it went in; until then it is
+    // held (committed), so neither a refusal nor a restart in between loses or doubles the credit.
+    const taken = accepted ? await this.#takeIn(item) : null;
+    const seq = taken ? taken.seq : this.#storing(() => this.#d.sessions.addItem(item));
+    const credited = accepted && !taken?.refusal;
+    // Committed: only now may the customer be told.
     const result: ItemResult = {
       itemId,
       sessionId,
       seq,
-      accepted,
+      accepted: credited,
       className: verdict.className,
       material: verdict.material,
-      points,
-      reason,
+      points: credited ? points : 0,
+      reason: taken?.refusal ?? reason,
     };
     const s = this.#state;
     this.#set({
       ...s,
-      acceptedCount: s.acceptedCount + (accepted ? 1 : 0),
-      rejectedCount: s.rejectedCount + (accepted ? 0 : 1),
-      totalPoints: s.totalPoints + points,
+      acceptedCount: s.acceptedCount + (credited ? 1 : 0),
+      rejectedCount: s.rejectedCount + (credited ? 0 : 1),
+      totalPoints: s.totalPoints + result.points,
       lastItem: result,
-      deadlineAt: this.#deadline('insertingS'),
+      deadlineAt: s.state === 'inserting' ? this.#deadline('insertingS') : s.deadlineAt,
     });
     this.#d.hub.publish('deposit.item', result);
-    await this.#moveItem(accepted);
+    if (!credited) await this.#handBack();
+    else if (this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent) this.setOutOfService('bin', 'bin full');
+    this.#finishDeferred();
     return result;
+  }
+
+  /**
+   * Holds the item, asks the controller to take it in, and settles it: credited when the controller
+   * confirms, rejected ('not_taken', handed back) when it refuses or does not answer. A session end
+   * asked for meanwhile (timeout, finish, out of service) waits for the answer.
+   */
+  async #takeIn(item: NewItem): Promise<{ seq: number; refusal: RejectReason | null }> {
+    this.#storing(() => this.#d.sessions.holdItem(item));
+    this.#moving = true;
+    let refusal: RejectReason | null = null;
+    try {
+      await this.#d.hardware.acceptItem();
+    } catch (error) {
+      this.#log.error(`the controller did not take item ${item.id} in; no credit, handed back`, error);
+      refusal = 'not_taken';
+    }
+    try {
+      return { seq: this.#storing(() => this.#d.sessions.settleItem(item.id, refusal)), refusal };
+    } finally {
+      this.#moving = false;
+      if (this.#state.state !== 'inserting') this.#finishAfterMove = undefined;
+    }
+  }
+
+  /**
+   * A rejected item goes back to the customer. A faulted controller is not asked (it would refuse or
+   * stay silent, and the customer would wait): the out-of-service screen asks them to take it back.
+   */
+  async #handBack(): Promise<void> {
+    if (!this.#d.hardware.health().ok) return;
+    try {
+      await this.#d.hardware.returnItem();
+    } catch (error) {
+      this.#log.error('the controller did not hand the item back', error);
+    }
+  }
+
+  /** A session end asked for while the controller was moving an item. */
+  #finishDeferred(): void {
+    const reason = this.#finishAfterMove;
+    this.#finishAfterMove = undefined;
+    if (reason && this.#state.state === 'inserting') this.finish(reason);
   }
 
   /** The vision presence gate saw an empty chamber: the next item may count. */
@@ -191,6 +247,11 @@ export class DepositService {
     const { state, sessionId, identity } = this.#state;
     if (state === 'identifying') return this.#set(this.#idleOrOutOfService());
     this.#require(['inserting'], 'finish');
+    if (this.#moving) {
+      // The item in the chamber is settled first (credited or handed back), then the session closes.
+      this.#finishAfterMove ??= reason;
+      return this.#state;
+    }
     this.#set({ ...this.#state, state: 'closing', deadlineAt: null });
     let receipt;
     try {
@@ -310,18 +371,6 @@ export class DepositService {
   #pointsFor(verdict: ItemVerdict): number {
     const byBarcode = verdict.barcode ? this.#d.deposit.barcodePoints[verdict.barcode] : undefined;
     return byBarcode ?? this.#d.deposit.materials[verdict.material!]!.points;
-  }
-
-  async #moveItem(accepted: boolean): Promise<void> {
-    try {
-      await (accepted ? this.#d.hardware.acceptItem() : this.#d.hardware.returnItem());
-    } catch (error) {
-      this.#log.error('hardware failed to move the item', error);
-      this.setOutOfService('hardware', `hardware fault: ${(error as Error).message}`);
-      return;
-    }
-    if (accepted && this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent)
-      this.setOutOfService('bin', 'bin full');
   }
 
   #commitClose(sessionId: string, identity: Identity, reason: string) {

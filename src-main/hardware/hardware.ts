@@ -12,8 +12,14 @@ export interface Hardware {
   resetBin(): Promise<void>;
   /** Maintenance: exercises one part; resolves with what was seen, rejects with the fault. */
   test(part: HardwarePart): Promise<string>;
+  /** Whether the machine can take items now; a fault clears itself when the controller reports healthy. */
+  health(): HardwareHealth;
+  /** Called on every change of health; returns the unsubscribe. */
+  onHealth(listener: (health: HardwareHealth) => void): () => void;
   close(): void;
 }
+
+export type HardwareHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export type HardwarePart = 'door' | 'conveyor' | 'led' | 'sensors';
 
@@ -50,6 +56,14 @@ export class SimulatedHardware implements Hardware {
     return part === 'sensors'
       ? `simulated: bin ${this.binLevelPercent().toFixed(0)} %, no scale`
       : `simulated: no ${part} to move (hardware.driver is "simulated")`;
+  }
+
+  health(): HardwareHealth {
+    return { ok: true };
+  }
+
+  onHealth(): () => void {
+    return () => undefined;
   }
 
   close(): void {}

@@ -1,17 +1,16 @@
-import { createInterface } from 'node:readline';
 import { Duplex } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/logger';
-import { openSerialHardware, SerialHardware } from './serial.hardware';
+import { ControllerSimulator } from './controller-simulator';
+import type { HardwareHealth } from './hardware';
+import { SerialHardware, serialPortOpener, type SerialHardwareOptions } from './serial.hardware';
 
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
+const open: SerialHardware[] = [];
+afterEach(() => open.splice(0).forEach((hw) => hw.close()));
 
-/**
- * A scripted microcontroller on the other end of an in-memory serial line (no device exists
- * here). `answer` decides the reply to each command.
- */
-function controller(answer: (cmd: { id: number; cmd: string }) => object | null) {
-  // Two ends of one line: what one end writes, the other reads.
+/** Two ends of one in-memory serial line: what one end writes, the other reads. */
+function linePair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
   const end = (other: () => Duplex) =>
     new Duplex({
@@ -20,70 +19,130 @@ function controller(answer: (cmd: { id: number; cmd: string }) => object | null)
         other().push(chunk);
         done();
       },
+      destroy(error, done) {
+        other().push(null);
+        other().destroy();
+        done(error);
+      },
     });
   ends.push(
     end(() => ends[1]!),
     end(() => ends[0]!),
   );
-  const [line, device] = ends as [Duplex, Duplex];
-  const received: string[] = [];
-  createInterface({ input: device }).on('line', (text) => {
-    const cmd = JSON.parse(text) as { id: number; cmd: string };
-    received.push(cmd.cmd);
-    const reply = answer(cmd);
-    if (reply) device.write(`${JSON.stringify(reply)}\n`);
-  });
-  return {
-    line,
-    received,
-    push: (obj: object | string) => device.write(`${typeof obj === 'string' ? obj : JSON.stringify(obj)}\n`),
-  };
+  return ends as [Duplex, Duplex];
 }
 
-describe('SerialHardware (newline-delimited JSON)', () => {
-  it('sends commands and resolves on the controller reply', async () => {
-    const c = controller((cmd) => ({ id: cmd.id, ok: true }));
-    const hw = new SerialHardware(c.line, logger);
+/**
+ * The reference simulator on the far end of an in-memory line; each (re)open of the kiosk's end is a
+ * new line (a replugged cable), and the board boots for `bootMs` each time.
+ */
+function rig(options: SerialHardwareOptions = {}, bootMs = 0) {
+  const sim = new ControllerSimulator();
+  const lines: Duplex[] = [];
+  const hw = new SerialHardware(
+    async () => {
+      const [kiosk, board] = linePair();
+      sim.attach(board, bootMs);
+      lines.push(kiosk);
+      return kiosk;
+    },
+    logger,
+    { reopenMs: [20, 50], pollMs: [60_000, 20], ...options },
+  );
+  open.push(hw);
+  const healths: HardwareHealth[] = [];
+  hw.onHealth((h) => healths.push(h));
+  return { sim, hw, lines, healths };
+}
+
+describe('SerialHardware (protocol 1, newline-delimited JSON)', () => {
+  it('says hello, queries status, then takes commands; reports the firmware', async () => {
+    const { sim, hw } = rig();
+    await expect.poll(() => hw.health()).toEqual({ ok: true });
+    expect(hw.firmware()).toBe('rvm-reference-controller 1.0.0');
     await hw.acceptItem();
     await hw.returnItem();
-    expect(c.received).toEqual(['accept', 'return']);
-    hw.close();
+    expect(sim.received).toEqual(['hello', 'status', 'accept', 'return']);
+    expect(hw.binLevelPercent()).toBe(0.25);
   });
 
-  it('rejects with the controller reason, and on silence after the timeout', async () => {
-    const refusing = new SerialHardware(
-      controller((cmd) => ({ id: cmd.id, ok: false, error: 'door jammed' })).line,
-      logger,
-    );
-    await expect(refusing.acceptItem()).rejects.toThrow('controller refused: door jammed');
-    const silent = new SerialHardware(controller(() => null).line, logger, 50);
-    await expect(silent.acceptItem()).rejects.toThrow(/did not answer "accept" within 50 ms/);
-    refusing.close();
-    silent.close();
+  it('refuses commands while not connected, naming why', async () => {
+    const hw = new SerialHardware(serialPortOpener('/dev/ttyRVM-missing', 115200), logger, { reopenMs: [50, 50] });
+    open.push(hw);
+    await expect.poll(() => hw.health()).toMatchObject({ reason: expect.stringContaining('/dev/ttyRVM-missing') });
+    expect(hw.health()).toMatchObject({ ok: false, reason: expect.stringContaining('check hardware.serialPath') });
+    await expect(hw.acceptItem()).rejects.toThrow(/not connected \(cannot open \/dev\/ttyRVM-missing/);
   });
 
-  it('tracks bin level and weight from status lines, ignoring garbage', async () => {
-    const c = controller(() => null);
-    const hw = new SerialHardware(c.line, logger);
-    c.push('not json at all');
-    c.push({ event: 'status', binPercent: 250 });
-    c.push({ event: 'status', binPercent: 96.5, weightG: 23.4, door: 'closed' });
+  it('a refusal is a fault with the controller’s words, cleared when status reports healthy again', async () => {
+    const { sim, hw, healths } = rig();
+    await expect.poll(() => hw.health().ok).toBe(true);
+    sim.refuse = 'door_jammed';
+    await expect(hw.acceptItem()).rejects.toThrow('controller refused "accept": door jammed');
+    expect(hw.health()).toEqual({ ok: false, reason: 'hardware fault: door jammed' });
+    sim.clear();
+    await expect.poll(() => hw.health()).toEqual({ ok: true });
+    expect(healths.map((h) => h.ok)).toEqual([true, false, true]);
+    await hw.acceptItem();
+  });
+
+  it('a silent controller: the command times out, two silent status polls reopen the line', async () => {
+    const { sim, hw, lines } = rig({ timeouts: { accept: 50, status: 50, hello: 50 } });
+    await expect.poll(() => hw.health().ok).toBe(true);
+    sim.silent = true;
+    await expect(hw.acceptItem()).rejects.toThrow(/did not answer "accept" within 50 ms/);
+    await expect.poll(() => lines.length).toBeGreaterThan(1);
+    expect(hw.health()).toMatchObject({ ok: false });
+    sim.silent = false;
+    await expect.poll(() => hw.health()).toEqual({ ok: true });
+  });
+
+  it('waits out a board that resets when its port opens (hello repeated until it boots)', async () => {
+    const { sim, hw } = rig({ timeouts: { hello: 40 } }, 200);
+    await expect.poll(() => hw.health()).toEqual({ ok: true });
+    // Hellos sent while it booted were never seen; the first one after boot was answered.
+    expect(sim.received.slice(0, 2)).toEqual(['hello', 'status']);
+    await hw.acceptItem();
+  });
+
+  it('a lost line fails the command in flight, reopens with back-off, and heals', async () => {
+    const { sim, hw, lines } = rig();
+    await expect.poll(() => hw.health().ok).toBe(true);
+    sim.silent = true;
+    const pending = hw.acceptItem();
+    lines[0]!.destroy();
+    await expect(pending).rejects.toThrow(/closed/);
+    sim.silent = false;
+    await expect.poll(() => lines.length).toBe(2);
+    await expect.poll(() => hw.health()).toEqual({ ok: true });
+    await hw.acceptItem();
+  });
+
+  it('refuses to run a controller that speaks another protocol version', async () => {
+    const { sim, hw } = rig();
+    sim.protocol = 2;
+    await expect
+      .poll(() => hw.health())
+      .toMatchObject({ ok: false, reason: expect.stringContaining('update the controller firmware') });
+  });
+
+  it('a board that restarts under the kiosk is greeted again; garbage and bad values are ignored', async () => {
+    const { sim, hw, lines } = rig();
+    await expect.poll(() => hw.health().ok).toBe(true);
+    const board = linePairPeer(lines[0]!);
+    board('not json at all');
+    board(JSON.stringify({ event: 'status', binPercent: 250 }));
+    board(JSON.stringify({ event: 'status', binPercent: 96.5, weightG: 23.4, door: 'closed' }));
     await expect.poll(() => hw.binLevelPercent()).toBe(96.5);
     expect(hw.weightG()).toBe(23.4);
-    hw.close();
-  });
-
-  it('fails commands in flight when the line closes', async () => {
-    const c = controller(() => null);
-    const hw = new SerialHardware(c.line, logger);
-    const pending = hw.acceptItem();
-    c.line.destroy();
-    await expect(pending).rejects.toThrow(/closed/);
-  });
-
-  it('names the path when the serial device cannot be opened', async () => {
-    await expect(openSerialHardware('/dev/ttyRVM-missing', 115200, logger)).rejects.toThrow(
-      /cannot open the hardware controller at \/dev\/ttyRVM-missing/,
-    );
+    board(JSON.stringify({ event: 'ready', protocol: 1 }));
+    await expect.poll(() => sim.received.filter((c) => c === 'hello').length).toBe(2);
+    await expect.poll(() => hw.health()).toEqual({ ok: true });
+    expect(lines).toHaveLength(1);
   });
 });
+
+/** Writes a line as the board would, on the kiosk end's peer. */
+function linePairPeer(kiosk: Duplex): (line: string) => void {
+  return (line) => kiosk.push(`${line}\n`);
+}

@@ -58,6 +58,11 @@ describe('openStore', () => {
     third.db.prepare(`UPDATE outbox SET status = 'discarded'`).run();
     expect(() => third.db.prepare(`UPDATE outbox SET status = 'lost'`).run()).toThrow(/CHECK/);
     third.db.close();
+    // 004 adds the table that holds an item while the controller takes it in.
+    const fourth = openStore(path, MIGRATIONS.slice(0, 4));
+    expect(fourth.migrated).toEqual([4]);
+    expect(fourth.db.prepare('SELECT COUNT(*) FROM held_items').pluck().get()).toBe(0);
+    fourth.db.close();
     const again = openStore(path);
     expect(again.migrated).toEqual([]);
     again.db.close();

@@ -96,6 +96,10 @@ export class SessionRepo {
       openIds: db.prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`).pluck(),
       pointsSince: db.prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`).pluck(),
       acceptedSince: db.prepare(`SELECT COUNT(*) FROM items WHERE created_at >= ? AND accepted = 1`).pluck(),
+      hold: db.prepare(`INSERT INTO held_items (id, session_id, item, created_at) VALUES (?, ?, ?, ?)`),
+      held: db.prepare(`SELECT item FROM held_items WHERE id = ?`).pluck(),
+      heldIn: db.prepare(`SELECT id FROM held_items WHERE session_id = ? ORDER BY created_at, id`).pluck(),
+      release: db.prepare(`DELETE FROM held_items WHERE id = ?`),
     };
   }
 
@@ -152,9 +156,41 @@ export class SessionRepo {
     })();
   }
 
-  /** Closes the session with its voucher (if any) and the session's outbox job, atomically. */
+  /**
+   * An accepted item the machine is about to take in: held (committed) until the controller answers,
+   * so neither a refusal nor a restart in between can credit it twice or lose it.
+   */
+  holdItem(item: NewItem): void {
+    this.#sql.hold.run(item.id, item.sessionId, JSON.stringify(item), item.at);
+  }
+
+  /**
+   * Settles a held item: credited (the controller took it) or rejected with `reason` (refused or
+   * unanswered: handed back, no points). Item row, totals, outbox job and release in one transaction.
+   */
+  settleItem(id: string, rejectedFor: RejectReason | null = null): number {
+    return this.#db.transaction(() => {
+      const json = this.#sql.held.get(id) as string | undefined;
+      if (json === undefined) throw new Error(`item ${id} is not held`);
+      const item = JSON.parse(json) as NewItem;
+      this.#sql.release.run(id);
+      return this.addItem(rejectedFor ? { ...item, accepted: false, reason: rejectedFor, points: 0 } : item);
+    })();
+  }
+
+  /** Held items of a session (after a restart, or a disk that was full when the answer came). */
+  heldItems(sessionId: string): string[] {
+    return this.#sql.heldIn.all(sessionId) as string[];
+  }
+
+  /**
+   * Closes the session with its voucher (if any) and the session's outbox job, atomically. An item
+   * still held is credited first: the controller's answer was lost (restart, full disk), and the
+   * customer is given the benefit of the doubt.
+   */
   close(close: CloseSession): SessionRow {
     return this.#db.transaction(() => {
+      for (const id of this.heldItems(close.sessionId)) this.settleItem(id);
       const changed = this.#sql.close.run(close.at, close.reason, close.sessionId).changes;
       if (changed !== 1) throw new Error(`session ${close.sessionId} is not open`);
       const session = this.get(close.sessionId)!;

@@ -11,6 +11,8 @@ export const REJECT_REASONS = [
   'ineligible_barcode',
   'weight_out_of_range',
   'credit_cap',
+  /** Accepted, but the machine could not take it in (refused or no answer): handed back, no points. */
+  'not_taken',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

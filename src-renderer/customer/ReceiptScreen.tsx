@@ -10,6 +10,8 @@ export function ReceiptScreen() {
   const api = useApi();
   const receipt = useKioskStore((s) => s.deposit?.receipt);
   const deadlineAt = useKioskStore((s) => s.deposit?.deadlineAt ?? null);
+  // The session ended because the machine could not take the last item in: say so, and that it earned nothing.
+  const notTaken = useKioskStore((s) => s.deposit?.lastItem?.reason === 'not_taken');
   if (!receipt) return null;
   const { identity } = receipt;
   const whose =
@@ -35,6 +37,11 @@ export function ReceiptScreen() {
         <p className="receipt__whose" data-testid="receipt-whose">
           {whose}
         </p>
+        {notTaken && (
+          <p className="banner banner--warn" role="alert" data-testid="not-taken">
+            {t('reason.not_taken')}
+          </p>
+        )}
         {receipt.voucher && <QrCode value={receipt.voucher.payload} size={300} label={receipt.voucher.id} />}
         {receipt.voucher && <code className="receipt__voucher-id">{receipt.voucher.id}</code>}
         {receipt.willSync && receipt.totalPoints > 0 && (

@@ -223,6 +223,23 @@ describe('receipt', () => {
     expect(screen.getByRole('img', { name: 'RVM-01ABC' }).getAttribute('data-qr')).toBe('RVM1.01ABC.35.sig');
     expect(screen.getByTestId('will-sync').textContent).toContain('offline');
   });
+
+  it('tells the customer when the machine could not take the last item in (no points for it)', async () => {
+    const lastItem = {
+      itemId: 'I2',
+      sessionId: 'S1',
+      seq: 2,
+      accepted: false,
+      className: 'mineral',
+      material: 'pet',
+      points: 0,
+      reason: 'not_taken' as const,
+    };
+    await renderAt({ ...receiptOf({ kind: 'guest' }), lastItem });
+    expect(screen.getByTestId('not-taken').textContent).toBe(
+      'Mesin tidak dapat menerima barang ini. Silakan ambil kembali',
+    );
+  });
 });
 
 describe('overlay geometry and plain reasons', () => {

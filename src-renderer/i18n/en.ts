@@ -65,6 +65,7 @@ export const en = {
   'reason.ineligible_barcode': 'This brand is not in the scheme',
   'reason.weight_out_of_range': 'Wrong weight (not empty?)',
   'reason.credit_cap': 'Points limit reached',
+  'reason.not_taken': 'The machine could not take this item in. Please take it back',
   'material.pet': 'Plastic bottle (PET)',
   'material.aluminium': 'Aluminium can',
   'material.glass': 'Glass bottle',

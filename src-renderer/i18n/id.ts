@@ -64,6 +64,7 @@ export const id = {
   'reason.ineligible_barcode': 'Merek ini tidak ikut program',
   'reason.weight_out_of_range': 'Berat tidak sesuai (masih berisi?)',
   'reason.credit_cap': 'Batas poin tercapai',
+  'reason.not_taken': 'Mesin tidak dapat menerima barang ini. Silakan ambil kembali',
   'material.pet': 'Botol plastik (PET)',
   'material.aluminium': 'Kaleng aluminium',
   'material.glass': 'Botol kaca',

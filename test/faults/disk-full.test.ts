@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STORAGE_RETRY_MS } from '../../src-main/deposit/deposit.service';
 import { FakeClock } from '../support/fake-clock';
+import { faultWatch } from '../support/fault-table';
 import { makeTestCore } from '../support/test-core';
+import { petVerdict } from '../support/verdicts';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'rvm-full-'));
 const mounted =
-  process.getuid?.() === 0 &&
-  spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint]).status === 0;
+  process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint]).status === 0;
 afterAll(() => {
   if (mounted) spawnSync('umount', ['-l', mountPoint]);
   rmSync(mountPoint, { recursive: true, force: true });
@@ -27,19 +28,14 @@ function fill(dir: string): string {
   return filler;
 }
 
-const verdict = {
-  className: 'mineral',
-  material: 'pet' as const,
-  confidence: 0.9,
-  accepted: true,
-  reason: null,
-  box: [0, 0, 10, 10] as [number, number, number, number],
-  weightG: 20,
-};
+const verdict = petVerdict;
 
 describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
-  it('is a state: out of service with a plain reason, no credit lost, back in service when space is freed', async () => {
+  it('is a state: out of service with a plain reason, no credit lost, back in service when space is freed', async ({
+    task,
+  }) => {
     const clock = new FakeClock();
+    const watch = faultWatch(task, 'disk full mid-session (tmpfs; kiosk clock)', () => clock.now());
     const env = makeTestCore({ RVM_DEPOSIT__MIN_FREE_MB: '1' }, { dir: join(mountPoint, 'data'), clock });
     try {
       env.core.start();
@@ -51,6 +47,7 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
       service.chamberCleared();
 
       const filler = fill(mountPoint);
+      watch.inject();
       // Until SQLite needs a new page, writes can still land in space it holds; then they fail.
       let refused: Error | undefined;
       for (let i = 0; i < 500 && !refused; i++) {
@@ -62,6 +59,7 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
         }
       }
       expect(refused?.message).toMatch(/storage full/);
+      watch.detected();
       const down = service.snapshot();
       expect(down.state).toBe('out_of_service');
       expect(down.outOfService).toContain('storage full: the machine cannot save deposits');
@@ -75,12 +73,15 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
       // Space comes back: within one retry the session is closed with its credit and customers return.
       rmSync(filler);
       rmSync(join(mountPoint, 'filler-tail.bin'), { force: true });
+      watch.clear();
       clock.advance(STORAGE_RETRY_MS);
       expect(service.snapshot()).toMatchObject({ state: 'idle', outOfService: [] });
+      watch.healed();
       const closed = env.core.deposit.sessions!.get(sessionId)!;
       expect(closed.closedAt).not.toBeNull();
       expect(closed.totalPoints).toBe(committed);
       expect(service.start().state).toBe('identifying');
+      watch.done(committed - closed.totalPoints);
     } finally {
       env.core.stop();
       rmSync(join(mountPoint, 'data'), { recursive: true, force: true });

@@ -5,7 +5,9 @@ import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStoreCli } from '../../src-main/store/store.cli';
+import { faultWatch } from '../support/fault-table';
 import { makeTestCore, tempDir } from '../support/test-core';
+import { petVerdict } from '../support/verdicts';
 
 const dirs: Array<{ cleanup(): void }> = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
@@ -23,15 +25,7 @@ async function twoMachines() {
   const service = coreA.core.deposit.service!;
   service.start();
   service.identify({ kind: 'guest' });
-  await service.acceptVerdict({
-    className: 'mineral',
-    material: 'pet',
-    confidence: 0.9,
-    accepted: true,
-    reason: null,
-    box: [0, 0, 10, 10],
-    weightG: 20,
-  });
+  await service.acceptVerdict(petVerdict);
   service.finish();
   coreA.core.stop();
   const b = machine();
@@ -51,8 +45,11 @@ const cli = (argv: string[], dir: string) => {
 };
 
 describe('a database from another machine', () => {
-  it('puts the machine out of service with the reason and the choice; nothing is delivered', async () => {
+  it('puts the machine out of service with the reason and the choice; nothing is delivered', async ({ task }) => {
     const { b } = await twoMachines();
+    // Healing is the technician's choice (adopt or start empty), so the table shows no heal time.
+    const watch = faultWatch(task, 'database from another machine');
+    watch.inject();
     const env = makeTestCore({}, { dir: b });
     try {
       expect(env.core.deposit.service).toBeUndefined();
@@ -60,8 +57,10 @@ describe('a database from another machine', () => {
       const health = env.core.health.snapshot();
       expect(health.status).toBe('out_of_service');
       expect(JSON.stringify(health)).toMatch(/belongs to another machine.*rvm-kiosk store adopt --yes.*start-empty/);
+      watch.detected();
       // stats still read it (read-only): the foreign session is there, untouched.
       expect(cli(['stats'], b).text).toMatch(/sessions/i);
+      watch.done(0);
     } finally {
       env.core.stop();
     }
