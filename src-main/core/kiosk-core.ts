@@ -209,6 +209,8 @@ export class KioskCore {
           models: this.models,
           hardware: this.deposit.hardware,
           deposit: this.deposit.service,
+          foreignStore: this.deposit.foreignStore,
+          restart: deps.restart ? (why) => this.#restartWhenIdle(why) : undefined,
           audit: this.deposit.audit,
           settings: this.deposit.settings,
         }),
@@ -409,6 +411,8 @@ export class KioskCore {
             : null,
       platformDown: platformOn ? (link.state === 'online' ? 0 : 1) : null,
       binLevelPercent: this.deposit.hardware ? Math.round(this.deposit.hardware.binLevelPercent() * 10) / 10 : null,
+      hardwareFault: this.deposit.hardware ? (this.deposit.hardware.health().ok ? 0 : 1) : null,
+      storageFault: this.deposit.service?.storageFull() === false ? 0 : 1,
       itemsPerHour,
       ...this.#backupMetrics(now),
     };

@@ -15,7 +15,7 @@ import { OutboxRepo } from '../store/outbox.repo';
 import { SessionRepo } from '../store/session.repo';
 import { AuditRepo } from '../store/audit.repo';
 import { SettingsRepo } from '../store/settings.repo';
-import { checkOwner, machineFingerprint } from '../store/store-owner';
+import { checkOwner, ForeignStoreError, machineFingerprint } from '../store/store-owner';
 import { DepositService } from './deposit.service';
 import { loadMachineSecret } from './voucher';
 
@@ -41,6 +41,8 @@ export interface DepositModule {
   readonly settings: SettingsRepo | undefined;
   readonly handlers: Handlers['deposit'];
   readonly probe: HealthProbe;
+  /** The database belongs to another machine: out of service until a technician adopts it or starts empty. */
+  readonly foreignStore: boolean;
   /**
    * For the systemd watchdog: null while the open store answers a query, else the problem. A store
    * that never opened is not a watchdog matter (restarting cannot repair the file, and a boot loop would
@@ -58,6 +60,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
   let outbox: OutboxRepo | undefined;
   let sessions: SessionRepo | undefined;
   let failure: string | undefined;
+  let foreignStore = false;
   let hardware: Hardware | undefined;
   let audit: AuditRepo | undefined;
   let settings: SettingsRepo | undefined;
@@ -102,6 +105,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     onHealth(hardware.health());
   } catch (error) {
     failure = (error as Error).message;
+    foreignStore = error instanceof ForeignStoreError;
     log.error(`deposits are out of service: ${failure}`);
     db?.close();
     db = undefined;
@@ -115,6 +119,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
     return service;
   };
   return {
+    foreignStore,
     service,
     outbox,
     sessions,

@@ -290,6 +290,11 @@ export class DepositService {
     else this.#set({ ...this.#state, outOfService: this.#reasons() });
   }
 
+  /** Whether deposits cannot be saved now (disk full, or below deposit.minFreeMb). */
+  storageFull(): boolean {
+    return this.#outOfService.has('storage');
+  }
+
   stop(): void {
     this.#cancelTimer?.();
     this.#cancelStorageRetry?.();

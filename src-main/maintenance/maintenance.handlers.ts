@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { Health } from '../../src-preload/contract';
 import { redactConfig, type LoadedConfig } from '../config/config.loader';
@@ -12,6 +12,8 @@ import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
 import type { MonitorModule } from '../monitor/monitor.module';
 import type { AuditRepo } from '../store/audit.repo';
+import { adoptStore, machineFingerprint, setStoreAside } from '../store/store-owner';
+import { loadMachineSecret } from '../deposit/voucher';
 import type { VisionModule } from '../vision/vision.module';
 import type { ModelUpdater } from '../vision/model-updater';
 import { checkTarget, listExportTargets, writeBundle } from './diagnostics';
@@ -32,6 +34,10 @@ export interface MaintenanceDeps {
   readonly models: ModelUpdater | undefined;
   readonly hardware: Hardware | undefined;
   readonly deposit: DepositService | undefined;
+  /** The database is another machine's (deposit module); the technician chooses what happens to it. */
+  readonly foreignStore: boolean;
+  /** Restarts the kiosk once it is idle; undefined where the runtime cannot restart itself. */
+  readonly restart: ((why: string) => void) | undefined;
   readonly audit: AuditRepo | undefined;
   /** Where the machine status is kept (the deposit database's settings). */
   readonly settings: KeyValue | undefined;
@@ -133,6 +139,26 @@ export function createMaintenanceHandlers(d: MaintenanceDeps): Handlers['mainten
       } catch (error) {
         return { part, ok: false, detail: (error as Error).message };
       }
+    },
+    storeOwner: () => ({ foreign: d.foreignStore }),
+    resolveForeignStore: ({ choice }) => {
+      if (!d.foreignStore)
+        throw new AppFailure('INVALID_STATE', 'the database is this machine’s own: there is nothing to choose');
+      const path = join(d.dataDir, 'rvm.db');
+      let detail: string;
+      try {
+        if (choice === 'adopt') {
+          adoptStore(path, machineFingerprint(loadMachineSecret(d.dataDir)));
+          detail = 'this machine now owns the database; its deposits will be delivered';
+        } else {
+          detail = `the other machine’s database is kept as ${basename(setStoreAside(d.dataDir, d.clock.now()))}; a new one starts`;
+        }
+      } catch (error) {
+        return failing('the database was not changed', error);
+      }
+      log.warn(`foreign database: ${choice} (${detail})`);
+      d.restart?.(`the technician chose to ${choice === 'adopt' ? 'adopt' : 'set aside'} a foreign database`);
+      return { detail: d.restart ? detail : `${detail}; restart the kiosk now`, restarting: d.restart !== undefined };
     },
     logs: ({ lines }) => {
       const file = join(logDir, 'rvm-kiosk.log');

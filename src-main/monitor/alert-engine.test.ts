@@ -108,6 +108,8 @@ describe('alert engine', () => {
     expect(rules.get('outbox_stale')).toMatchObject({ metric: 'outboxOldestAgeS', threshold: 3600 });
     expect(rules.get('platform_unreachable')).toMatchObject({ metric: 'platformDown', forS: 600 });
     expect(rules.get('bin_full')).toMatchObject({ threshold: 95 });
+    expect(rules.get('hardware_fault')).toMatchObject({ metric: 'hardwareFault', forS: 0, severity: 'critical' });
+    expect(rules.get('storage_fault')).toMatchObject({ metric: 'storageFault', forS: 0, severity: 'critical' });
     expect(rules.has('temperature_warning')).toBe(false);
     expect(rules.get('queue_long')).toMatchObject({ metric: 'outboxBacklog', threshold: 500, forS: 0 });
     // A new rule without its metric is refused at start-up, naming the key.

@@ -75,6 +75,17 @@ export function defaultRules(config: Pick<Config, 'hardware'>): AlertRule[] {
       600,
       'warning',
     ),
+    rule('hardware_fault', 'Machine controller fault or not connected', 'hardwareFault', '>=', 1, 0, 'critical', 60),
+    rule(
+      'storage_fault',
+      'Deposits cannot be saved (storage full or store unusable)',
+      'storageFault',
+      '>=',
+      1,
+      0,
+      'critical',
+      60,
+    ),
     rule('bin_nearly_full', 'Bin nearly full', 'binLevelPercent', '>=', 85, 0, 'warning', 300),
     rule(
       'bin_full',

@@ -7,7 +7,14 @@ const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MINUTE_MS = 60_000;
 /** Metrics where a minute's worst value matters more than its mean (a 1 for "down" must survive). */
-const WORST_OF: ReadonlySet<string> = new Set(['workerUnstable', 'cameraDown', 'platformDown', 'workerRestarts10m']);
+const WORST_OF: ReadonlySet<string> = new Set([
+  'workerUnstable',
+  'cameraDown',
+  'platformDown',
+  'workerRestarts10m',
+  'hardwareFault',
+  'storageFault',
+]);
 
 type Values = Omit<MetricsSample, 'at'>;
 

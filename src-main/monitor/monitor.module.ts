@@ -37,6 +37,7 @@ export class MonitorModule {
   readonly #d: MonitorDeps;
   readonly #log: Logger;
   #latest: MetricsSample | null = null;
+  #historyFailing = false;
   #stopTimer: (() => void) | undefined;
   #running = false;
 
@@ -77,14 +78,23 @@ export class MonitorModule {
     this.store.close();
   }
 
-  /** One sample: measured, stored, checked against the rules, published. */
+  /**
+   * One sample: measured, checked against the rules, published, stored. Alerts come first: a full
+   * disk must not silence the alert that says so (the chart gets a gap instead, logged once).
+   */
   async sampleNow(): Promise<MetricsSample> {
     const system = await (this.#d.sampleSystem ?? sampleSystem)(this.#d.dataDir);
     const sample: MetricsSample = { at: this.#d.clock.now(), ...system, ...this.#d.appMetrics() };
-    this.store.add(sample);
     this.#latest = sample;
     this.alerts.evaluate(sample);
     this.#d.hub.publish('monitor.sample', sample);
+    try {
+      this.store.add(sample);
+      this.#historyFailing = false;
+    } catch (error) {
+      if (!this.#historyFailing) this.#log.warn(`metrics history not saved: ${(error as Error).message}`);
+      this.#historyFailing = true;
+    }
     return sample;
   }
 

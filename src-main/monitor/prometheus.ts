@@ -26,6 +26,8 @@ const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
   ['outboxOldestAgeS', 'rvm_outbox_oldest_age_seconds', 'Age of the oldest waiting delivery'],
   ['platformDown', 'rvm_platform_down', '1 while the platform link is not online'],
   ['binLevelPercent', 'rvm_bin_level_percent', 'Bin fill level, percent'],
+  ['hardwareFault', 'rvm_hardware_fault', '1 while the controller reports a fault or is not connected'],
+  ['storageFault', 'rvm_storage_fault', '1 while deposits cannot be saved (storage full, store unusable)'],
   ['itemsPerHour', 'rvm_items_per_hour', 'Items accepted in the last hour'],
 ];
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 /** The settings key that records which machine a database belongs to. */
 export const OWNER_KEY = 'store.owner';
@@ -35,6 +36,16 @@ export function checkOwner(
   const recorded = settings.getValue(OWNER_KEY);
   if (recorded === undefined) settings.setValue(OWNER_KEY, ours);
   else if (recorded !== ours) throw new ForeignStoreError(recorded, ours);
+}
+
+/** The technician adopts the database: it is recorded as this machine's (its deposits are delivered as ours). */
+export function adoptStore(dbPath: string, ours: string): void {
+  const db = new Database(dbPath, { fileMustExist: true, timeout: 5_000 });
+  try {
+    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(OWNER_KEY, ours);
+  } finally {
+    db.close();
+  }
 }
 
 /** Moves rvm.db and its WAL files aside (never deletes): returns the new name of the database. */

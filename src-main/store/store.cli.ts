@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { resolveDataDir } from '../config/config.loader';
 import { loadMachineSecret } from '../deposit/voucher';
 import { formatStats, storeStats } from './store-stats';
-import { machineFingerprint, OWNER_KEY, setStoreAside } from './store-owner';
+import { adoptStore, machineFingerprint, setStoreAside } from './store-owner';
 
 const USAGE = `usage: npm run store -- <stats|vouchers> [--json] [--db <path to rvm.db>]
                      npm run store -- adopt --yes | start-empty
@@ -79,15 +79,7 @@ function ownership(
     out("adopting delivers every deposit in this database as this machine's; run again with --yes to confirm");
     return 2;
   }
-  const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
-  try {
-    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(
-      OWNER_KEY,
-      machineFingerprint(loadMachineSecret(dataDir)),
-    );
-  } finally {
-    db.close();
-  }
+  adoptStore(path, machineFingerprint(loadMachineSecret(dataDir)));
   out('this machine now owns the database; restart the kiosk (systemctl restart rvm-kiosk)');
   return 0;
 }

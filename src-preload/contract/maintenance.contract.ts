@@ -82,6 +82,17 @@ export const maintenanceContract = {
     z.object({ part: z.enum(HARDWARE_PARTS) }),
     z.object({ part: z.enum(HARDWARE_PARTS), ok: z.boolean(), detail: z.string() }),
   ),
+  /** Whether the database is another machine's (the kiosk is out of service until a technician chooses). */
+  storeOwner: view('view_status', z.undefined(), z.object({ foreign: z.boolean() })),
+  /**
+   * A database from another machine: adopt it (its deposits are delivered as this machine's), or keep
+   * it aside and start an empty one (nothing deleted). The kiosk then restarts when idle.
+   */
+  resolveForeignStore: action(
+    'update_config',
+    z.object({ choice: z.enum(['adopt', 'start_empty']) }),
+    z.object({ detail: z.string(), restarting: z.boolean() }),
+  ),
   /** The newest lines of the kiosk log (secrets are never logged). */
   logs: view(
     'view_logs',

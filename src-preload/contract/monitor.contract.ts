@@ -29,6 +29,10 @@ export const MetricsSampleSchema = z.object({
   /** 1 while the platform link is not online, else 0; null with no platform configured. */
   platformDown: n,
   binLevelPercent: n,
+  /** 1 while the machine's controller reports a fault or is not connected, else 0. */
+  hardwareFault: n,
+  /** 1 while deposits cannot be saved (storage full, the store unusable or from another machine), else 0. */
+  storageFault: n,
   itemsPerHour: n,
   /** The backup folder's size as a share of backup.maxTotalMb. */
   backupUsePercent: n,

@@ -32,6 +32,8 @@ const TILES: readonly Tile[] = [
   { key: 'outboxOldestAgeS', unit: 's' },
   { key: 'platformDown', unit: '', flag: ['mt.flag.online', 'mt.flag.down'] },
   { key: 'binLevelPercent', unit: '%' },
+  { key: 'hardwareFault', unit: '', flag: ['mt.flag.ok', 'mt.flag.fault'] },
+  { key: 'storageFault', unit: '', flag: ['mt.flag.ok', 'mt.flag.fault'] },
   { key: 'itemsPerHour', unit: '' },
   { key: 'backupUsePercent', unit: '%' },
   { key: 'backupAgeH', unit: 'h' },

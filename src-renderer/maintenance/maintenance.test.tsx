@@ -4,6 +4,7 @@ import { buildApi, contract, ok, type PinPadState, type Result } from '../../src
 import { ApiContext } from '../api-context';
 import { useKioskStore } from '../stores/kiosk.store';
 import { HiddenCorner, LONG_PRESS_MS } from './HiddenCorner';
+import { Controls } from './Controls';
 import { PinPad } from './PinPad';
 
 /** Main's answers to the PIN pad: a pad state, then what each unlock answers. */
@@ -108,5 +109,44 @@ describe('technician access', () => {
       </ApiContext.Provider>,
     );
     expect(await screen.findByText(/No technician PIN is set up/)).toBeTruthy();
+  });
+});
+
+describe('controls', () => {
+  afterEach(cleanup);
+
+  it('offers the choice for a database from another machine only when there is one, and asks first', async () => {
+    useKioskStore.setState({ locale: 'en' });
+    const calls: Array<[string, unknown]> = [];
+    const renderControls = async (foreign: boolean) => {
+      const api = buildApi(contract, {
+        invoke: async (channel, payload) => {
+          calls.push([channel, payload]);
+          if (channel === 'maintenance.storeOwner') return ok({ foreign });
+          if (channel === 'maintenance.resolveForeignStore')
+            return ok({ detail: 'this machine now owns the database', restarting: true });
+          return { ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } };
+        },
+        subscribe: () => () => undefined,
+      });
+      render(
+        <ApiContext.Provider value={api}>
+          <Controls />
+        </ApiContext.Provider>,
+      );
+      await act(async () => undefined);
+    };
+    await renderControls(false);
+    expect(screen.queryByTestId('foreign-store')).toBeNull();
+    cleanup();
+
+    await renderControls(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Adopt it: deliver its deposits as this machine’s' }));
+    expect(calls.some(([c]) => c === 'maintenance.resolveForeignStore')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, do it' }));
+    await act(async () => undefined);
+    expect(calls).toContainEqual(['maintenance.resolveForeignStore', { choice: 'adopt' }]);
+    expect(screen.getByTestId('outcome').textContent).toContain('this machine now owns the database');
+    expect(screen.queryByTestId('foreign-store')).toBeNull();
   });
 });

@@ -78,6 +78,8 @@ const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
       outboxOldestAgeS: Math.round(Math.random() * 300),
       platformDown: 0,
       binLevelPercent: (n / 300) % 100,
+      hardwareFault: 0,
+      storageFault: 0,
       itemsPerHour: Math.round(60 + 20 * wave),
       backupUsePercent: 12.5,
       backupAgeH: (n % 720) / 720,

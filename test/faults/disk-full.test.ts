@@ -64,6 +64,8 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
       expect(down.state).toBe('out_of_service');
       expect(down.outOfService).toContain('storage full: the machine cannot save deposits');
       expect(env.core.health.snapshot().status).toBe('out_of_service');
+      expect((await env.core.monitor.sampleNow()).storageFault).toBe(1);
+      expect(env.core.monitor.alerts.active().map((a) => a.rule)).toContain('storage_fault');
       // No new customer while it is full.
       expect(() => service.start()).toThrow(/storage full/);
       const sessionId = first.sessionId;

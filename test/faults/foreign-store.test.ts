@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStoreCli } from '../../src-main/store/store.cli';
 import { faultWatch } from '../support/fault-table';
-import { makeTestCore, tempDir } from '../support/test-core';
+import { callAs, makeTestCore, tempDir } from '../support/test-core';
+import { TECHNICIAN, technicianEnv } from '../support/technician';
 import { petVerdict } from '../support/verdicts';
 
 const dirs: Array<{ cleanup(): void }> = [];
@@ -89,6 +90,39 @@ describe('a database from another machine', () => {
       expect(env.core.deposit.sessions!.pointsSince(0)).toBe(0);
     } finally {
       env.core.stop();
+    }
+  });
+
+  it('the technician chooses on the maintenance screen; the kiosk restarts into the chosen database', async () => {
+    const { b } = await twoMachines();
+    let restarts = 0;
+    const env = makeTestCore(technicianEnv(), { dir: b, restart: () => restarts++ });
+    try {
+      env.core.start();
+      const call = callAs(env.core);
+      await call('maintenance.unlock', { pin: TECHNICIAN.pin });
+      expect(await call('maintenance.storeOwner')).toEqual({ ok: true, value: { foreign: true } });
+      expect(await call('maintenance.resolveForeignStore', { choice: 'adopt' })).toMatchObject({
+        ok: true,
+        value: { restarting: true, detail: expect.stringContaining('this machine now owns the database') },
+      });
+      expect(restarts).toBe(1);
+    } finally {
+      env.core.stop();
+    }
+    const after = makeTestCore(technicianEnv(), { dir: b });
+    try {
+      after.core.start();
+      expect(after.core.deposit.sessions!.pointsSince(0)).toBe(10);
+      const call = callAs(after.core);
+      await call('maintenance.unlock', { pin: TECHNICIAN.pin });
+      // Its own database now: there is nothing to choose.
+      expect(await call('maintenance.resolveForeignStore', { choice: 'start_empty' })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_STATE' },
+      });
+    } finally {
+      after.core.stop();
     }
   });
 });

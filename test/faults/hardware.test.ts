@@ -78,6 +78,9 @@ describe('the hardware controller on a real PTY (reference simulator)', () => {
     expect(m.sim.received).not.toContain('return');
     await expect.poll(() => m.service.snapshot().outOfService).toContain('hardware fault: door jammed');
     watch.detected();
+    // Technicians hear of it: a critical alert from the next sample.
+    expect((await m.env.core.monitor.sampleNow()).hardwareFault).toBe(1);
+    expect(m.env.core.monitor.alerts.active().map((a) => a.rule)).toContain('hardware_fault');
     // The session closed with the confirmed credit only; the customer sees the receipt, then the reason.
     expect(m.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 10 });
     m.service.done();

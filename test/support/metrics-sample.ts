@@ -18,6 +18,8 @@ export const UNMEASURED: Omit<MetricsSample, 'at'> = {
   outboxOldestAgeS: null,
   platformDown: null,
   binLevelPercent: null,
+  hardwareFault: null,
+  storageFault: null,
   itemsPerHour: null,
   backupUsePercent: null,
   backupAgeH: null,

@@ -1,0 +1,38 @@
+import type { Alert } from '../../src-preload/contract';
+import { useApi } from '../api-context';
+import { useT } from '../i18n/use-t';
+import { Action } from './actions';
+
+/** Active and recent alerts; a technician acknowledges them (who and when are kept). */
+export function Alerts({ alerts, onChange }: { alerts: Alert[]; onChange: () => Promise<void> }) {
+  const t = useT();
+  const api = useApi();
+  if (!alerts.length) return <p>{t('mt.alerts.none')}</p>;
+  return (
+    <ul className="alerts" data-testid="alerts">
+      {alerts.map((a) => (
+        <li
+          key={a.id}
+          className={`alert alert--${a.severity} alert--${a.state}`}
+          data-rule={a.rule}
+          data-state={a.state}
+        >
+          <strong>{a.title}</strong>
+          <span>
+            {a.value} ({a.op} {a.threshold}) · {new Date(a.firedAt).toLocaleString()}
+          </span>
+          {a.state === 'resolved' && <span>{t('mt.alerts.resolved')}</span>}
+          {a.acknowledgedBy ? (
+            <span data-testid="acked">{t('mt.alerts.ackedBy', { name: a.acknowledgedBy })}</span>
+          ) : (
+            a.state === 'active' && (
+              <Action onClick={() => void api.monitor.acknowledge({ id: a.id }).then(onChange)}>
+                {t('mt.alerts.ack')}
+              </Action>
+            )
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { BackupInfo } from '../../src-preload/contract';
+import { useApi } from '../api-context';
+import { useT } from '../i18n/use-t';
+import { Action, useAction } from './actions';
+
+/** Backups: make one now, verify, restore (asks first), copy to a drive. */
+export function Backups() {
+  const t = useT();
+  const api = useApi();
+  const { run, confirm, view } = useAction();
+  const [list, setList] = useState<BackupInfo[]>([]);
+  const [targets, setTargets] = useState<Array<{ path: string; freeMb: number }>>([]);
+  const load = useCallback(() => void api.backup.list().then((r) => r.ok && setList(r.value)), [api]);
+  useEffect(() => {
+    load();
+    void api.maintenance.exportTargets().then((r) => r.ok && setTargets(r.value));
+  }, [api, load]);
+  return (
+    <div data-testid="backups">
+      {view}
+      <Action
+        onClick={() =>
+          void run(
+            () => api.backup.create({ kind: 'database' }),
+            (v) => v.id,
+          ).then(load)
+        }
+      >
+        {t('mt.backup.now')}
+      </Action>
+      {list.length === 0 && <p>{t('mt.backup.none')}</p>}
+      <ul className="jobs">
+        {list.map((b) => (
+          <li key={b.id} data-backup={b.id}>
+            <strong>
+              {new Date(b.createdAt).toLocaleString()} · {b.kind}
+            </strong>
+            <span>
+              {(b.sizeBytes / 2 ** 20).toFixed(1)} MB ·{' '}
+              {b.verified
+                ? b.verified.ok
+                  ? t('mt.backup.verified')
+                  : `${t('mt.backup.failed')}: ${b.verified.detail}`
+                : t('mt.backup.unverified')}
+            </span>
+            <Action
+              onClick={() =>
+                void run(
+                  () => api.backup.verify({ id: b.id }),
+                  (v) => v.verified?.detail ?? '',
+                ).then(load)
+              }
+            >
+              {t('mt.backup.verify')}
+            </Action>
+            {b.kind !== 'logs' && (
+              <Action
+                onClick={() =>
+                  confirm(
+                    t('mt.backup.restoreConfirm', { time: new Date(b.createdAt).toLocaleString() }),
+                    () =>
+                      void run(
+                        () => api.backup.restore({ id: b.id }),
+                        (v) => v.detail,
+                      ),
+                  )
+                }
+              >
+                {t('mt.backup.restore')}
+              </Action>
+            )}
+            {targets.map((target) => (
+              <Action
+                key={target.path}
+                onClick={() =>
+                  void run(
+                    () => api.backup.copyToDrive({ id: b.id, target: target.path }),
+                    (v) => v.path,
+                  )
+                }
+              >
+                {t('mt.backup.copy', { path: target.path })}
+              </Action>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { useState, type ReactNode } from 'react';
+import type { Result } from '../../src-preload/contract';
+import { useT } from '../i18n/use-t';
+
+/** Runs an action and shows its outcome; destructive ones ask first. */
+export function useAction() {
+  const t = useT();
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
+  const [confirming, setConfirming] = useState<{ label: string; run: () => void } | undefined>();
+  const run = async <T,>(call: () => Promise<Result<T>>, describe: (value: T) => string) => {
+    const r = await call();
+    setOutcome(
+      r.ok
+        ? { ok: true, text: t('mt.done', { detail: describe(r.value) }) }
+        : { ok: false, text: t('mt.failed', { detail: r.error.message }) },
+    );
+    return r;
+  };
+  const confirm = (label: string, action: () => void) => setConfirming({ label, run: action });
+  const view: ReactNode = (
+    <>
+      {outcome && (
+        <p role="status" data-testid="outcome" className={outcome.ok ? 'outcome' : 'outcome outcome--error'}>
+          {outcome.text}
+        </p>
+      )}
+      {confirming && (
+        <div className="confirm" role="alertdialog" data-testid="confirm">
+          <p>{t('mt.confirm', { action: confirming.label })}</p>
+          <button
+            type="button"
+            className="touch-button touch-button--primary"
+            onClick={() => {
+              confirming.run();
+              setConfirming(undefined);
+            }}
+          >
+            {t('mt.confirm.yes')}
+          </button>
+          <Action onClick={() => setConfirming(undefined)}>{t('mt.cancel')}</Action>
+        </div>
+      )}
+    </>
+  );
+  return { run, confirm, view };
+}
+
+/** A plain touch button (64 px high, no hover-only affordance). */
+export function Action({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <button type="button" className="touch-button" onClick={onClick}>
+      {children}
+    </button>
+  );
+}
