@@ -380,6 +380,7 @@ const ALERT_METRICS = [
   'binLevelPercent',
   'hardwareFault',
   'storageFault',
+  'configFault',
   'itemsPerHour',
   'backupUsePercent',
   'backupAgeH',

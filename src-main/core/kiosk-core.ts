@@ -153,6 +153,7 @@ export class KioskCore {
       hub,
       machineName: deps.loaded.config.machine.name,
       appMetrics: () => this.#appMetrics(),
+      ...(deps.loaded.fallback ? { configProblem: configHealth(deps.loaded).detail } : {}),
       ...(deps.sampleSystem ? { sampleSystem: deps.sampleSystem } : {}),
     });
     const profile = this.platform.profile;
@@ -413,6 +414,7 @@ export class KioskCore {
       binLevelPercent: this.deposit.hardware ? Math.round(this.deposit.hardware.binLevelPercent() * 10) / 10 : null,
       hardwareFault: this.deposit.hardware ? (this.deposit.hardware.health().ok ? 0 : 1) : null,
       storageFault: this.deposit.service?.storageFull() === false ? 0 : 1,
+      configFault: this.#deps.loaded.fallback ? 1 : 0,
       itemsPerHour,
       ...this.#backupMetrics(now),
     };

@@ -14,6 +14,7 @@ const WORST_OF: ReadonlySet<string> = new Set([
   'workerRestarts10m',
   'hardwareFault',
   'storageFault',
+  'configFault',
 ]);
 
 type Values = Omit<MetricsSample, 'at'>;

@@ -8,7 +8,7 @@ import type { EventHub } from '../core/event-hub';
 import { AppFailure } from '../core/router';
 import type { Logger } from '../log/logger';
 import { AlertEngine } from './alert-engine';
-import { resolveRules } from './alert-rules';
+import { resolveRules, type AlertRule } from './alert-rules';
 import { MetricsStore } from './metrics-history';
 import { sampleSystem, type AppMetrics, type SystemMetrics } from './sampler';
 
@@ -21,6 +21,11 @@ export interface MonitorDeps {
   readonly machineName: string;
   /** The app's own numbers, read at each sample. */
   readonly appMetrics: () => AppMetrics;
+  /**
+   * Set when config.json was invalid and the kiosk runs on the last good copy: what is wrong (naming
+   * each bad key). A critical alert says so for as long as it lasts.
+   */
+  readonly configProblem?: string;
   /** Replaceable for tests and the benchmark. */
   readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
 }
@@ -46,7 +51,7 @@ export class MonitorModule {
     this.#log = deps.logger.scope('monitor');
     this.store = new MetricsStore(join(deps.dataDir, 'monitor.db'), this.#log, deps.config.monitor.sampleS);
     this.alerts = new AlertEngine({
-      rules: resolveRules(deps.config),
+      rules: [...resolveRules(deps.config), ...(deps.configProblem ? [configRule(deps.configProblem)] : [])],
       clock: deps.clock,
       onChange: (alert, change) => this.#announce(alert, change),
     });
@@ -137,4 +142,18 @@ export class MonitorModule {
       this.#log.warn(`alert webhook at ${new URL(url).host} ${why}; the alert is on the dashboard and in this log`);
     }
   }
+}
+
+/** The alert for a config.json that was refused: its title names the bad keys; active while it lasts. */
+function configRule(problem: string): AlertRule {
+  return {
+    id: 'config_invalid',
+    title: problem,
+    metric: 'configFault',
+    op: '>=',
+    threshold: 1,
+    forS: 0,
+    cooldownS: 0,
+    severity: 'critical',
+  };
 }

@@ -33,6 +33,8 @@ export const MetricsSampleSchema = z.object({
   hardwareFault: n,
   /** 1 while deposits cannot be saved (storage full, the store unusable or from another machine), else 0. */
   storageFault: n,
+  /** 1 while config.json is invalid and the kiosk runs on config.last-good.json, else 0. */
+  configFault: n,
   itemsPerHour: n,
   /** The backup folder's size as a share of backup.maxTotalMb. */
   backupUsePercent: n,

@@ -143,6 +143,7 @@ export const en = {
   'mt.m.binLevelPercent': 'Bin',
   'mt.m.hardwareFault': 'Machine controller',
   'mt.m.storageFault': 'Storage',
+  'mt.m.configFault': 'config.json',
   'mt.m.itemsPerHour': 'Items last hour',
   'mt.flag.streaming': 'streaming',
   'mt.flag.lost': 'LOST',

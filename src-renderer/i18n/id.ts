@@ -142,6 +142,7 @@ export const id = {
   'mt.m.binLevelPercent': 'Bak',
   'mt.m.hardwareFault': 'Pengendali mesin',
   'mt.m.storageFault': 'Penyimpanan',
+  'mt.m.configFault': 'config.json',
   'mt.m.itemsPerHour': 'Barang 1 jam terakhir',
   'mt.flag.streaming': 'berjalan',
   'mt.flag.lost': 'HILANG',

@@ -34,6 +34,7 @@ const TILES: readonly Tile[] = [
   { key: 'binLevelPercent', unit: '%' },
   { key: 'hardwareFault', unit: '', flag: ['mt.flag.ok', 'mt.flag.fault'] },
   { key: 'storageFault', unit: '', flag: ['mt.flag.ok', 'mt.flag.fault'] },
+  { key: 'configFault', unit: '', flag: ['mt.flag.ok', 'mt.flag.fault'] },
   { key: 'itemsPerHour', unit: '' },
   { key: 'backupUsePercent', unit: '%' },
   { key: 'backupAgeH', unit: 'h' },

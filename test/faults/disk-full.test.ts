@@ -35,7 +35,7 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
     task,
   }) => {
     const clock = new FakeClock();
-    const watch = faultWatch(task, 'disk full mid-session (tmpfs; kiosk clock)', () => clock.now());
+    const watch = faultWatch(task, 'disk full mid-session (tmpfs; kiosk clock)', { now: () => clock.now() });
     const env = makeTestCore({ RVM_DEPOSIT__MIN_FREE_MB: '1' }, { dir: join(mountPoint, 'data'), clock });
     try {
       env.core.start();

@@ -49,7 +49,7 @@ describe('a database from another machine', () => {
   it('puts the machine out of service with the reason and the choice; nothing is delivered', async ({ task }) => {
     const { b } = await twoMachines();
     // Healing is the technician's choice (adopt or start empty), so the table shows no heal time.
-    const watch = faultWatch(task, 'database from another machine');
+    const watch = faultWatch(task, 'database from another machine', { loop: false });
     watch.inject();
     const env = makeTestCore({}, { dir: b });
     try {

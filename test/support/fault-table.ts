@@ -26,11 +26,16 @@ declare module 'vitest' {
 export function faultWatch(
   task: { meta: { faults?: FaultRow[] } },
   fault: string,
-  /** The time the machine runs on: real by default; a fake clock's for tests that drive one. */
-  now: () => number = () => performance.now(),
+  options: {
+    /** The time the machine runs on: real by default; a fake clock's (or the camera's) where a test drives one. */
+    now?: () => number;
+    /** False when the kiosk runs in another process: this loop's delay would say nothing about it. */
+    loop?: boolean;
+  } = {},
 ) {
+  const now = options.now ?? (() => performance.now());
   const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
+  if (options.loop !== false) lag.enable();
   const marks: Partial<Record<'inject' | 'detected' | 'clear' | 'healed', number>> = {};
   const mark = (name: keyof typeof marks) => () => void (marks[name] ??= now());
   const span = (from?: number, to?: number) => (from !== undefined && to !== undefined ? Math.round(to - from) : null);

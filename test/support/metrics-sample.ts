@@ -20,6 +20,7 @@ export const UNMEASURED: Omit<MetricsSample, 'at'> = {
   binLevelPercent: null,
   hardwareFault: null,
   storageFault: null,
+  configFault: null,
   itemsPerHour: null,
   backupUsePercent: null,
   backupAgeH: null,
