@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
-import type { Out } from '../cli/commands';
 import { ERROR_CODES, type ErrorCode } from './controller-protocol';
 import { startPtyController } from './controller-simulator';
+
+/** Where the command's lines go (the terminal). */
+type Out = (line: string) => void;
 
 const USAGE = `usage: rvm-kiosk controller-sim [PATH] [--boot-ms N]
 The reference machine controller (protocol 1, resources/controller-protocol.md) behind a pseudo-terminal
