@@ -1,6 +1,6 @@
 import { loadConfig, resolveDataDir, ConfigError } from '../config/config.loader';
-import { systemClock } from '../core/clock';
-import { loadMachineSecret } from '../deposit/voucher';
+import { systemClock } from '../kernel/clock';
+import { loadMachineSecret } from '../store/machine-secret';
 import type { Logger } from '../log/logger';
 import pkg from '../../package.json' with { type: 'json' };
 import type { BackupInfo } from '../../src-preload/contract';

@@ -1,8 +1,8 @@
-import type { Handlers } from '../core/contract-types';
-import { AppFailure } from '../core/router';
+import type { Handlers } from '../kernel/contract-types';
+import { AppFailure } from '../kernel/router';
 import type { DepositService } from '../deposit/deposit.service';
 import type { Logger } from '../log/logger';
-import { checkTarget } from '../maintenance/diagnostics';
+import { checkTarget } from '../fs/removable-drives';
 import { BackupError } from './archive';
 import type { BackupService } from './backup.service';
 

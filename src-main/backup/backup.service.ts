@@ -17,7 +17,7 @@ import { ulid } from 'ulid';
 import type { BackupInfo } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
 import { CONFIG_FILE, saveConfig } from '../config/config.loader';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
 import {
@@ -31,9 +31,7 @@ import {
   type Manifest,
 } from './archive';
 
-export const DB_FILE = 'rvm.db';
-/** A verified database waiting to replace rvm.db at the next start (see applyStagedRestore). */
-export const STAGED_RESTORE = 'rvm.db.restore';
+import { DB_FILE, STAGED_RESTORE } from '../store/restore';
 const EXT = '.rvmbak';
 const COUNTED_TABLES = ['sessions', 'items', 'vouchers', 'outbox', 'audit_log'] as const;
 const DAY_MS = 24 * 3600_000;
@@ -349,22 +347,4 @@ function readHeader(path: string): Manifest {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * At start, before the database opens: a staged restore replaces rvm.db (and its WAL). The replaced
- * files are kept in <data>/replaced/<time>/ (a safety backup was also made before staging).
- */
-export function applyStagedRestore(dataDir: string, logger: Logger, now = Date.now()): boolean {
-  const staged = join(dataDir, STAGED_RESTORE);
-  if (!existsSync(staged)) return false;
-  const aside = join(dataDir, 'replaced', new Date(now).toISOString().replace(/[:.]/g, '-'));
-  mkdirSync(aside, { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) {
-    const file = join(dataDir, DB_FILE + suffix);
-    if (existsSync(file)) renameSync(file, join(aside, DB_FILE + suffix));
-  }
-  renameSync(staged, join(dataDir, DB_FILE));
-  logger.scope('backup').warn(`restored the staged database; the replaced one is in ${aside}`);
-  return true;
 }

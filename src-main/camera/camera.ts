@@ -1,4 +1,4 @@
-import type { Letterbox } from '../vision/letterbox';
+import type { Letterbox } from '../image/letterbox';
 
 /** One camera frame, already letterboxed to the model's input size (RGB, HWC bytes). */
 export interface Frame {

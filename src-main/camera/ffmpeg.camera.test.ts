@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/test-core';
 import { createLogger } from '../log/logger';
-import { letterboxFor, letterboxRgb } from '../vision/letterbox';
+import { letterboxFor, letterboxRgb } from '../image/letterbox';
 import type { CameraState, Frame } from './camera';
 import { FfmpegCamera } from './ffmpeg.camera';
 

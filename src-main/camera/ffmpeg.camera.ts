@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { letterboxFor, type Letterbox } from '../vision/letterbox';
+import { letterboxFor, type Letterbox } from '../image/letterbox';
 import type { Logger } from '../log/logger';
 import type { Camera, CameraState, Frame } from './camera';
 

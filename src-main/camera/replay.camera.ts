@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { letterboxRgb } from '../vision/letterbox';
+import { letterboxRgb } from '../image/letterbox';
 import type { Camera, CameraState, Frame } from './camera';
 
 const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.webp']);

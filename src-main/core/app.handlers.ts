@@ -1,8 +1,8 @@
 import { arch, platform } from 'node:process';
 import pkg from '../../package.json' with { type: 'json' };
 import { redactConfig, type LoadedConfig } from '../config/config.loader';
-import type { Handlers } from './contract-types';
-import type { HealthService } from './health.service';
+import type { Handlers } from '../kernel/contract-types';
+import type { HealthService } from '../kernel/health.service';
 
 export interface RuntimeInfo {
   readonly runtime: 'electron' | 'headless';

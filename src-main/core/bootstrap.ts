@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadConfig, resolveDataDir, type LoadedConfig } from '../config/config.loader';
 import { createLogger, type Logger } from '../log/logger';
 import type { RuntimeInfo } from './app.handlers';
-import { systemClock } from './clock';
+import { systemClock } from '../kernel/clock';
 import { KioskCore, type CoreDeps } from './kiosk-core';
 import { watchdogFromEnv } from './watchdog';
 

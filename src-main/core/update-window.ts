@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
-import type { Clock } from './clock';
+import type { Clock } from '../kernel/clock';
 
 /** A request older than this is left over from an updater that died: it is ignored and removed. */
 export const STALE_REQUEST_MS = 3 * 3_600_000;

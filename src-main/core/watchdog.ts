@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Logger } from '../log/logger';
-import type { Clock } from './clock';
+import type { Clock } from '../kernel/clock';
 
 /** Where sd_notify messages go (systemd's NOTIFY_SOCKET). */
 export interface NotifySink {

@@ -1,23 +1,23 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.schema';
-import type { Clock } from '../core/clock';
-import type { Handlers } from '../core/contract-types';
-import type { EventHub } from '../core/event-hub';
-import type { HealthProbe } from '../core/health.service';
-import { AppFailure } from '../core/router';
+import type { Clock } from '../kernel/clock';
+import type { Handlers } from '../kernel/contract-types';
+import type { EventHub } from '../kernel/event-hub';
+import type { HealthProbe } from '../kernel/health.service';
+import { AppFailure } from '../kernel/router';
 import { SimulatedHardware, type Hardware } from '../hardware/hardware';
 import { SerialHardware, serialPortOpener } from '../hardware/serial.hardware';
 import type { Logger } from '../log/logger';
 import { openStore, type Db } from '../store/database';
-import { applyStagedRestore } from '../backup/backup.service';
+import { applyStagedRestore } from '../store/restore';
 import { OutboxRepo } from '../store/outbox.repo';
 import { SessionRepo } from '../store/session.repo';
 import { AuditRepo } from '../store/audit.repo';
 import { SettingsRepo } from '../store/settings.repo';
 import { checkOwner, ForeignStoreError, machineFingerprint } from '../store/store-owner';
 import { DepositService } from './deposit.service';
-import { loadMachineSecret } from './voucher';
+import { loadMachineSecret } from '../store/machine-secret';
 
 export interface DepositModuleDeps {
   readonly dataDir: string;

@@ -4,7 +4,7 @@ import type { ItemResult, ItemVerdict } from '../../src-preload/contract';
 import { FakeClock } from '../../test/support/fake-clock';
 import { tempDir } from '../../test/support/test-core';
 import { ConfigSchema } from '../config/config.schema';
-import { EventHub } from '../core/event-hub';
+import { EventHub } from '../kernel/event-hub';
 import { SimulatedHardware, type HardwareHealth } from '../hardware/hardware';
 import { createLogger } from '../log/logger';
 import { openStore, type Db } from '../store/database';

@@ -8,9 +8,9 @@ import {
   type RejectReason,
 } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
-import type { Clock } from '../core/clock';
-import type { EventHub } from '../core/event-hub';
-import { AppFailure } from '../core/router';
+import type { Clock } from '../kernel/clock';
+import type { EventHub } from '../kernel/event-hub';
+import { AppFailure } from '../kernel/router';
 import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
 import type { NewItem, SessionRepo } from '../store/session.repo';

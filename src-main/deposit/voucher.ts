@@ -1,23 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-file';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'RVMV1';
-
-/**
- * The machine's own secret for signing vouchers: provisioned into `machine-secret` in the data
- * folder (mode 0600), created on first start when absent. Never logged, never in config views.
- */
-export function loadMachineSecret(dataDir: string): Buffer {
-  const path = join(dataDir, 'machine-secret');
-  if (!existsSync(path)) writeFileAtomic(path, `${randomBytes(32).toString('hex')}\n`, 0o600);
-  const hex = readFileSync(path, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) {
-    throw new Error(`${path} is not a 64-character hex secret; restore it from the provisioning record`);
-  }
-  return Buffer.from(hex, 'hex');
-}
 
 const sign = (secret: Buffer, body: string) => createHmac('sha256', secret).update(body).digest('base64url');
 

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { CALL_CHANNELS, err, EVENT_CHANNELS, type Unsubscribe } from '../../src-preload/contract';
-import type { EventHub } from '../core/event-hub';
-import type { Router } from '../core/router';
+import type { EventHub } from '../kernel/event-hub';
+import type { Router } from '../kernel/router';
 import type { Logger } from '../log/logger';
 import { isTrustedSender } from './hardening';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 
 /** The part of a BrowserWindow the keeper drives (the recording fake in tests implements it). */

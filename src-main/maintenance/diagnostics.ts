@@ -1,69 +1,9 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  statfsSync,
-} from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
-import type { ExportTarget } from '../../src-preload/contract';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file';
 
 /** Logs copied into a bundle, newest first, up to this much. */
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
-
-/**
- * Folders a technician can export to: below the configured roots (where removable drives are
- * mounted), one or two levels down (/media/usb0, /media/<user>/<label>), writable.
- */
-export function listExportTargets(roots: readonly string[]): ExportTarget[] {
-  const found: ExportTarget[] = [];
-  const visit = (dir: string, depth: number) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      const free = freeMb(path);
-      if (free !== undefined) found.push({ path, freeMb: free });
-      if (depth < 2) visit(path, depth + 1);
-    }
-  };
-  for (const root of roots) visit(root, 1);
-  return found;
-}
-
-/** The real folder `target`, when it lies below one of `roots`; else an explanation. */
-export function checkTarget(target: string, roots: readonly string[]): string {
-  let real: string;
-  try {
-    real = realpathSync(target);
-  } catch {
-    throw new Error(`${target} does not exist; plug the drive in and pick it from the list`);
-  }
-  if (!statSync(real).isDirectory()) throw new Error(`${target} is not a folder`);
-  const inside = roots.some((root) => {
-    let realRoot: string;
-    try {
-      realRoot = realpathSync(root);
-    } catch {
-      return false;
-    }
-    const rel = relative(realRoot, real);
-    return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
-  });
-  if (!inside) {
-    throw new Error(`${target} is not below a removable-drive folder (maintenance.exportRoots: ${roots.join(', ')})`);
-  }
-  return real;
-}
 
 /**
  * Writes `files` (name → JSON value) and the newest logs into a new folder under `target`, built
@@ -118,13 +58,4 @@ function newestLogs(dir: string): Array<{ path: string; size: number }> {
     total += log.size;
   }
   return out;
-}
-
-function freeMb(path: string): number | undefined {
-  try {
-    const s = statfsSync(path);
-    return Math.round((s.bavail * s.bsize) / 2 ** 20);
-  } catch {
-    return undefined;
-  }
 }

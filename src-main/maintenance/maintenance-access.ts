@@ -6,8 +6,8 @@ import {
   type UnlockResult,
 } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
-import type { Clock } from '../core/clock';
-import { AppFailure, type CallGuard } from '../core/router';
+import type { Clock } from '../kernel/clock';
+import { AppFailure, type CallGuard } from '../kernel/router';
 import type { Logger } from '../log/logger';
 import type { PinResult } from '../platform/v1.profile';
 import { verifyPin } from './pin-hash';

@@ -1,5 +1,5 @@
 import type { Alert, MetricsSample } from '../../src-preload/contract';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import { holds, type AlertRule } from './alert-rules';
 
 /** Resolved alerts kept for the dashboard and the diagnostics bundle. */

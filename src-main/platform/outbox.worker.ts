@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
 import { PlatformError } from './platform-error';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config.loader';
 import { bootstrap, EXIT_CONFIG, EXIT_RESTART, startWatchdog } from '../core/bootstrap';
-import { installProcessGuards } from '../core/process-guards';
+import { installProcessGuards } from '../kernel/process-guards';
 import { startRemoteServer } from './remote.server';
 
 /** `npm run serve`: the same core as the Electron app, with the UI at http://127.0.0.1:PORT/. */

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 
 /**
  * After a burst of abuse (malformed frames, refused calls) or a crowd of clients leaving, V8 holds

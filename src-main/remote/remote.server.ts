@@ -6,11 +6,11 @@ import { createSecureContext } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH } from '../../src-preload/contract';
 import { contentTypeFor, resolveAsset, SECURITY_HEADERS } from '../assets/renderer-assets';
-import { systemClock, type Clock } from '../core/clock';
-import { TokenBucket } from '../core/token-bucket';
+import { systemClock, type Clock } from '../kernel/clock';
+import { TokenBucket } from '../kernel/token-bucket';
 import type { KioskCore } from '../core/kiosk-core';
 import type { Logger } from '../log/logger';
-import { RefusalLog } from '../log/refusal-log';
+import { RefusalLog } from '../kernel/refusal-log';
 import { MemoryRelief } from './memory-relief';
 import {
   allowedHostNames,

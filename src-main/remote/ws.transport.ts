@@ -8,11 +8,11 @@ import {
   type ServerMessage,
   type Unsubscribe,
 } from '../../src-preload/contract';
-import type { Clock } from '../core/clock';
-import type { EventHub } from '../core/event-hub';
-import type { Router } from '../core/router';
-import { TokenBucket } from '../core/token-bucket';
-import type { RefusalLog } from '../log/refusal-log';
+import type { Clock } from '../kernel/clock';
+import type { EventHub } from '../kernel/event-hub';
+import type { Router } from '../kernel/router';
+import { TokenBucket } from '../kernel/token-bucket';
+import type { RefusalLog } from '../kernel/refusal-log';
 
 export interface WsClientLimits {
   /** Contract calls a second (a burst of twice that); more are answered RATE_LIMITED. */

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock';
 import { tempDir } from '../../test/support/test-core';
 import { loadConfig } from '../config/config.loader';
-import type { CallContext } from '../core/contract-types';
-import { AppFailure } from '../core/router';
+import type { CallContext } from '../kernel/contract-types';
+import { AppFailure } from '../kernel/router';
 import type { Logger } from '../log/logger';
 import { SETUP_CODE_THROTTLE, SetupService } from './setup.service';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { resolveDataDir } from '../config/config.loader';
-import { loadMachineSecret } from '../deposit/voucher';
+import { loadMachineSecret } from './machine-secret';
 import { formatStats, storeStats } from './store-stats';
 import { adoptStore, machineFingerprint, setStoreAside } from './store-owner';
 

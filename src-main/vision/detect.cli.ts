@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Detector, type IntegerConvMode } from './detector';
-import { letterboxImage } from './letterbox';
+import { letterboxImage } from '../image/letterbox';
 import { ModelError } from './model-info';
 
 const USAGE = `usage: npm run detect -- --model <file.onnx> --image <file> [--conf 0.25] [--iou 0.45] [--graph keep|float|auto] [--json]

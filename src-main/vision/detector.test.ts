@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/test-core';
 import { Detector } from './detector';
-import { letterboxImage, type Box } from './letterbox';
+import { letterboxImage, type Box } from '../image/letterbox';
 import { ModelError } from './model-info';
 import { iou, type Detection } from './yolo-decode';
 import { polygonArea } from './yolo-masks';

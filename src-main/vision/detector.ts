@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import type { Letterbox } from './letterbox';
+import type { Letterbox } from '../image/letterbox';
 import { ModelError, parseModelInfo, type ModelInfo } from './model-info';
 import { maskPolygon } from './yolo-masks';
 import { dequantizeConvs } from './onnx-dequantize';

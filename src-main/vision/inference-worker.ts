@@ -3,7 +3,7 @@
 // cannot take the kiosk down — the supervisor in main restarts it.
 import { Detector } from './detector';
 import { readBarcode } from './barcode-reader';
-import { hwcToChw, letterboxRgb } from './letterbox';
+import { hwcToChw, letterboxRgb } from '../image/letterbox';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 interface Port {

@@ -5,10 +5,10 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../../test/support/bundle.mjs';
 import { tempDir } from '../../test/support/test-core';
-import { systemClock } from '../core/clock';
+import { systemClock } from '../kernel/clock';
 import { createLogger } from '../log/logger';
 import { InferenceSupervisor, type SupervisorOptions } from './inference.supervisor';
-import { letterboxFor } from './letterbox';
+import { letterboxFor } from '../image/letterbox';
 import { forkLauncher, type WorkerLauncher } from './worker-host';
 import type { WorkerFrame } from './worker-protocol';
 

@@ -1,5 +1,5 @@
 import type { ItemVerdict, RejectReason } from '../../src-preload/contract';
-import type { Box } from './letterbox';
+import type { Box } from '../image/letterbox';
 import type { Manifest } from './model-manifest';
 import type { Detection } from './yolo-decode';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from '../fs/atomic-file';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import type { ModelTarget } from '../platform/v1.profile';
 import { activeModel, type ActiveModel } from './vision.module';

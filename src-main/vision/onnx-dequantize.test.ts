@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fieldsOf, readNode } from './onnx-graph';
 import { dequantizeConvs } from './onnx-dequantize';
 import { readOnnxMetadata } from './onnx-metadata';
-import { letterboxImage } from './letterbox';
+import { letterboxImage } from '../image/letterbox';
 
 const MODELS = join('..', 'shared', 'models');
 if (!existsSync(MODELS)) throw new Error(`${MODELS} is missing: the tests read the fixture models from ../shared/`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreviewFrame } from '../../src-preload/contract';
 import { FakeClock } from '../../test/support/fake-clock';
 import type { Frame } from '../camera/camera';
-import { letterboxFor } from './letterbox';
+import { letterboxFor } from '../image/letterbox';
 import { PreviewStream } from './preview-stream';
 
 /** A 640×480 source letterboxed into 320×320: grey bars (114) top and bottom, red picture. */

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { PreviewDetection, PreviewFrame } from '../../src-preload/contract';
 import type { Frame } from '../camera/camera';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import type { Detection } from './yolo-decode';
 
 export interface PreviewOptions {

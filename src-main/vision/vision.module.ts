@@ -7,7 +7,7 @@ import type { Camera, CameraState } from '../camera/camera';
 import { FfmpegCamera } from '../camera/ffmpeg.camera';
 import { ReplayCamera } from '../camera/replay.camera';
 import type { Config } from '../config/config.schema';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import { InferenceSupervisor, type VisionMetrics } from './inference.supervisor';
 import { loadManifest, type Manifest } from './model-manifest';

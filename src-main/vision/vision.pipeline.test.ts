@@ -6,7 +6,7 @@ import type { ItemVerdict } from '../../src-preload/contract';
 import { bundleForNode } from '../../test/support/bundle.mjs';
 import { tempDir } from '../../test/support/test-core';
 import { ReplayCamera } from '../camera/replay.camera';
-import { systemClock } from '../core/clock';
+import { systemClock } from '../kernel/clock';
 import { createLogger } from '../log/logger';
 import { InferenceSupervisor } from './inference.supervisor';
 import { ManifestSchema } from './model-manifest';

@@ -1,4 +1,4 @@
-import type { Letterbox } from './letterbox';
+import type { Letterbox } from '../image/letterbox';
 import type { GraphChoice, IntegerConvMode } from './detector';
 import type { ModelInfo } from './model-info';
 import type { Detection } from './yolo-decode';

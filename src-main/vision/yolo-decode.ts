@@ -1,4 +1,4 @@
-import { toSource, type Box, type Letterbox } from './letterbox';
+import { toSource, type Box, type Letterbox } from '../image/letterbox';
 import { ModelError, type YoloTask } from './model-info';
 
 /**

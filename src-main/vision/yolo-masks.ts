@@ -1,4 +1,4 @@
-import type { Box, Letterbox } from './letterbox';
+import type { Box, Letterbox } from '../image/letterbox';
 
 export type Point = [number, number];
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src-main/core/clock';
+import type { Clock } from '../../src-main/kernel/clock';
 
 /** A clock tests move by hand; timers fire in time order as it passes them. */
 export class FakeClock implements Clock {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src-main/config/config.loader';
 import { KioskCore, type CoreDeps } from '../../src-main/core/kiosk-core';
-import type { Clock } from '../../src-main/core/clock';
+import type { Clock } from '../../src-main/kernel/clock';
 import type { Hardware } from '../../src-main/hardware/hardware';
 import { createLogger } from '../../src-main/log/logger';
 

@@ -18,7 +18,7 @@ import {
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src-main/core/clock';
+import { systemClock } from '../../src-main/kernel/clock';
 import { createLogger } from '../../src-main/log/logger';
 import { InferenceSupervisor } from '../../src-main/vision/inference.supervisor';
 import { forkLauncher } from '../../src-main/vision/worker-host';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestCore } from '../../test/support/test-core';
-import { runCliInElectron } from '../electron/cli-main';
-import { CLI_COMMANDS, findCliCommand } from './commands';
+import { runCliInElectron } from './cli-main';
+import { CLI_COMMANDS, findCliCommand } from '../cli/commands';
 
 describe('rvm-kiosk <command>', () => {
   const exe = '/opt/RVM Kiosk/rvm-kiosk';

@@ -1,5 +1,5 @@
-import type { Clock } from '../core/clock';
-import type { Logger } from './logger';
+import type { Clock } from './clock';
+import type { Logger } from '../log/logger';
 
 /**
  * Logs repeated refusals as counts: the first of each kind as a line, then one summary line per

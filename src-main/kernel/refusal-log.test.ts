@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { RefusalLog } from './refusal-log';
 
 describe('RefusalLog', () => {

@@ -6,10 +6,10 @@ import { PlatformDouble } from '../../test/platform-double/double';
 import { useWorkerLauncher } from '../../test/support/worker-launcher';
 import { tempDir } from '../../test/support/test-core';
 import { loadConfig } from '../config/config.loader';
-import { KioskCore } from '../core/kiosk-core';
+import { KioskCore } from './kiosk-core';
 import { createLogger } from '../log/logger';
-import { parseSha256 } from './model-updater';
-import { activeModel } from './vision.module';
+import { parseSha256 } from '../vision/model-updater';
+import { activeModel } from '../vision/vision.module';
 
 const MODEL_640 = resolve('..', 'shared', 'models', 'yolov8n-det-int8-640.onnx');
 const MODEL_320 = resolve('..', 'shared', 'models', 'yolov8n-det-int8-320.onnx');
