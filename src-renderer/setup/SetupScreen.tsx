@@ -1,12 +1,11 @@
-import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
-import type { PlatformSetup } from '../../src-preload/contract';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api-context';
-
-type Options = {
-  cameras: string[];
-  models: Array<{ manifest: string; label: string }>;
-  timezones: string[];
-};
+import { INITIAL_FORM, platformOf, type SetField, type SetupForm, type SetupOptions } from './form';
+import { MachineFieldset } from './MachineFieldset';
+import { PlatformFieldset } from './PlatformFieldset';
+import { SetupResult } from './SetupResult';
+import { TechnicianFieldset } from './TechnicianFieldset';
+import { UnlockStep } from './UnlockStep';
 
 /**
  * First-boot setup, for the technician installing the machine: the one-time code from the log opens
@@ -18,22 +17,12 @@ export function SetupScreen() {
   const [unlocked, setUnlocked] = useState(false);
   const [code, setCode] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [options, setOptions] = useState<Options | null>(null);
-  const [profile, setProfile] = useState<'v1' | 'v2'>('v1');
-  const [baseUrl, setBaseUrl] = useState('https://');
-  const [credentials, setCredentials] = useState('');
-  const [rvmId, setRvmId] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [apiKey, setApiKey] = useState('');
-  const [camera, setCamera] = useState('/dev/video0');
-  const [manifest, setManifest] = useState('');
-  const [timezone, setTimezone] = useState('Asia/Jakarta');
-  const [techName, setTechName] = useState('');
-  const [pin, setPin] = useState('');
-  const [pin2, setPin2] = useState('');
+  const [options, setOptions] = useState<SetupOptions | null>(null);
+  const [form, setForm] = useState<SetupForm>(INITIAL_FORM);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+
+  const set: SetField = (key, value) => setForm((f) => ({ ...f, [key]: value }));
 
   useEffect(() => {
     void api.setup.status().then((r) => r.ok && setUnlocked(r.value.unlocked));
@@ -44,8 +33,9 @@ export function SetupScreen() {
     void api.setup.options().then((r) => {
       if (!r.ok) return setMessage({ ok: false, text: r.error.message });
       setOptions(r.value);
-      if (r.value.cameras[0]) setCamera(r.value.cameras[0]);
-      if (r.value.models[0]) setManifest(r.value.models[0].manifest);
+      const [camera] = r.value.cameras;
+      const [model] = r.value.models;
+      setForm((f) => ({ ...f, ...(camera ? { camera } : {}), ...(model ? { manifest: model.manifest } : {}) }));
     });
   }, [api, unlocked]);
 
@@ -58,33 +48,25 @@ export function SetupScreen() {
     } else setMessage({ ok: false, text: r.error.message });
   };
 
-  const platform = (): PlatformSetup =>
-    profile === 'v1'
-      ? { profile, baseUrl, credentialsJson: credentials }
-      : { profile, baseUrl, rvmId: Number(rvmId), email, password, ...(apiKey ? { apiKey } : {}) };
-
-  const readFile = (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (file) void file.text().then(setCredentials);
-  };
-
   const test = async () => {
     setBusy(true);
-    const r = await api.setup.testConnection(platform());
+    const r = await api.setup.testConnection(platformOf(form));
     setBusy(false);
     setMessage(r.ok ? { ok: true, text: `Connection works: ${r.value.detail}` } : { ok: false, text: r.error.message });
   };
 
   const finish = async (event: FormEvent) => {
     event.preventDefault();
-    if (pin !== pin2) return setMessage({ ok: false, text: 'The two PINs differ: enter the same 6 digits twice.' });
+    if (form.pin !== form.pin2) {
+      return setMessage({ ok: false, text: 'The two PINs differ: enter the same 6 digits twice.' });
+    }
     setBusy(true);
     const r = await api.setup.complete({
-      platform: platform(),
-      camera,
-      manifest,
-      timezone,
-      technician: { name: techName, pin },
+      platform: platformOf(form),
+      camera: form.camera,
+      manifest: form.manifest,
+      timezone: form.timezone,
+      technician: { name: form.techName, pin: form.pin },
     });
     setBusy(false);
     if (!r.ok) return setMessage({ ok: false, text: r.error.message });
@@ -97,205 +79,22 @@ export function SetupScreen() {
     });
   };
 
-  const status = message && (
-    <p role="status" data-testid="setup-result" className={message.ok ? 'setup-ok' : 'setup-error'}>
-      {message.text}
-    </p>
-  );
-
-  if (!unlocked) {
-    return (
-      <main className="setup-screen" data-testid="setup-screen">
-        <h1>Set up this machine</h1>
-        <p>
-          Enter the 8-digit setup code. It is in the kiosk&apos;s log:{' '}
-          <code>journalctl -u rvm-kiosk | grep &quot;setup code&quot;</code>
-        </p>
-        <form onSubmit={(e) => void unlock(e)}>
-          <label>
-            Setup code
-            <input
-              data-testid="setup-code"
-              inputMode="numeric"
-              autoComplete="off"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-          </label>
-          <button type="submit" data-testid="setup-unlock">
-            Continue
-          </button>
-        </form>
-        {status}
-      </main>
-    );
-  }
-
   return (
     <main className="setup-screen" data-testid="setup-screen">
       <h1>Set up this machine</h1>
-      <form onSubmit={(e) => void finish(e)}>
-        <fieldset>
-          <legend>Platform</legend>
-          <label>
-            Server generation
-            <select
-              data-testid="setup-profile"
-              value={profile}
-              onChange={(e) => setProfile(e.target.value as 'v1' | 'v2')}
-            >
-              <option value="v1">MyRVM v1 (rvm-credentials.json)</option>
-              <option value="v2">MyRVM v2 (machine account)</option>
-            </select>
-          </label>
-          <label>
-            Server address
-            <input data-testid="setup-base-url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
-          </label>
-          {profile === 'v1' ? (
-            <>
-              <label>
-                rvm-credentials.json (from a USB stick)
-                <input
-                  data-testid="setup-credentials-file"
-                  type="file"
-                  accept=".json,application/json"
-                  onChange={readFile}
-                />
-              </label>
-              <label>
-                or paste its contents
-                <textarea
-                  data-testid="setup-credentials"
-                  rows={4}
-                  value={credentials}
-                  onChange={(e) => setCredentials(e.target.value)}
-                />
-              </label>
-            </>
-          ) : (
-            <>
-              <label>
-                RVM id
-                <input
-                  data-testid="setup-rvm-id"
-                  inputMode="numeric"
-                  value={rvmId}
-                  onChange={(e) => setRvmId(e.target.value)}
-                />
-              </label>
-              <label>
-                Machine account e-mail
-                <input
-                  data-testid="setup-email"
-                  type="email"
-                  value={email}
-                  onChange={(e) => setEmail(e.target.value)}
-                />
-              </label>
-              <label>
-                Password
-                <input
-                  data-testid="setup-password"
-                  type="password"
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                />
-              </label>
-              <label>
-                Machine API key (optional)
-                <input
-                  data-testid="setup-api-key"
-                  type="password"
-                  value={apiKey}
-                  onChange={(e) => setApiKey(e.target.value)}
-                />
-              </label>
-            </>
-          )}
-          <button type="button" data-testid="setup-test" disabled={busy} onClick={() => void test()}>
-            Test connection
+      {unlocked ? (
+        <form onSubmit={(e) => void finish(e)}>
+          <PlatformFieldset form={form} set={set} busy={busy} onTest={() => void test()} />
+          <MachineFieldset form={form} set={set} options={options} />
+          <TechnicianFieldset form={form} set={set} />
+          <button type="submit" data-testid="setup-finish" disabled={busy || done}>
+            Finish setup
           </button>
-        </fieldset>
-        <fieldset>
-          <legend>Camera, model and time</legend>
-          <label>
-            Camera
-            <input
-              data-testid="setup-camera"
-              list="setup-cameras"
-              value={camera}
-              onChange={(e) => setCamera(e.target.value)}
-            />
-            <datalist id="setup-cameras">
-              {options?.cameras.map((c) => (
-                <option key={c} value={c} />
-              ))}
-            </datalist>
-            {options && options.cameras.length === 0 && (
-              <small>No camera found under /dev/video*: check the cable.</small>
-            )}
-          </label>
-          <label>
-            Model
-            <select data-testid="setup-model" value={manifest} onChange={(e) => setManifest(e.target.value)}>
-              {options?.models.map((m) => (
-                <option key={m.manifest} value={m.manifest}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-            {options && options.models.length === 0 && (
-              <small>No model manifest in the data folder&apos;s models/: copy the model and its manifest there.</small>
-            )}
-          </label>
-          <label>
-            Time zone
-            <input
-              data-testid="setup-timezone"
-              list="setup-timezones"
-              value={timezone}
-              onChange={(e) => setTimezone(e.target.value)}
-            />
-            <datalist id="setup-timezones">
-              {options?.timezones.map((z) => (
-                <option key={z} value={z} />
-              ))}
-            </datalist>
-          </label>
-        </fieldset>
-        <fieldset>
-          <legend>First technician</legend>
-          <label>
-            Name
-            <input data-testid="setup-tech-name" value={techName} onChange={(e) => setTechName(e.target.value)} />
-          </label>
-          <label>
-            PIN (6 digits)
-            <input
-              data-testid="setup-pin"
-              type="password"
-              inputMode="numeric"
-              value={pin}
-              onChange={(e) => setPin(e.target.value)}
-            />
-          </label>
-          <label>
-            PIN again
-            <input
-              data-testid="setup-pin2"
-              type="password"
-              inputMode="numeric"
-              value={pin2}
-              onChange={(e) => setPin2(e.target.value)}
-            />
-          </label>
-        </fieldset>
-        <button type="submit" data-testid="setup-finish" disabled={busy || done}>
-          Finish setup
-        </button>
-      </form>
-      {status}
+        </form>
+      ) : (
+        <UnlockStep code={code} onCode={setCode} onSubmit={(e) => void unlock(e)} />
+      )}
+      {message && <SetupResult message={message} />}
     </main>
   );
 }

@@ -1,0 +1,48 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Field } from './Field';
+import { SetupResult } from './SetupResult';
+
+describe('setup form field', () => {
+  afterEach(cleanup);
+
+  it('labels its control and shows the hint inside the label', () => {
+    render(
+      <Field label="Camera" hint="No camera found.">
+        <input data-testid="camera" />
+      </Field>,
+    );
+    const input = screen.getByLabelText('Camera', { exact: false });
+    expect(input).toBe(screen.getByTestId('camera'));
+    const hint = screen.getByText('No camera found.');
+    expect(hint.tagName).toBe('SMALL');
+    expect(hint.closest('label')).toBe(input.closest('label'));
+  });
+
+  it('shows no hint when there is none', () => {
+    const { container } = render(
+      <Field label="Name">
+        <input />
+      </Field>,
+    );
+    expect(container.innerHTML).toBe('<label>Name<input></label>');
+  });
+});
+
+// Fields carry no error of their own: a refusal is announced once, for the whole form.
+describe('setup result', () => {
+  afterEach(cleanup);
+
+  it('announces an error as a status', () => {
+    render(<SetupResult message={{ ok: false, text: 'wrong code' }} />);
+    const status = screen.getByRole('status');
+    expect(status.textContent).toBe('wrong code');
+    expect(status.className).toBe('setup-error');
+    expect(status.dataset.testid).toBe('setup-result');
+  });
+
+  it('shows a success the same way, styled as one', () => {
+    render(<SetupResult message={{ ok: true, text: 'Setup saved.' }} />);
+    expect(screen.getByRole('status').className).toBe('setup-ok');
+  });
+});

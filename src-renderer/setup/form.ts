@@ -1,0 +1,74 @@
+import type { ChangeEvent } from 'react';
+import type { PlatformSetup } from '../../src-preload/contract';
+
+/** What main found on this machine to choose from. */
+export type SetupOptions = {
+  cameras: string[];
+  models: Array<{ manifest: string; label: string }>;
+  timezones: string[];
+};
+
+/** Everything the setup form holds, as typed. */
+export type SetupForm = {
+  profile: 'v1' | 'v2';
+  baseUrl: string;
+  credentials: string;
+  rvmId: string;
+  email: string;
+  password: string;
+  apiKey: string;
+  camera: string;
+  manifest: string;
+  timezone: string;
+  techName: string;
+  pin: string;
+  pin2: string;
+};
+
+export const INITIAL_FORM: SetupForm = {
+  profile: 'v1',
+  baseUrl: 'https://',
+  credentials: '',
+  rvmId: '',
+  email: '',
+  password: '',
+  apiKey: '',
+  camera: '/dev/video0',
+  manifest: '',
+  timezone: 'Asia/Jakarta',
+  techName: '',
+  pin: '',
+  pin2: '',
+};
+
+export type SetField = <K extends keyof SetupForm>(key: K, value: SetupForm[K]) => void;
+
+/** What every fieldset gets: the form and a way to change one of its values. */
+export type FieldsetProps = { form: SetupForm; set: SetField };
+
+/** The platform part of the form as the contract takes it, for the generation chosen. */
+export const platformOf = (form: SetupForm): PlatformSetup =>
+  form.profile === 'v1'
+    ? { profile: 'v1', baseUrl: form.baseUrl, credentialsJson: form.credentials }
+    : {
+        profile: 'v2',
+        baseUrl: form.baseUrl,
+        rvmId: Number(form.rvmId),
+        email: form.email,
+        password: form.password,
+        ...(form.apiKey ? { apiKey: form.apiKey } : {}),
+      };
+
+type TextKey = Exclude<keyof SetupForm, 'profile'>;
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+/** `value` and `onChange` of a control tied to one text value of the form. */
+export type Bound = { value: string; onChange: (event: ChangeEvent<Control>) => void };
+
+/** `binder(props)('email')` ties a control to `form.email`. */
+export const binder =
+  ({ form, set }: FieldsetProps) =>
+  (key: TextKey): Bound => ({
+    value: form[key],
+    onChange: (event: ChangeEvent<Control>) => set(key, event.target.value),
+  });
