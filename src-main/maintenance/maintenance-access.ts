@@ -9,7 +9,7 @@ import type { Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
 import { AppFailure, type CallGuard } from '../kernel/router';
 import type { Logger } from '../log/logger';
-import type { PinResult } from '../platform/v1.profile';
+import type { PinResult } from '../platform/profile';
 import { verifyPin } from './pin-hash';
 
 /** Where the pad's lockout lives so that a restart does not reset it (the deposit database's settings). */

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.schema';
 import { readV1Credentials, type V1Credentials } from './credentials';
 import { PlatformHttp } from './http';
 import type { PlatformError } from './platform-error';
+import type { PlatformProfile } from './profile';
 import { V1Profile } from './v1.profile';
 import { V2Profile } from './v2.profile';
 
@@ -26,7 +27,7 @@ export function credentialsPath(config: Config, dataDir: string): string {
  * The client for the configured server generation (the kiosk's link and `npm run platform -- check`
  * use the same one). Throws a readable error when the credentials cannot be read.
  */
-export function createProfile(setup: ProfileSetup): V1Profile | V2Profile {
+export function createProfile(setup: ProfileSetup): PlatformProfile {
   const { config } = setup;
   const p = config.platform;
   if (p.profile === 'none') throw new Error('platform.profile is "none": no platform is configured');
@@ -38,9 +39,11 @@ export function createProfile(setup: ProfileSetup): V1Profile | V2Profile {
     ...(setup.onOutcome ? { onOutcome: setup.onOutcome } : {}),
   });
   if (p.profile === 'v1') {
+    const file = credentialsPath(config, setup.dataDir);
     profile = new V1Profile({
       http,
-      credentials: setup.credentials ?? readV1Credentials(credentialsPath(config, setup.dataDir)),
+      credentials: setup.credentials ?? readV1Credentials(file),
+      credentialsFile: setup.credentials ? undefined : file,
       appVersion: setup.appVersion,
       timezone: p.v2.timezone,
       now: setup.now,

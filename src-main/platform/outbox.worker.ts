@@ -1,6 +1,6 @@
 import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
-import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
+import type { OutboxJob, OutboxRepo, StoredOutboxJob } from '../store/outbox.repo';
 import { PlatformError } from './platform-error';
 
 export interface OutboxWorkerOptions {
@@ -19,6 +19,8 @@ export interface OutboxWorkerOptions {
   readonly random?: () => number;
   /** Credentials refused: the link is broken for every job, not this one. */
   readonly onAuthRefused?: (error: PlatformError) => void;
+  /** A job was parked for a technician (refused by the platform, or unreadable). */
+  readonly onQuarantined?: () => void;
 }
 
 /**
@@ -29,7 +31,8 @@ export interface OutboxWorkerOptions {
  *   least as long as the server's Retry-After;
  * - 401/403 → back off too (the machine's credentials, not the job, are wrong) and report it;
  * - any other 4xx, a request that fails its own schema, an unreadable success → quarantined with the
- *   answer, for a technician to retry or discard. Nothing is ever dropped.
+ *   answer, for a technician to retry or discard. Nothing is ever dropped;
+ * - a job whose payload does not parse (the repo's claim) → quarantined with the reason; the rest go on.
  */
 export class OutboxWorker {
   readonly #o: OutboxWorkerOptions;
@@ -89,9 +92,14 @@ export class OutboxWorker {
   #fill(): void {
     if (!this.#running || this.#paused) return;
     const free = this.#o.concurrency - this.#inFlight;
-    const jobs = free > 0 ? this.#o.outbox.claim(this.#o.clock.now(), free) : [];
+    const jobs = free > 0 ? this.#o.outbox.claim(this.#o.clock.now(), free, (job) => this.#unreadable(job)) : [];
     for (const job of jobs) this.#run(job);
     if (this.#inFlight === 0) this.#schedule();
+  }
+
+  #unreadable(job: StoredOutboxJob): void {
+    this.#o.logger.warn(`outbox job ${job.id} (${job.kind}, ${job.idempotencyKey}) quarantined: ${job.lastError}`);
+    this.#o.onQuarantined?.();
   }
 
   #schedule(): void {
@@ -141,6 +149,7 @@ export class OutboxWorker {
       const answer = error.details.body === undefined ? '' : ` — answer: ${JSON.stringify(error.details.body)}`;
       outbox.quarantine(job.id, `${error.message}${answer}`, now);
       logger.warn(`outbox job ${job.id} (${job.kind}, ${job.idempotencyKey}) quarantined: ${error.message}`);
+      this.#o.onQuarantined?.();
     }
   }
 

@@ -7,9 +7,7 @@ import { createProfile, credentialsPath } from './create-profile';
 import { importV1Credentials } from './credentials';
 import { LiveEvents } from './live-events';
 import { PlatformError } from './platform-error';
-import type { HealthSnapshot } from './profile';
-import { V1Profile } from './v1.profile';
-import { V2Profile } from './v2.profile';
+import type { HealthSnapshot, PlatformProfile } from './profile';
 
 const USAGE = `usage: npm run platform -- <command>
   check [--config <file>]   log in to the configured MyRVM platform (v1 handshake / v2 login), send one
@@ -76,14 +74,14 @@ async function check(config: Config, dataDir: string, out: (line: string) => voi
     return 1;
   }
   out(`MyRVM ${p.profile} at ${p.baseUrl}`);
-  let profile: V1Profile | V2Profile;
+  let profile: PlatformProfile;
   try {
     profile = createProfile({ config, dataDir, appVersion: pkg.version, now: Date.now });
   } catch (error) {
     out(`✗ credentials: ${(error as Error).message}`);
     return 1;
   }
-  if (profile instanceof V1Profile) out(`✓ credentials: ${credentialsPath(config, dataDir)}`);
+  if (profile.credentialsFile) out(`✓ credentials: ${profile.credentialsFile}`);
   const step = async (what: string, run: () => Promise<string>): Promise<boolean> => {
     try {
       out(`✓ ${what}: ${await run()}`);
@@ -93,24 +91,22 @@ async function check(config: Config, dataDir: string, out: (line: string) => voi
       return false;
     }
   };
-  const connected = await step(
-    profile instanceof V1Profile ? 'handshake' : 'login, machine claim, timezone',
-    async () => {
-      await profile.connect();
-      return 'accepted';
-    },
-  );
+  const connected = await step(profile.labels.connect, async () => {
+    await profile.connect();
+    return 'accepted';
+  });
   if (!connected) return 1;
-  const beat = await step(profile instanceof V1Profile ? 'heartbeat' : 'metrics', async () => {
+  const beat = await step(profile.labels.heartbeat, async () => {
     const commands = await profile.heartbeat(snapshot());
     return commands.length
       ? `accepted; the platform sent ${commands.map((c) => c.action).join(', ')} (not run by this check)`
       : 'accepted';
   });
-  if (profile instanceof V2Profile) {
+  const machineStatus = profile.machineStatus;
+  if (machineStatus) {
     await step('machine status on the platform', async () => {
-      const s = await profile.remoteStatus();
-      return `${s.rvm_name ?? `RVM ${s.rvm_id}`} is "${s.current_status}"`;
+      const s = await machineStatus();
+      return `${s.name} is "${s.status}"`;
     });
   }
   await step('QR login code', async () => {
@@ -121,13 +117,11 @@ async function check(config: Config, dataDir: string, out: (line: string) => voi
   return beat ? 0 : 1;
 }
 
-async function checkLive(config: Config, profile: V1Profile | V2Profile, out: (line: string) => void): Promise<void> {
+async function checkLive(config: Config, profile: PlatformProfile, out: (line: string) => void): Promise<void> {
   const channel = profile.live();
   const { key, url } = config.platform.live;
   if (!key || (!channel && !url)) {
-    out(
-      `- live events: not configured (platform.live.key${profile instanceof V2Profile ? ' and url' : ''}); QR claims are polled`,
-    );
+    out(`- live events: not configured (${profile.labels.liveSettings}); QR claims are polled`);
     return;
   }
   const target = { url: url || channel!.url, channel: channel?.channel ?? '' };

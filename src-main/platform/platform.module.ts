@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import type { LinkStatus } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
@@ -10,62 +8,38 @@ import type { Handlers } from '../kernel/contract-types';
 import type { EventHub } from '../kernel/event-hub';
 import type { HealthProbe } from '../kernel/health.service';
 import { AppFailure } from '../kernel/router';
-import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
 import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
 import type { SessionRepo } from '../store/session.repo';
 import { createProfile } from './create-profile';
+import { registerEngine } from './engine-registration';
+import { healthSnapshot, type HealthSources } from './health-snapshot';
 import { OutboxWorker } from './outbox.worker';
 import { LiveEvents, type LiveEventName } from './live-events';
 import { PlatformError } from './platform-error';
 import { QrLogin, type QrTarget } from './qr-login';
-import type {
-  CameraInfo,
-  DeliveryContext,
-  HealthSnapshot,
-  ItemJobPayload,
-  PlatformCommand,
-  PlatformProfile,
-} from './profile';
-import { V1Profile, type ModelTarget } from './v1.profile';
-import { V2Profile } from './v2.profile';
+import type { DeliveryContext, ModelTarget, PlatformCommand, PlatformProfile } from './profile';
 
-export interface PlatformModuleDeps {
+export interface PlatformModuleDeps extends HealthSources {
   readonly config: Config;
   readonly dataDir: string;
-  readonly appVersion: string;
   readonly outbox: OutboxRepo | undefined;
   readonly sessions: SessionRepo | undefined;
   readonly hub: EventHub;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly binLevelPercent: () => number;
-  readonly depositsSinceStart: () => number;
-  /** The platform asked for an orderly restart (v1 RESTART). */
-  /** v1: the handshake named a model to run (ai_model). */
+  /** The platform named a model to run at connect (a profile with `modelTarget`: v1's ai_model). */
   readonly onModelTarget?: (target: ModelTarget) => void;
-  /** The running model's version, for heartbeats. */
-  readonly modelVersion?: () => string | null;
+  /** The platform asked for an orderly restart (v1 RESTART). */
   readonly onRestart?: () => void;
-  /** Cameras for the v1 heartbeat's discovery. */
-  readonly cameras?: () => CameraInfo[];
   /** The deposit flow, for the member QR login (absent with a broken store). */
   readonly qrTarget?: QrTarget | undefined;
-  /** The monitor's latest sample (CPU, memory, disk, temperature) and active alerts, for the heartbeat. */
-  readonly vitals?: () => Pick<HealthSnapshot, 'cpuPercent' | 'memoryPercent' | 'diskPercent' | 'temperatureC'> | null;
-  readonly alerts?: () => HealthSnapshot['alerts'];
 }
 
 /** A link that has not answered for this long counts as offline even between failures. */
 const STALE_MS = 120_000;
-/** v2 timezone sync: at start and then daily. */
+/** Timezone sync (a profile that can): at connect and then daily. */
 const TIMEZONE_SYNC_MS = 24 * 3600_000;
-
-/** What the platform remembers of this kiosk between runs (<data>/platform-state.json). */
-interface PlatformState {
-  /** v2 processing engine registered for this machine. */
-  engineId?: string | number;
-}
 
 /**
  * The MyRVM link: the profile for the configured server generation, the connection status, the
@@ -95,7 +69,7 @@ export class PlatformModule {
     this.#log = deps.logger.scope('platform');
     const p = deps.config.platform;
     if (p.profile === 'none') return;
-    let profile: V1Profile | V2Profile;
+    let profile: PlatformProfile;
     try {
       profile = createProfile({
         config: deps.config,
@@ -130,6 +104,7 @@ export class PlatformModule {
         onAuthRefused: () => {
           this.#authRefused = true;
         },
+        onQuarantined: () => this.#publish(),
       });
     }
   }
@@ -206,12 +181,12 @@ export class PlatformModule {
     discard: ({ id, reason }, ctx) =>
       this.#resolve(id, { action: 'discard', actor: ctx.technician ?? '(unknown)', reason }),
     syncTimezone: async () => {
-      const profile = this.profile;
-      if (!(profile instanceof V2Profile)) {
+      const sync = this.profile?.syncTimezone;
+      if (!sync) {
         throw new AppFailure('BAD_REQUEST', 'timezone sync is a v2 platform feature (platform.profile = v2)');
       }
       try {
-        await profile.syncTimezone('manual');
+        await sync('manual');
       } catch (error) {
         throw new AppFailure('UNAVAILABLE', `timezone sync failed: ${(error as Error).message}`);
       }
@@ -250,7 +225,7 @@ export class PlatformModule {
     try {
       if (!profile.connected) await this.#connect();
       else {
-        this.#handle(await profile.heartbeat(this.#health()));
+        this.#handle(await profile.heartbeat(healthSnapshot(this.#d)));
         await this.#dailyTimezoneSync();
       }
     } catch (error) {
@@ -271,12 +246,15 @@ export class PlatformModule {
       .then(() => {
         this.#authRefused = false;
         this.#log.info(`connected to ${this.#d.config.platform.baseUrl} (${this.profile!.name})`);
-        if (this.profile instanceof V2Profile) this.#timezoneSyncedAt = this.#d.clock.now(); // part of connect
+        const profile = this.profile!;
+        if (profile.syncTimezone) this.#timezoneSyncedAt = this.#d.clock.now(); // part of connect
         this.worker?.resume();
         this.#startLive();
-        if (this.profile instanceof V1Profile && this.profile.modelTarget)
-          this.#d.onModelTarget?.(this.profile.modelTarget);
-        void this.#registerEngine();
+        if (profile.modelTarget) this.#d.onModelTarget?.(profile.modelTarget);
+        if (profile.registerEngine) {
+          const { config, dataDir } = this.#d;
+          void registerEngine({ register: profile.registerEngine, config, dataDir, log: this.#log });
+        }
       })
       .finally(() => {
         this.#connecting = undefined;
@@ -285,42 +263,11 @@ export class PlatformModule {
   }
 
   async #dailyTimezoneSync(): Promise<void> {
-    const profile = this.profile;
-    if (!(profile instanceof V2Profile) || this.#timezoneSyncedAt === null) return;
+    const sync = this.profile?.syncTimezone;
+    if (!sync || this.#timezoneSyncedAt === null) return;
     if (this.#d.clock.now() - this.#timezoneSyncedAt < TIMEZONE_SYNC_MS) return;
-    await profile.syncTimezone('automatic');
+    await sync('automatic');
     this.#timezoneSyncedAt = this.#d.clock.now();
-  }
-
-  /** v2, when configured: the detector as a processing engine (registered once, pinged after). */
-  async #registerEngine(): Promise<void> {
-    const profile = this.profile;
-    const engine = this.#d.config.platform.v2.processingEngine;
-    if (!(profile instanceof V2Profile) || !engine.register || !engine.serverAddress) return;
-    const statePath = join(this.#d.dataDir, 'platform-state.json');
-    let state: PlatformState = {};
-    try {
-      if (existsSync(statePath)) state = JSON.parse(readFileSync(statePath, 'utf8')) as PlatformState;
-    } catch (error) {
-      this.#log.warn(`${statePath} unreadable (${(error as Error).message}); registering the engine anew`);
-    }
-    try {
-      const id = await profile.registerEngine(
-        {
-          name: engine.name ?? `${this.#d.config.machine.name} detector`,
-          type: engine.type,
-          serverAddress: engine.serverAddress,
-          port: engine.port,
-        },
-        state.engineId,
-      );
-      if (id !== state.engineId) {
-        writeFileAtomic(statePath, JSON.stringify({ ...state, engineId: id }, null, 2));
-        this.#log.info(`registered processing engine ${id} with the platform`);
-      }
-    } catch (error) {
-      this.#log.warn(`processing engine not registered: ${(error as Error).message}`);
-    }
   }
 
   /** Live events, once the channel is known (v1: from the handshake) and a key is configured. */
@@ -394,10 +341,8 @@ export class PlatformModule {
       await this.#connect();
     }
     await this.profile!.deliver(job, this.#context);
-    if (job.kind === 'deposit.item') {
-      const path = (job.payload as ItemJobPayload).imagePath;
-      if (path) await rm(path, { force: true });
-    }
+    // Delivered: the item's frame is on the platform now.
+    if (job.kind === 'deposit.item' && job.payload.imagePath) await rm(job.payload.imagePath, { force: true });
   }
 
   readonly #context: DeliveryContext = {
@@ -417,25 +362,4 @@ export class PlatformModule {
       return this.#standIn;
     },
   };
-
-  #health(): HealthSnapshot {
-    const cores = cpus().length || 1;
-    // Before the monitor's first sample: the load average and free memory are all there is.
-    const vitals = this.#d.vitals?.() ?? {
-      cpuPercent: Math.min(100, Math.round((loadavg()[0]! / cores) * 100)),
-      memoryPercent: Math.round((1 - freemem() / totalmem()) * 100),
-      diskPercent: null,
-      temperatureC: null,
-    };
-    return {
-      ...vitals,
-      alerts: this.#d.alerts?.() ?? [],
-      binLevelPercent: this.#d.binLevelPercent(),
-      uptimeS: process.uptime(),
-      depositsSinceStart: this.#d.depositsSinceStart(),
-      appVersion: this.#d.appVersion,
-      modelVersion: this.#d.modelVersion?.() ?? null,
-      cameras: this.#d.cameras?.() ?? [],
-    };
-  }
 }

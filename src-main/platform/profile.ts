@@ -71,9 +71,56 @@ export interface LiveChannel {
   readonly channel: string;
 }
 
-/** One server generation (PLATFORM-API.md): v1 or v2. */
+/** A technician's PIN as the platform judged it (v1). */
+export type PinResult =
+  | {
+      readonly ok: true;
+      readonly technician: string;
+      readonly permissions: Record<string, boolean>;
+      readonly expiresAt: string;
+    }
+  | { readonly ok: false; readonly reason: 'wrong_pin'; readonly remainingAttempts: number | null }
+  | { readonly ok: false; readonly reason: 'locked'; readonly retryAfterS: number };
+
+/** The model the platform wants this machine to run (v1 handshake `ai_model`). */
+export interface ModelTarget {
+  readonly version: string;
+  readonly sha256: string;
+  readonly url: string;
+}
+
+/** The detector as a processing engine on the platform (v2). */
+export interface EngineSpec {
+  readonly name: string;
+  readonly type: 'nvidia_cuda' | 'jetson_edge';
+  readonly serverAddress: string;
+  readonly port: number;
+  readonly modelPath?: string;
+}
+
+/** What the platform believes about this machine (the connection check prints it). */
+export interface RemoteMachineStatus {
+  readonly name: string;
+  readonly status: string;
+}
+
+/** How the connection check (`npm run platform -- check`) names this generation's steps. */
+export interface ProfileLabels {
+  /** What connect() does. */
+  readonly connect: string;
+  /** What heartbeat() sends. */
+  readonly heartbeat: string;
+  /** The settings live events need. */
+  readonly liveSettings: string;
+}
+
+/**
+ * One server generation (PLATFORM-API.md): v1 or v2. What only one generation offers is an optional
+ * capability: callers test for it instead of asking which generation they hold.
+ */
 export interface PlatformProfile {
   readonly name: 'v1' | 'v2';
+  readonly labels: ProfileLabels;
   /** Handshake (v1) or login + self-claim (v2); run at start and after the link comes back. */
   connect(): Promise<void>;
   readonly connected: boolean;
@@ -83,20 +130,21 @@ export interface PlatformProfile {
   createQr(): Promise<QrSession>;
   qrStatus(token: string): Promise<QrStatus>;
   live(): LiveChannel | null;
-}
 
-/** The payload the store writes for an accepted item (SessionRepo.addItem). */
-export interface ItemJobPayload {
-  readonly id: string;
-  readonly sessionId: string;
-  readonly seq: number;
-  readonly material: string | null;
-  readonly className: string;
-  readonly confidence: number;
-  readonly points: number;
-  readonly barcode: string | null;
-  readonly weightG: number | null;
-  readonly at: number;
-  readonly imagePath?: string | null;
-  readonly box?: readonly [number, number, number, number];
+  // Capabilities (bound functions: they may be handed on as they are).
+  /** Where the machine credentials were read from (v1's provisioning file). */
+  readonly credentialsFile?: string | undefined;
+  /** Checks a technician's PIN with the platform (v1); absent: local PINs only. */
+  readonly checkPin?: (pin: string) => Promise<PinResult>;
+  /** The model the platform named at the last connect (v1), or null when it names none. */
+  readonly modelTarget?: ModelTarget | null;
+  /** Tells the platform the machine's timezone (v2); connect() already does it once. */
+  readonly syncTimezone?: (method: 'automatic' | 'manual') => Promise<void>;
+  /**
+   * Registers the detector as a processing engine, or with a known id pings it (v2); resolves to the
+   * engine's id (registered again when the platform forgot it).
+   */
+  readonly registerEngine?: (engine: EngineSpec, knownId: string | number | undefined) => Promise<string | number>;
+  /** The platform's view of this machine (v2). */
+  readonly machineStatus?: () => Promise<RemoteMachineStatus>;
 }

@@ -1,18 +1,23 @@
 import { z } from 'zod';
-import type { OutboxJob } from '../store/outbox.repo';
+import type { OutboxJob, OutboxJobOf } from '../store/outbox.repo';
 import type { V1Credentials } from './credentials';
 import type { PlatformHttp } from './http';
 import { PlatformError } from './platform-error';
 import type {
   DeliveryContext,
   HealthSnapshot,
-  ItemJobPayload,
   LiveChannel,
+  ModelTarget,
+  PinResult,
   PlatformCommand,
   PlatformProfile,
+  ProfileLabels,
   QrSession,
   QrStatus,
 } from './profile';
+
+// PinResult lives in ./profile; re-exported while maintenance-access.test.ts still imports it from here.
+export type { PinResult } from './profile';
 
 // Requests, as the v1 server validates them (PLATFORM-API.md).
 const HealthMetrics = z.object({
@@ -104,13 +109,6 @@ const HandshakeData = z.object({
     .loose()
     .nullish(),
 });
-
-/** The model the platform wants this machine to run (v1 handshake `ai_model`). */
-export interface ModelTarget {
-  readonly version: string;
-  readonly sha256: string;
-  readonly url: string;
-}
 const HeartbeatBody = z.object({
   status: z.literal('success'),
   server_time: z.string().optional(),
@@ -145,19 +143,11 @@ const KioskConfigData = z
   .object({ machine_name: z.string(), timezone: z.string().optional(), qr_refresh_interval: z.number().optional() })
   .loose();
 
-export type PinResult =
-  | {
-      readonly ok: true;
-      readonly technician: string;
-      readonly permissions: Record<string, boolean>;
-      readonly expiresAt: string;
-    }
-  | { readonly ok: false; readonly reason: 'wrong_pin'; readonly remainingAttempts: number | null }
-  | { readonly ok: false; readonly reason: 'locked'; readonly retryAfterS: number };
-
 export interface V1Options {
   readonly http: PlatformHttp;
   readonly credentials: V1Credentials;
+  /** Where the credentials were read from (the connection check names it). */
+  readonly credentialsFile?: string | undefined;
   readonly appVersion: string;
   readonly timezone: string;
   readonly now: () => number;
@@ -166,11 +156,15 @@ export interface V1Options {
 /** The current MyRVM server: machine key for edge calls, machine UUID for kiosk calls. */
 export class V1Profile implements PlatformProfile {
   readonly name = 'v1';
+  readonly labels: ProfileLabels = { connect: 'handshake', heartbeat: 'heartbeat', liveSettings: 'platform.live.key' };
+  readonly credentialsFile: string | undefined;
   #uuid: string | undefined;
   #live: LiveChannel | null = null;
   /** From the last handshake; null when the platform names no complete target. */
   modelTarget: ModelTarget | null = null;
-  constructor(private readonly o: V1Options) {}
+  constructor(private readonly o: V1Options) {
+    this.credentialsFile = o.credentialsFile;
+  }
 
   get connected(): boolean {
     return this.#uuid !== undefined;
@@ -243,14 +237,17 @@ export class V1Profile implements PlatformProfile {
   }
 
   async deliver(job: OutboxJob, context: DeliveryContext): Promise<void> {
-    if (job.kind === 'deposit.item') return this.#depositItem(job, context);
-    if (job.kind === 'deposit.session') return this.#syncSession(job, context);
-    throw new PlatformError('bad-request', `job kind ${job.kind} has no v1 delivery`);
+    switch (job.kind) {
+      case 'deposit.item':
+        return this.#depositItem(job, context);
+      case 'deposit.session':
+        return this.#syncSession(job, context);
+    }
   }
 
   /** The item's image and classification: POST /edge/deposit (multipart). Stores evidence; no points. */
-  async #depositItem(job: OutboxJob, context: DeliveryContext): Promise<void> {
-    const item = job.payload as ItemJobPayload;
+  async #depositItem(job: OutboxJobOf<'deposit.item'>, context: DeliveryContext): Promise<void> {
+    const item = job.payload;
     const session = context.session(item.sessionId);
     const data = DepositData.safeParse({
       session_id: session?.platformSession ?? item.sessionId,
@@ -281,8 +278,8 @@ export class V1Profile implements PlatformProfile {
   }
 
   /** The session's credit: POST /edge/sync-offline, one transaction with every accepted item. */
-  async #syncSession(job: OutboxJob, context: DeliveryContext): Promise<void> {
-    const payload = job.payload as { id: string; closedAt: number };
+  async #syncSession(job: OutboxJobOf<'deposit.session'>, context: DeliveryContext): Promise<void> {
+    const payload = job.payload;
     const session = context.session(payload.id);
     if (!session) throw new PlatformError('bad-request', `session ${payload.id} is not in the local store`);
     const items = context.acceptedItems(session.id);
@@ -345,7 +342,9 @@ export class V1Profile implements PlatformProfile {
   }
 
   /** A technician's 6-character PIN, checked by the platform against their assignment to this machine. */
-  async checkPin(pin: string): Promise<PinResult> {
+  readonly checkPin = (pin: string): Promise<PinResult> => this.#checkPin(pin);
+
+  async #checkPin(pin: string): Promise<PinResult> {
     try {
       const data = await this.o.http.send(
         { method: 'POST', path: '/api/v1/kiosk/auth/pin', schema: PinRequest, json: { pin }, answers: [401, 429] },

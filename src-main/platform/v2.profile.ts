@@ -1,124 +1,39 @@
 import { z } from 'zod';
-import type { OutboxJob } from '../store/outbox.repo';
+import type { ItemJobPayload } from '../store/outbox-jobs';
+import type { OutboxJob, OutboxJobOf } from '../store/outbox.repo';
 import type { PlatformHttp } from './http';
 import { PlatformError } from './platform-error';
 import type {
   DeliveryContext,
+  EngineSpec,
   HealthSnapshot,
-  ItemJobPayload,
   LiveChannel,
   PlatformCommand,
   PlatformProfile,
+  ProfileLabels,
   QrSession,
   QrStatus,
+  RemoteMachineStatus,
 } from './profile';
-
-export const WASTE_TYPES = ['plastic', 'glass', 'metal', 'paper', 'mixed'] as const;
-
-// Requests, as the v2 server validates them (PLATFORM-API.md).
-const LoginRequest = z.object({ email: z.email(), password: z.string().min(6) });
-const ClaimRequest = z.object({
-  rvm_id: z.number().int(),
-  device_name: z.string(),
-  software_version: z.string(),
-  timezone: z.string().max(100),
-});
-const DepositRequest = z.object({
-  rvm_id: z.number().int(),
-  session_token: z.string().max(255).optional(),
-  waste_type: z.enum(WASTE_TYPES),
-  weight: z.number().min(0.001).max(100),
-  quantity: z.number().int().min(1).max(1000),
-  image_data: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()),
-});
-const ProcessRequest = z.object({
-  status: z.enum(['completed', 'rejected']),
-  rejection_reason: z.string().max(500).optional(),
-  final_reward_amount: z.number().nonnegative().optional(),
-});
-const RvmRef = z.object({ rvm_id: z.number().int() });
-const MetricsRequest = z.object({
-  system_metrics: z.object({
-    cpu_usage: z.number().nullable(),
-    memory_usage: z.number().nullable(),
-    disk_usage: z.number().nullable(),
-    gpu_usage: z.number().nullable(),
-    temperature: z.number().nullable(),
-  }),
-  application_metrics: z.object({
-    software_version: z.string(),
-    ai_model_version: z.string().nullable(),
-    uptime_seconds: z.number().int().nonnegative(),
-    deposit_count_since_restart: z.number().int().nonnegative(),
-    error_count: z.number().int().nonnegative(),
-    warning_count: z.number().int().nonnegative(),
-  }),
-  network_info: z.object({}).loose(),
-});
-const TimezoneRequest = z.object({
-  device_id: z.string().min(1).max(100),
-  timezone: z.string().min(1).max(50),
-  timestamp: z.string(),
-  sync_method: z.enum(['automatic', 'manual']),
-});
-
-const DetectionRequest = z.object({
-  rvm_id: z.number().int(),
-  image_path: z.string().min(1),
-  detections: z.array(
-    z.object({
-      class: z.string().min(1),
-      confidence: z.number().min(0).max(1),
-      bbox: z.array(z.number()).length(4),
-      segmentation_mask: z.null(),
-    }),
-  ),
-  status: z.enum(['completed', 'processing', 'processing_requested', 'failed']),
-  timestamp: z.string(),
-  processing_time: z.number().nonnegative().optional(),
-  model_version: z.string().optional(),
-});
-
-const EngineRequest = z.object({
-  name: z.string().min(1).max(255),
-  type: z.enum(['nvidia_cuda', 'jetson_edge']),
-  server_address: z.union([z.ipv4(), z.ipv6()]),
-  port: z.number().int().min(1).max(65535),
-  model_path: z.string().optional(),
-  processing_timeout: z.number().int().min(1).max(300),
-  auto_failover: z.boolean(),
-  is_active: z.boolean(),
-});
-
-export interface EngineSpec {
-  readonly name: string;
-  readonly type: 'nvidia_cuda' | 'jetson_edge';
-  readonly serverAddress: string;
-  readonly port: number;
-  readonly modelPath?: string;
-}
-
-/** What a v2 item delivery has finished so far (kept in the outbox between attempts). */
-interface ItemProgress {
-  filePath?: string;
-  depositId?: string | number;
-  processed?: boolean;
-}
-
-// Answers.
-const RvmStatusData = z
-  .object({ rvm_id: z.union([z.number(), z.string()]), rvm_name: z.string().optional(), current_status: z.string() })
-  .loose();
-const UploadData = z.object({ file_path: z.string().min(1) });
-const LoginData = z.object({ token: z.string().min(1) });
-const DepositData = z.object({ deposit_id: z.union([z.number(), z.string()]) });
-const CreateData = z.object({ session_token: z.string().min(1), expires_at: z.string().optional() });
-const StatusData = z.object({
-  status: z.enum(['active', 'claimed', 'expired']),
-  user_id: z.union([z.number(), z.string()]).nullish(),
-  user_name: z.string().nullish(),
-});
+import {
+  ClaimRequest,
+  CreateData,
+  DepositData,
+  DepositRequest,
+  DetectionRequest,
+  EngineRequest,
+  ItemProgress,
+  LoginData,
+  LoginRequest,
+  MetricsRequest,
+  ProcessRequest,
+  RvmRef,
+  RvmStatusData,
+  StatusData,
+  TimezoneRequest,
+  UploadData,
+  WASTE_TYPES,
+} from './v2.schemas';
 
 export interface V2Options {
   readonly http: PlatformHttp;
@@ -142,6 +57,11 @@ export interface V2Options {
 /** The MyRVM Platform (v2): a bearer token from the machine's own account; re-login once on 401. */
 export class V2Profile implements PlatformProfile {
   readonly name = 'v2';
+  readonly labels: ProfileLabels = {
+    connect: 'login, machine claim, timezone',
+    heartbeat: 'metrics',
+    liveSettings: 'platform.live.key and url',
+  };
   #token: string | undefined;
 
   constructor(private readonly o: V2Options) {}
@@ -202,7 +122,7 @@ export class V2Profile implements PlatformProfile {
     }
   }
 
-  async syncTimezone(method: 'automatic' | 'manual'): Promise<void> {
+  readonly syncTimezone = async (method: 'automatic' | 'manual'): Promise<void> => {
     await this.#authed(() =>
       this.o.http.send(
         {
@@ -219,7 +139,7 @@ export class V2Profile implements PlatformProfile {
         z.unknown(),
       ),
     );
-  }
+  };
 
   async heartbeat(h: HealthSnapshot): Promise<PlatformCommand[]> {
     await this.o.http.send(
@@ -260,9 +180,10 @@ export class V2Profile implements PlatformProfile {
   async deliver(job: OutboxJob, context: DeliveryContext): Promise<void> {
     // v2 credits per deposit; a session summary has nothing more to tell it.
     if (job.kind === 'deposit.session') return;
-    if (job.kind !== 'deposit.item') throw new PlatformError('bad-request', `job kind ${job.kind} has no v2 delivery`);
-    const item = job.payload as ItemJobPayload;
-    const progress: ItemProgress = { ...(job.progress as ItemProgress | null) };
+    const item = job.payload;
+    // Progress this code did not write starts the delivery over: every step repeats safely (its own key).
+    const recorded = ItemProgress.nullable().safeParse(job.progress);
+    const progress: ItemProgress = recorded.success ? { ...recorded.data } : {};
     const step = (done: Partial<ItemProgress>) => {
       Object.assign(progress, done);
       context.saveProgress(job, progress);
@@ -348,7 +269,7 @@ export class V2Profile implements PlatformProfile {
     );
   }
 
-  #depositRequest(job: OutboxJob, item: ItemJobPayload, context: DeliveryContext, jpeg: Uint8Array) {
+  #depositRequest(job: OutboxJobOf<'deposit.item'>, item: ItemJobPayload, context: DeliveryContext, jpeg: Uint8Array) {
     const material = item.material ?? '';
     const wasteType = this.o.wasteTypes[material];
     if (!wasteType) {
@@ -414,17 +335,21 @@ export class V2Profile implements PlatformProfile {
   }
 
   /** What the platform believes about this machine (technician's connection test). */
-  async remoteStatus(): Promise<z.infer<typeof RvmStatusData>> {
-    return this.#authed(() =>
+  readonly machineStatus = async (): Promise<RemoteMachineStatus> => {
+    const s = await this.#authed(() =>
       this.o.http.send({ method: 'GET', path: `/api/v2/rvm-status/${this.o.rvmId}` }, RvmStatusData),
     );
-  }
+    return { name: s.rvm_name ?? `RVM ${s.rvm_id}`, status: s.current_status };
+  };
 
   /**
    * Registers this machine's processing engine (once: the id is kept by the caller) or, with a known
    * id, pings it; a 404 on ping means the platform forgot it and it is registered again.
    */
-  async registerEngine(engine: EngineSpec, knownId: string | number | undefined): Promise<string | number> {
+  readonly registerEngine = async (
+    engine: EngineSpec,
+    knownId: string | number | undefined,
+  ): Promise<string | number> => {
     if (knownId !== undefined) {
       try {
         await this.#authed(() =>
@@ -459,5 +384,5 @@ export class V2Profile implements PlatformProfile {
       ),
     );
     return created.id;
-  }
+  };
 }

@@ -1,13 +1,16 @@
 import type { Db } from './database';
+import { parseJobBody, type NewOutboxJobBody, type OutboxJobBody, type OutboxJobKind } from './outbox-jobs';
 
 export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'quarantined' | 'discarded';
 
-export interface OutboxJob {
+/** A job as stored, whatever its payload holds (maintenance lists, audit records). */
+export interface StoredOutboxJob {
   readonly id: number;
   readonly idempotencyKey: string;
   readonly kind: string;
   /** Jobs with the same ordering key (a session) are delivered strictly in id order. */
   readonly orderingKey: string;
+  /** The payload as stored: parsed JSON, or the raw text when it is not JSON. */
   readonly payload: unknown;
   readonly status: OutboxStatus;
   readonly attempts: number;
@@ -18,12 +21,15 @@ export interface OutboxJob {
   readonly progress: unknown;
 }
 
-export interface NewOutboxJob {
+/** A claimed job: its payload parsed against its kind's schema (switch on `kind`). */
+export type OutboxJob = Omit<StoredOutboxJob, 'kind' | 'payload'> & OutboxJobBody;
+/** A claimed job of one kind. */
+export type OutboxJobOf<K extends OutboxJobKind> = Extract<OutboxJob, { readonly kind: K }>;
+
+export type NewOutboxJob = NewOutboxJobBody & {
   readonly idempotencyKey: string;
-  readonly kind: string;
   readonly orderingKey: string;
-  readonly payload: unknown;
-}
+};
 
 interface Row {
   id: number;
@@ -39,19 +45,29 @@ interface Row {
   progress: string | null;
 }
 
-const toJob = (r: Row): OutboxJob => ({
+/** JSON text as a value; text that is not JSON stays text (a damaged row must still be listed). */
+function readJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+const meta = (r: Row): Omit<StoredOutboxJob, 'kind' | 'payload'> => ({
   id: r.id,
   idempotencyKey: r.idempotency_key,
-  kind: r.kind,
   orderingKey: r.ordering_key,
-  payload: JSON.parse(r.payload) as unknown,
   status: r.status,
   attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
   createdAt: r.created_at,
-  progress: r.progress === null ? null : (JSON.parse(r.progress) as unknown),
+  progress: readJson(r.progress),
 });
+
+const toStored = (r: Row): StoredOutboxJob => ({ ...meta(r), kind: r.kind, payload: readJson(r.payload) });
 
 /**
  * The durable delivery queue. `enqueue` is meant to run inside the caller's transaction, next to
@@ -115,14 +131,36 @@ export class OutboxRepo {
     return Number(info.lastInsertRowid);
   }
 
-  /** Takes up to `limit` due jobs for delivery (at most one per ordering key at a time). */
-  claim(now: number, limit = 10): OutboxJob[] {
-    return this.db.transaction(() => {
-      // The query yields at most one job per ordering key: the earliest one still open.
-      const rows = this.#claimable.all(now, limit) as Row[];
-      for (const row of rows) this.#markInFlight.run(now, row.id);
-      return rows.map((r) => toJob({ ...r, status: 'in_flight', attempts: r.attempts + 1 }));
+  /**
+   * Takes up to `limit` due jobs for delivery (at most one per ordering key at a time), each payload
+   * parsed against its kind's schema, once, here. A job that does not parse (damaged, an unknown kind)
+   * is never handed out: it is quarantined with the reason (its `lastError`), told to `unreadable`, and
+   * the claim goes on with the next jobs.
+   */
+  claim(now: number, limit = 10, unreadable?: (job: StoredOutboxJob) => void): OutboxJob[] {
+    const parked: StoredOutboxJob[] = [];
+    const jobs = this.db.transaction(() => {
+      const claimed: OutboxJob[] = [];
+      while (claimed.length < limit) {
+        // The query yields at most one job per ordering key: the earliest one still open.
+        const rows = this.#claimable.all(now, limit - claimed.length) as Row[];
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const parsed = parseJobBody({ id: row.id, idempotencyKey: row.idempotency_key, kind: row.kind }, row.payload);
+          if (parsed.ok) {
+            this.#markInFlight.run(now, row.id);
+            claimed.push({ ...meta({ ...row, status: 'in_flight', attempts: row.attempts + 1 }), ...parsed.body });
+          } else {
+            // No longer pending, so the next query moves past it (and holds back the rest of its session).
+            this.quarantine(row.id, parsed.reason, now);
+            parked.push({ ...toStored(row), status: 'quarantined', lastError: parsed.reason });
+          }
+        }
+      }
+      return claimed;
     })();
+    for (const job of parked) unreadable?.(job);
+    return jobs;
   }
 
   /**
@@ -203,16 +241,16 @@ export class OutboxRepo {
   }
 
   /** Jobs in one state, oldest first (maintenance shows the quarantined ones). */
-  list(status: OutboxStatus, limit = 100): OutboxJob[] {
+  list(status: OutboxStatus, limit = 100): StoredOutboxJob[] {
     const rows = this.db
       .prepare('SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ?')
       .all(status, limit) as Row[];
-    return rows.map(toJob);
+    return rows.map(toStored);
   }
 
-  get(id: number): OutboxJob | undefined {
+  get(id: number): StoredOutboxJob | undefined {
     const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
-    return row && toJob(row);
+    return row && toStored(row);
   }
 
   stats(): Record<OutboxStatus, { count: number; oldestCreatedAt: number | null }> {

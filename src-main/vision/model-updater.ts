@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
-import type { ModelTarget } from '../platform/v1.profile';
+import type { ModelTarget } from '../platform/profile';
 import { activeModel, type ActiveModel } from './vision.module';
 
 /** A model bigger than this is not a YOLO detector for a kiosk: the download stops. */

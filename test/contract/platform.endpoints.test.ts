@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformHttp } from '../../src-main/platform/http';
 import { PlatformError } from '../../src-main/platform/platform-error';
-import type { DeliveryContext, HealthSnapshot, ItemJobPayload } from '../../src-main/platform/profile';
+import type { DeliveryContext, HealthSnapshot } from '../../src-main/platform/profile';
 import { V1Profile } from '../../src-main/platform/v1.profile';
 import { V2Profile } from '../../src-main/platform/v2.profile';
+import type { ItemJobPayload } from '../../src-main/store/outbox-jobs';
 import type { OutboxJob } from '../../src-main/store/outbox.repo';
 import type { SessionRow } from '../../src-main/store/session.repo';
 import { PlatformDouble } from '../platform-double/double';
@@ -45,6 +46,8 @@ const item: ItemJobPayload = {
   id: 'I1',
   sessionId: 'S1',
   seq: 1,
+  accepted: true,
+  reason: null,
   material: 'pet',
   className: 'pet_bottle',
   confidence: 0.91,
@@ -55,21 +58,28 @@ const item: ItemJobPayload = {
   box: [10, 20, 110, 220],
 };
 
-function job(kind: string, payload: unknown, key: string): OutboxJob {
-  return {
-    id: 1,
-    idempotencyKey: key,
-    kind,
-    orderingKey: 'S1',
-    payload,
-    status: 'in_flight',
-    attempts: 1,
-    nextAttemptAt: 0,
-    lastError: null,
-    createdAt: 0,
-    progress: null,
-  };
-}
+const claimed = (key: string) => ({
+  id: 1,
+  idempotencyKey: key,
+  orderingKey: 'S1',
+  status: 'in_flight' as const,
+  attempts: 1,
+  nextAttemptAt: 0,
+  lastError: null,
+  createdAt: 0,
+  progress: null,
+});
+const itemJob = (payload: ItemJobPayload, key: string): OutboxJob => ({
+  ...claimed(key),
+  kind: 'deposit.item',
+  payload,
+});
+/** S1's job as SessionRepo.close writes it. */
+const sessionJob = (key: string): OutboxJob => ({
+  ...claimed(key),
+  kind: 'deposit.session',
+  payload: { ...session, status: 'closed', closedAt: session.closedAt!, reason: 'finished', voucherId: null },
+});
 
 /** A JPEG-sized stand-in for the frame; `empty` gives the server nothing to store. */
 function context(image = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), progress: unknown[] = []): DeliveryContext {
@@ -155,7 +165,7 @@ describe('v1 endpoints', () => {
   it('deposit: multipart image + data with the idempotency key; 422 with field messages for an empty image', async () => {
     const profile = v1();
     await profile.connect();
-    await profile.deliver(job('deposit.item', item, 'item:I1'), context());
+    await profile.deliver(itemJob(item, 'item:I1'), context());
     expect(double.deposits).toHaveLength(1);
     expect(double.deposits[0]).toMatchObject({
       key: 'item:I1',
@@ -165,10 +175,10 @@ describe('v1 endpoints', () => {
       },
     });
     // The same key again: the double answers the first result and records nothing new.
-    await profile.deliver(job('deposit.item', item, 'item:I1'), context());
+    await profile.deliver(itemJob(item, 'item:I1'), context());
     expect(double.deposits).toHaveLength(1);
 
-    const error = await refusal(profile.deliver(job('deposit.item', item, 'item:I2'), context(new Uint8Array())));
+    const error = await refusal(profile.deliver(itemJob(item, 'item:I2'), context(new Uint8Array())));
     expect(error.status).toBe(422);
     expect(error.details.fieldErrors).toEqual({ image: ['The image field is required.'] });
     expect(error.message).toContain('image: The image field is required.');
@@ -178,7 +188,7 @@ describe('v1 endpoints', () => {
   it('sync-offline: the session credit as one transaction', async () => {
     const profile = v1();
     await profile.connect();
-    await profile.deliver(job('deposit.session', { id: 'S1', closedAt: session.closedAt }, 'session:S1'), context());
+    await profile.deliver(sessionJob('session:S1'), context());
     expect(double.syncs[0]).toMatchObject({
       key: 'session:S1',
       body: {
@@ -285,7 +295,7 @@ describe('v2 endpoints', () => {
     const profile = v2();
     await profile.connect();
     const steps: unknown[] = [];
-    await profile.deliver(job('deposit.item', item, 'item:I1'), context(undefined, steps));
+    await profile.deliver(itemJob(item, 'item:I1'), context(undefined, steps));
     expect(double.uploads).toEqual([
       { path: 'uploads/1.jpg', size: 4, type: 'image/jpeg', metadata: expect.objectContaining({ item_id: 'I1' }) },
     ]);
@@ -310,7 +320,7 @@ describe('v2 endpoints', () => {
     ]);
     // Resumed from recorded progress: only the missing step is sent.
     const before = double.log.length;
-    await profile.deliver({ ...job('deposit.item', item, 'item:I1'), progress: steps[2] }, context());
+    await profile.deliver({ ...itemJob(item, 'item:I1'), progress: steps[2] }, context());
     expect(double.log.slice(before).map((r) => r.path)).toEqual(['/api/v2/detection-results']);
   });
 
@@ -318,15 +328,13 @@ describe('v2 endpoints', () => {
     const profile = v2();
     await profile.connect();
     double.forceValidationError = { field: 'weight', message: 'The weight field must be at least 0.001.' };
-    const error = await refusal(profile.deliver(job('deposit.item', item, 'item:I3'), context()));
+    const error = await refusal(profile.deliver(itemJob(item, 'item:I3'), context()));
     expect([error.status, error.details.fieldErrors]).toEqual([
       422,
       { weight: ['The weight field must be at least 0.001.'] },
     ]);
     const sent = double.log.length;
-    const unmapped = await refusal(
-      profile.deliver(job('deposit.item', { ...item, material: 'tetra' }, 'item:I4'), context()),
-    );
+    const unmapped = await refusal(profile.deliver(itemJob({ ...item, material: 'tetra' }, 'item:I4'), context()));
     expect([unmapped.kind, unmapped.message]).toEqual([
       'bad-request',
       expect.stringContaining('platform.v2.wasteTypes'),
@@ -365,7 +373,7 @@ describe('v2 endpoints', () => {
         warning_count: 1,
       },
     });
-    expect(await profile.remoteStatus()).toMatchObject({ rvm_id: double.o.rvmId, current_status: 'active' });
+    expect(await profile.machineStatus()).toEqual({ name: 'Double RVM', status: 'active' });
     const spec = { name: 'RVM 7 detector', type: 'jetson_edge' as const, serverAddress: '10.0.0.7', port: 8001 };
     const id = await profile.registerEngine(spec, undefined);
     expect(await profile.registerEngine(spec, id)).toBe(id);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemVerdict } from '../../src-preload/contract';
 import type { KioskCore } from '../../src-main/core/kiosk-core';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
+import { openStore } from '../../src-main/store/database';
 import { PlatformDouble } from '../platform-double/double';
 import { makeTestCore } from '../support/test-core';
 import { waitFor } from '../support/wait-for';
@@ -34,7 +35,12 @@ async function deposit(core: KioskCore, sessions: number, items: number): Promis
   return ids;
 }
 
-function v1Core(double: PlatformDouble, env: NodeJS.ProcessEnv = {}, restart?: () => void) {
+function v1Core(
+  double: PlatformDouble,
+  env: NodeJS.ProcessEnv = {},
+  restart?: () => void,
+  prepare?: (dir: string) => void,
+) {
   return makeTestCore(
     {
       RVM_PLATFORM__PROFILE: 'v1',
@@ -49,7 +55,7 @@ function v1Core(double: PlatformDouble, env: NodeJS.ProcessEnv = {}, restart?: (
       // A bin that holds the whole test run.
       hardware: new SimulatedHardware(100_000),
       ...(restart ? { restart } : {}),
-      prepare: (dir) =>
+      prepare: (dir) => {
         writeFileSync(
           join(dir, 'rvm-credentials.json'),
           JSON.stringify({
@@ -58,7 +64,9 @@ function v1Core(double: PlatformDouble, env: NodeJS.ProcessEnv = {}, restart?: (
             name: 'Test RVM',
             generated_at: '2026-11-01',
           }),
-        ),
+        );
+        prepare?.(dir);
+      },
     },
   );
 }
@@ -181,6 +189,49 @@ describe('outbox delivery to the v1 platform', () => {
     service.start();
     service.cancel();
     expect(restarts).toBe(1);
+  });
+
+  it('jobs in the database that do not parse are quarantined with the reason; the rest are delivered', async () => {
+    double = await new PlatformDouble().start();
+    // A database in the field with rows no version of this kiosk can deliver, queued before the start.
+    const t = v1Core(double, {}, undefined, (dir) => {
+      const { db } = openStore(join(dir, 'rvm.db'));
+      const insert = db.prepare(
+        `INSERT INTO outbox (idempotency_key, kind, ordering_key, payload, status, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', 0, 0, 0)`,
+      );
+      insert.run('item:HEAVY', 'deposit.item', 'OLD-1', '{"id":"HEAVY","sessionId":"OLD-1","weightG":"heavy"}');
+      insert.run('item:TORN', 'deposit.item', 'OLD-2', '{"id":"TORN","sess');
+      insert.run('refund:R1', 'deposit.refund', 'OLD-3', '{"id":"R1"}');
+      db.close();
+    });
+    dispose = t.dispose;
+    const told = new Promise<void>((resolve) =>
+      t.core.hub.subscribe('platform.changed', (s) => {
+        if ((s as { backlog: { quarantined: number } }).backlog.quarantined === 3) resolve();
+      }),
+    );
+    t.core.start();
+    await told;
+    const items = await deposit(t.core, 2, 2);
+    await waitFor('the deposits', () => t.core.platform.status().backlog.count === 0);
+    expect(new Set(keysOf(double))).toEqual(new Set(items.map((id) => `item:${id}`)));
+    expect(double.syncs).toHaveLength(2);
+    // As the maintenance screen lists them.
+    const parked = await t.core.platform.handlers.quarantine(undefined, { transport: 'ws', client: 'kiosk' });
+    expect(parked.map((j) => [j.sessionId, j.kind, j.attempts])).toEqual([
+      ['OLD-1', 'deposit.item', 0],
+      ['OLD-2', 'deposit.item', 0],
+      ['OLD-3', 'deposit.refund', 0],
+    ]);
+    expect(parked.map((j) => j.lastError)).toEqual([
+      expect.stringMatching(
+        /^unreadable deposit\.item job 1 \(item:HEAVY\): seq: .*discard it on the maintenance screen/,
+      ),
+      expect.stringMatching(/^unreadable deposit\.item job 2 \(item:TORN\): its payload is not JSON/),
+      expect.stringMatching(/^unknown job kind "deposit\.refund" in job 3 \(refund:R1\)/),
+    ]);
+    expect(t.core.platform.status()).toMatchObject({ state: 'online', backlog: { count: 0, quarantined: 3 } });
   });
 
   it('a missing credentials file leaves the kiosk working offline with a clear reason', () => {
