@@ -31,6 +31,7 @@ import {
   type Manifest,
 } from './archive';
 
+import { loadMachineSecret } from '../store/machine-secret';
 import { DB_FILE, STAGED_RESTORE } from '../store/restore';
 const EXT = '.rvmbak';
 const COUNTED_TABLES = ['sessions', 'items', 'vouchers', 'outbox', 'audit_log'] as const;
@@ -346,5 +347,15 @@ function readHeader(path: string): Manifest {
     return readManifest(buffer, path).manifest;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The kiosk's backups, keyed by the machine secret; undefined (logged) when that secret cannot be read. */
+export function createBackupService(deps: Omit<BackupDeps, 'machineSecret'>): BackupService | undefined {
+  try {
+    return new BackupService({ ...deps, machineSecret: loadMachineSecret(deps.dataDir) });
+  } catch (error) {
+    deps.logger.error(`backups are off: ${(error as Error).message}`);
+    return undefined;
   }
 }

@@ -119,6 +119,11 @@ const DepositSchema = z
      * must be able to commit its items and close. Checked at each Start and while out of service.
      */
     minFreeMb: z.number().int().min(0).max(100_000).default(50),
+    /**
+     * Verdict frames waiting for upload (<data>/frames) stay under this many MB: during a long outage
+     * the oldest are deleted first and their items upload with a stand-in picture.
+     */
+    framesMaxMb: z.number().int().min(1).max(100_000).default(200),
     /** While the platform is unreachable, credit is capped (fraud with a cut cable gains little). */
     offlineCaps: z
       .object({
@@ -368,6 +373,8 @@ const ALERT_METRICS = [
   'diskPercent',
   'temperatureC',
   'inferenceMs',
+  'workerInferenceMs',
+  'verdictLatencyMs',
   'detectionsPerS',
   'droppedFramesPerMin',
   'workerRestarts10m',

@@ -95,5 +95,10 @@ describe('KioskCore with vision', () => {
       ok: true,
       value: { totalPoints: 10 },
     });
+    // What was measured on the way is kept for technicians: the worker's own time and the item's latency.
+    const sample = await k.monitor.sampleNow();
+    expect(sample.workerInferenceMs).toBeGreaterThan(0);
+    expect(sample.inferenceMs).toBeGreaterThanOrEqual(sample.workerInferenceMs! * 0.5);
+    expect(sample.verdictLatencyMs).toBeGreaterThan(0);
   }, 40_000);
 });

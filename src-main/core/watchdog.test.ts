@@ -6,7 +6,7 @@ import { FakeClock } from '../../test/support/fake-clock';
 import { makeTestCore, tempDir } from '../../test/support/test-core';
 import { waitFor } from '../../test/support/wait-for';
 import { createLogger } from '../log/logger';
-import { WORKER_GRACE_MS, workerLiveness } from './kiosk-core';
+import { WORKER_GRACE_MS, workerLiveness } from '../vision/worker-liveness';
 import { socatNotifier, Watchdog, watchdogFromEnv, type Liveness } from './watchdog';
 
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
@@ -94,7 +94,7 @@ describe('KioskCore.liveness', () => {
     cleanups.push(() => t.dispose());
     t.core.start();
     expect(t.core.liveness()).toEqual({ ok: true, problems: [] });
-    t.core.deposit.stop(); // the database connection is gone
+    t.core.store.close(); // the database connection is gone
     const live = t.core.liveness();
     expect(live.ok).toBe(false);
     expect(live.problems.join()).toMatch(/the store does not answer: .*not open/);

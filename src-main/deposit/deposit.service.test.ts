@@ -194,7 +194,11 @@ describe('DepositService', () => {
     s.service.start();
     s.service.identify({ kind: 'guest' });
     for (let i = 0; i < 10; i++) await insert(s, pet());
-    expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 100, outOfService: ['bin full'] });
+    expect(s.service.snapshot()).toMatchObject({
+      state: 'receipt',
+      totalPoints: 100,
+      outOfService: [{ code: 'bin', detail: 'bin full' }],
+    });
     s.clock.advance(15_000);
     expect(s.service.snapshot().state).toBe('out_of_service');
     expect(() => s.service.start()).toThrow(expect.objectContaining({ code: 'OUT_OF_SERVICE' }));
@@ -251,7 +255,7 @@ describe('DepositService', () => {
     expect(hardware.returned).toHaveLength(0); // a faulted controller is not asked to hand it back
     // The session waited for the answer, then closed with the confirmed credit only.
     expect(s.service.snapshot()).toMatchObject({ state: 'receipt', totalPoints: 10, acceptedCount: 1 });
-    expect(s.service.snapshot().outOfService).toEqual(['hardware fault: door jammed']);
+    expect(s.service.snapshot().outOfService).toEqual([{ code: 'hardware', detail: 'hardware fault: door jammed' }]);
     expect(s.db.prepare(`SELECT close_reason || ':' || total_points FROM sessions`).pluck().get()).toBe(
       'out_of_service:10',
     );

@@ -5,6 +5,8 @@ import {
   type Identity,
   type ItemResult,
   type ItemVerdict,
+  type OutOfServiceCode,
+  type OutOfServiceReason,
   type RejectReason,
 } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
@@ -58,7 +60,7 @@ export class DepositService {
   readonly #d: DepositDeps;
   readonly #ulid = monotonicFactory();
   readonly #log: Logger;
-  readonly #outOfService = new Map<string, string>();
+  readonly #outOfService = new Map<OutOfServiceCode, string>();
   #state: DepositState = IDLE;
   #cancelTimer: (() => void) | undefined;
   /** Set after each verdict; the next item counts only once the chamber was seen empty. */
@@ -278,12 +280,12 @@ export class DepositService {
   }
 
   /** Adds (reason) or clears (null) one out-of-service cause; an open session is closed first. */
-  setOutOfService(key: string, reason: string | null): void {
-    if (reason === null) this.#outOfService.delete(key);
-    else if (this.#outOfService.get(key) === reason) return;
-    else this.#outOfService.set(key, reason);
+  setOutOfService(code: OutOfServiceCode, detail: string | null): void {
+    if (detail === null) this.#outOfService.delete(code);
+    else if (this.#outOfService.get(code) === detail) return;
+    else this.#outOfService.set(code, detail);
     const { state } = this.#state;
-    if (state === 'inserting' && reason !== null) this.finish('out_of_service');
+    if (state === 'inserting' && detail !== null) this.finish('out_of_service');
     else if ((state === 'idle' || state === 'identifying' || state === 'out_of_service') && this.#reasons().length) {
       this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
     } else if (state === 'out_of_service') this.#set(IDLE);
@@ -398,7 +400,12 @@ export class DepositService {
 
   #require(states: DepositState['state'][], action: string): void {
     if (this.#state.state === 'out_of_service')
-      throw new AppFailure('OUT_OF_SERVICE', `cannot ${action}: ${this.#reasons().join(', ')}`);
+      throw new AppFailure(
+        'OUT_OF_SERVICE',
+        `cannot ${action}: ${this.#reasons()
+          .map((r) => r.detail)
+          .join(', ')}`,
+      );
     if (!states.includes(this.#state.state))
       throw new AppFailure('INVALID_STATE', `cannot ${action} while ${this.#state.state}`);
   }
@@ -407,8 +414,8 @@ export class DepositService {
     return this.#reasons().length ? { ...IDLE, state: 'out_of_service', outOfService: this.#reasons() } : IDLE;
   }
 
-  #reasons(): string[] {
-    return [...this.#outOfService.values()];
+  #reasons(): OutOfServiceReason[] {
+    return [...this.#outOfService].map(([code, detail]) => ({ code, detail }));
   }
 
   #deadline(key: keyof Config['deposit']['timeouts']): number {

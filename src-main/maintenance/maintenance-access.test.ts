@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock';
 import { TECHNICIAN } from '../../test/support/technician';
 import { createLogger } from '../log/logger';
-import type { PinResult } from '../platform/v1.profile';
+import type { PinResult } from '../platform/profile';
 import { MaintenanceAccess, type KeyValue } from './maintenance-access';
 
 const memoryKv = (): KeyValue & { map: Map<string, string> } => {

@@ -10,7 +10,9 @@ import type { Logger } from '../log/logger';
 import { AlertEngine } from './alert-engine';
 import { resolveRules, type AlertRule } from './alert-rules';
 import { MetricsStore } from './metrics-history';
-import { sampleSystem, type AppMetrics, type SystemMetrics } from './sampler';
+import { AppMetricsCollector, type AppMetricSources } from './app-metrics';
+import { createPrometheusExporter, type PrometheusExporter } from './prometheus';
+import { sampleSystem, type SystemMetrics } from './sampler';
 
 export interface MonitorDeps {
   readonly config: Config;
@@ -19,8 +21,8 @@ export interface MonitorDeps {
   readonly logger: Logger;
   readonly hub: EventHub;
   readonly machineName: string;
-  /** The app's own numbers, read at each sample. */
-  readonly appMetrics: () => AppMetrics;
+  /** Where the app's own numbers come from, read at each sample. */
+  readonly sources: AppMetricSources;
   /**
    * Set when config.json was invalid and the kiosk runs on the last good copy: what is wrong (naming
    * each bad key). A critical alert says so for as long as it lasts.
@@ -41,6 +43,8 @@ export class MonitorModule {
   readonly alerts: AlertEngine;
   readonly #d: MonitorDeps;
   readonly #log: Logger;
+  readonly #appMetrics: AppMetricsCollector;
+  #exporter: PrometheusExporter | undefined;
   #latest: MetricsSample | null = null;
   #historyFailing = false;
   #stopTimer: (() => void) | undefined;
@@ -49,12 +53,24 @@ export class MonitorModule {
   constructor(deps: MonitorDeps) {
     this.#d = deps;
     this.#log = deps.logger.scope('monitor');
+    this.#appMetrics = new AppMetricsCollector(deps.sources);
     this.store = new MetricsStore(join(deps.dataDir, 'monitor.db'), this.#log, deps.config.monitor.sampleS);
     this.alerts = new AlertEngine({
       rules: [...resolveRules(deps.config), ...(deps.configProblem ? [configRule(deps.configProblem)] : [])],
       clock: deps.clock,
       onChange: (alert, change) => this.#announce(alert, change),
     });
+  }
+
+  /** Prometheus text of this kiosk, for the remote server's /metrics (created on first use). */
+  prometheus(deps: Pick<Parameters<typeof createPrometheusExporter>[0], 'health' | 'labels'>): PrometheusExporter {
+    this.#exporter ??= createPrometheusExporter({
+      latest: () => this.latest(),
+      activeAlerts: () => this.activeAlerts(),
+      now: () => this.#d.clock.now(),
+      ...deps,
+    });
+    return this.#exporter;
   }
 
   latest(): MetricsSample | null {
@@ -89,7 +105,8 @@ export class MonitorModule {
    */
   async sampleNow(): Promise<MetricsSample> {
     const system = await (this.#d.sampleSystem ?? sampleSystem)(this.#d.dataDir);
-    const sample: MetricsSample = { at: this.#d.clock.now(), ...system, ...this.#d.appMetrics() };
+    const now = this.#d.clock.now();
+    const sample: MetricsSample = { at: now, ...system, ...this.#appMetrics.collect(now) };
     this.#latest = sample;
     this.alerts.evaluate(sample);
     this.#d.hub.publish('monitor.sample', sample);

@@ -16,6 +16,8 @@ const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
   ['diskPercent', 'rvm_disk_percent', "Disk use of the kiosk's data folder, percent"],
   ['temperatureC', 'rvm_cpu_temperature_celsius', 'CPU temperature (absent without a sensor)'],
   ['inferenceMs', 'rvm_inference_ms', 'Detector time per frame (moving average), ms'],
+  ['workerInferenceMs', 'rvm_worker_inference_ms', "The inference worker's own time per frame (moving average), ms"],
+  ['verdictLatencyMs', 'rvm_verdict_latency_ms', "From an item's arrival to its verdict, last item, ms"],
   ['detectionsPerS', 'rvm_detections_per_second', 'Frames run through the detector per second'],
   ['droppedFramesPerMin', 'rvm_dropped_frames_per_minute', 'Camera frames skipped because the detector was busy'],
   ['workerRestarts', 'rvm_inference_worker_restarts', 'Inference worker restarts since start'],

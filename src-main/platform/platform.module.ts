@@ -20,7 +20,7 @@ import { PlatformError } from './platform-error';
 import { QrLogin, type QrTarget } from './qr-login';
 import type { DeliveryContext, ModelTarget, PlatformCommand, PlatformProfile } from './profile';
 
-export interface PlatformModuleDeps extends HealthSources {
+export interface PlatformModuleDeps extends Omit<HealthSources, 'depositsSinceStart'> {
   readonly config: Config;
   readonly dataDir: string;
   readonly outbox: OutboxRepo | undefined;
@@ -58,6 +58,8 @@ export class PlatformModule {
   #stopTimer: (() => void) | undefined;
   #connecting: Promise<void> | undefined;
   #lastPublished = '';
+  #depositsSinceStart = 0;
+  readonly #unsubscribe: Array<() => void> = [];
   #standIn: Promise<Uint8Array> | undefined;
   #started = false;
   readonly #qr: QrLogin | undefined;
@@ -118,6 +120,17 @@ export class PlatformModule {
   start(): void {
     if (this.#started || !this.profile) return;
     this.#started = true;
+    // A committed item or session goes to the outbox worker at once, not at its next poll.
+    this.#unsubscribe.push(
+      this.#d.hub.subscribe('deposit.item', () => {
+        this.#depositsSinceStart++;
+        this.worker?.kick();
+      }),
+      this.#d.hub.subscribe('deposit.session', () => {
+        this.worker?.kick();
+        this.#qr?.update();
+      }),
+    );
     this.worker?.start();
     this.worker?.pause(); // until the first handshake/login
     void this.#tick();
@@ -125,15 +138,11 @@ export class PlatformModule {
 
   stop(): void {
     this.#started = false;
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#stopTimer?.();
     this.#qr?.stop();
     this.#live?.stop();
     this.worker?.stop();
-  }
-
-  /** The deposit state changed: starts or ends the member QR login. */
-  depositChanged(): void {
-    if (this.#started) this.#qr?.update();
   }
 
   status(): LinkStatus {
@@ -225,7 +234,9 @@ export class PlatformModule {
     try {
       if (!profile.connected) await this.#connect();
       else {
-        this.#handle(await profile.heartbeat(healthSnapshot(this.#d)));
+        this.#handle(
+          await profile.heartbeat(healthSnapshot({ ...this.#d, depositsSinceStart: () => this.#depositsSinceStart })),
+        );
         await this.#dailyTimezoneSync();
       }
     } catch (error) {

@@ -16,9 +16,6 @@ import type {
   QrStatus,
 } from './profile';
 
-// PinResult lives in ./profile; re-exported while maintenance-access.test.ts still imports it from here.
-export type { PinResult } from './profile';
-
 // Requests, as the v1 server validates them (PLATFORM-API.md).
 const HealthMetrics = z.object({
   cpu_usage_percent: z.number().min(0).max(100).nullable(),

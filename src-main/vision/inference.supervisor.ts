@@ -23,8 +23,11 @@ export type SupervisorState = 'starting' | 'ready' | 'model_refused' | 'backoff'
 
 export interface VisionMetrics {
   readonly state: SupervisorState;
+  /** Per frame as the main thread waits for it (sending, the worker's queue, inference, the answer). */
   readonly inferenceMsEma: number | null;
   readonly inferenceMsP95: number | null;
+  /** The worker's own time per frame (decode + model + post-processing), as it measured it. */
+  readonly workerMsEma: number | null;
   readonly detectionsPerSecond: number;
   readonly restarts: number;
   readonly inFlight: number;
@@ -52,6 +55,7 @@ export class InferenceSupervisor {
   #restarts = 0;
   #unstable = false;
   #ema: number | null = null;
+  #workerEma: number | null = null;
   readonly #recent: number[] = [];
   readonly #completions: number[] = [];
   #cancelBackoff: (() => void) | undefined;
@@ -120,6 +124,7 @@ export class InferenceSupervisor {
     return {
       state: this.#state,
       inferenceMsEma: this.#ema,
+      workerMsEma: this.#workerEma,
       inferenceMsP95: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : null,
       detectionsPerSecond: this.#completions.length / 10,
       restarts: this.#restarts,
@@ -179,8 +184,10 @@ export class InferenceSupervisor {
     if (!pending) return;
     this.#pending.delete(message.id);
     pending.cancelTimer();
-    if (message.type === 'detections') pending.resolve(message.result);
-    else pending.reject(new Error(`detection failed: ${message.message}`));
+    if (message.type === 'detections') {
+      this.#workerEma = this.#workerEma === null ? message.ms.total : this.#workerEma * 0.9 + message.ms.total * 0.1;
+      pending.resolve(message.result);
+    } else pending.reject(new Error(`detection failed: ${message.message}`));
   }
 
   #restart(worker: WorkerHandle, reason: string): void {

@@ -16,8 +16,6 @@ function frame(seq: number, at: number): Frame {
   return { seq, at, rgb, width: 320, height: 320, letterbox };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
-
 describe('PreviewStream', () => {
   it('sends the picture without the letterbox bars, at most `fps` a second, only while active', async () => {
     const clock = new FakeClock();
@@ -31,14 +29,14 @@ describe('PreviewStream', () => {
       publish: (f) => sent.push(f),
     });
     preview.frame(frame(0, clock.now()));
-    await settle();
+    await preview.flushed();
     expect(sent).toHaveLength(0);
     active = true;
     // A 30 fps camera for one second.
     for (let i = 1; i <= 30; i++) {
       clock.advance(33);
       preview.frame(frame(i, clock.now()));
-      await settle();
+      await preview.flushed();
     }
     expect(sent.length).toBeGreaterThanOrEqual(9);
     expect(sent.length).toBeLessThanOrEqual(11);
@@ -66,7 +64,7 @@ describe('PreviewStream', () => {
     for (let i = 1; i <= 30; i++) {
       clock.advance(1000 / 15);
       preview.frame(frame(i, clock.now()));
-      await settle();
+      await preview.flushed();
     }
     // Two seconds of camera: about 24 previews at 12/s (every other frame would be 15).
     expect(sent.length).toBeGreaterThanOrEqual(22);
@@ -85,17 +83,17 @@ describe('PreviewStream', () => {
     });
     preview.detections([{ classId: 0, name: 'pet_bottle', score: 0.9, box: [100, 50, 300, 400] }]);
     preview.frame(frame(0, clock.now()));
-    await settle();
+    await preview.flushed();
     expect(sent[0]!.detections).toEqual([{ className: 'pet_bottle', score: 0.9, box: [100, 50, 300, 400] }]);
     clock.advance(1000); // older than the picture by now
     preview.frame(frame(1, clock.now()));
-    await settle();
+    await preview.flushed();
     expect(sent[1]!.detections).toEqual([]);
     preview.detections([{ classId: 0, name: 'pet_bottle', score: 0.9, box: [1, 2, 3, 4] }]);
     preview.detections([]);
     clock.advance(200);
     preview.frame(frame(2, clock.now()));
-    await settle();
+    await preview.flushed();
     expect(sent[2]!.detections).toEqual([]);
   });
 });

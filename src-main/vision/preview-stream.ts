@@ -28,6 +28,7 @@ export class PreviewStream {
   /** When the next frame may go: advanced by one period per frame sent, so the average rate holds. */
   #nextAt = -Infinity;
   #encoding = false;
+  #inFlight: Promise<void> = Promise.resolve();
   #seq = 0;
   #detections: { at: number; list: PreviewDetection[] } = { at: 0, list: [] };
 
@@ -55,9 +56,14 @@ export class PreviewStream {
     const period = 1000 / this.#o.fps;
     this.#nextAt = Math.max(this.#nextAt + period, now + period / 2);
     this.#encoding = true;
-    void this.#encode(frame, now).finally(() => {
+    this.#inFlight = this.#encode(frame, now).finally(() => {
       this.#encoding = false;
     });
+  }
+
+  /** Resolves when the frame being encoded (if any) has been published or dropped. */
+  flushed(): Promise<void> {
+    return this.#inFlight;
   }
 
   async #encode(frame: Frame, now: number): Promise<void> {

@@ -10,6 +10,7 @@ import type { Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import { InferenceSupervisor, type VisionMetrics } from './inference.supervisor';
+import { workerLiveness } from './worker-liveness';
 import { loadManifest, type Manifest } from './model-manifest';
 import { PresenceGate } from './presence-gate';
 import { PreviewStream } from './preview-stream';
@@ -42,6 +43,9 @@ const defaultLauncher = () => forkLauncher(fileURLToPath(new URL('./inference-wo
 export class VisionModule {
   readonly #d: VisionModuleDeps;
   #supervisor: InferenceSupervisor | undefined;
+  #workerDownSince: number | undefined;
+  /** From the item's arrival in the chamber to its verdict, for the last item (ms). */
+  #verdictLatencyMs: number | null = null;
   #pipeline: VisionPipeline | undefined;
   #camera: Camera | undefined;
   #manifest: Manifest | undefined;
@@ -75,6 +79,13 @@ export class VisionModule {
 
   get supervisor(): InferenceSupervisor | undefined {
     return this.#supervisor;
+  }
+
+  /** The watchdog's question: has the inference worker been down past its grace? Null when fine. */
+  workerProblem(now: number): string | null {
+    const { downSince, problem } = workerLiveness(this.#supervisor?.state, this.#workerDownSince, now);
+    this.#workerDownSince = downSince;
+    return problem;
   }
 
   /** Never rejects: a missing or bad model, or a broken camera, leaves the kiosk up and out of service. */
@@ -174,7 +185,10 @@ export class VisionModule {
       logger: log,
       gate: new PresenceGate({ region: config.region }),
       eligibleBarcodes: config.eligibleBarcodes,
-      onVerdict: (verdict, _latency, frame) => this.#d.onVerdict(verdict, frame),
+      onVerdict: (verdict, latencyMs, frame) => {
+        this.#verdictLatencyMs = latencyMs;
+        this.#d.onVerdict(verdict, frame);
+      },
       onChamberEmpty: () => this.#d.onChamberEmpty(),
       ...this.#previewHooks(log),
     });
@@ -203,11 +217,17 @@ export class VisionModule {
   }
 
   /** For the monitor: the detector's numbers, frames dropped so far, and the camera's state (undefined before it starts). */
-  stats(): { metrics: VisionMetrics | undefined; droppedFrames: number; camera: CameraState | undefined } {
+  stats(): {
+    metrics: VisionMetrics | undefined;
+    droppedFrames: number;
+    camera: CameraState | undefined;
+    verdictLatencyMs: number | null;
+  } {
     return {
       metrics: this.#supervisor?.metrics(),
       droppedFrames: this.#pipeline?.droppedFrames ?? 0,
       camera: this.#camera?.state,
+      verdictLatencyMs: this.#verdictLatencyMs,
     };
   }
 

@@ -68,6 +68,26 @@ export const ReceiptSchema = z.object({
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
+/**
+ * Why the machine is out of service. Customers are told by code (the renderer has words for each in
+ * every language); technicians read the detail ("camera lost: ffmpeg exited 1").
+ */
+export const OUT_OF_SERVICE_CODES = [
+  'bin',
+  'camera',
+  'vision',
+  'hardware',
+  'storage',
+  'maintenance',
+  'status',
+  'setup',
+  'updating',
+  'backup',
+] as const;
+export type OutOfServiceCode = (typeof OUT_OF_SERVICE_CODES)[number];
+export const OutOfServiceReasonSchema = z.object({ code: z.enum(OUT_OF_SERVICE_CODES), detail: z.string() });
+export type OutOfServiceReason = z.infer<typeof OutOfServiceReasonSchema>;
+
 export const DepositStateSchema = z.object({
   state: z.enum(DEPOSIT_STATES),
   sessionId: z.string().nullable(),
@@ -77,7 +97,7 @@ export const DepositStateSchema = z.object({
   totalPoints: z.number().int().nonnegative(),
   /** Epoch ms when the current state times out (for the visible countdown); null when it does not. */
   deadlineAt: z.number().nullable(),
-  outOfService: z.array(z.string()),
+  outOfService: z.array(OutOfServiceReasonSchema),
   lastItem: ItemResultSchema.nullable(),
   receipt: ReceiptSchema.nullable(),
   /**

@@ -13,7 +13,12 @@ export const MetricsSampleSchema = z.object({
   memoryPercent: n,
   diskPercent: n,
   temperatureC: n,
+  /** Detector time per frame as the main thread waits for it (moving average). */
   inferenceMs: n,
+  /** The inference worker's own time per frame (moving average): the rest of inferenceMs is queueing and transfer. */
+  workerInferenceMs: n,
+  /** From an item's arrival in the chamber to its verdict, for the last item. */
+  verdictLatencyMs: n,
   detectionsPerS: n,
   /** Frames the camera delivered that the detector had no time for (by design at 30 fps), per minute. */
   droppedFramesPerMin: n,

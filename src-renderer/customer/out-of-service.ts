@@ -1,17 +1,22 @@
+import type { OutOfServiceCode, OutOfServiceReason } from '../../src-preload/contract';
 import type { MessageKey } from '../i18n/i18n';
 
 /**
- * Main's out-of-service reasons are for technicians ("camera lost: ffmpeg exited 1"); customers get
- * one plain sentence per kind of cause, never the technical detail.
+ * Customers get one plain sentence per kind of cause, chosen by the reason's code; the technical
+ * detail ("camera lost: ffmpeg exited 1") is for technicians only. Every code has words (typed: a new
+ * code does not compile until it has them, and i18n tests check both languages hold each key).
  */
-export function plainReason(reason: string): MessageKey {
-  const r = reason.toLowerCase();
-  if (r.startsWith('maintenance')) return 'oos.maintenance';
-  if (r.includes('bin')) return 'oos.bin';
-  if (r.includes('camera')) return 'oos.camera';
-  if (r.includes('model') || r.includes('vision') || r.includes('detector')) return 'oos.vision';
-  if (r.includes('store') || r.includes('database')) return 'oos.store';
-  if (r.includes('hardware') || r.includes('controller') || r.includes('door') || r.includes('motor'))
-    return 'oos.hardware';
-  return 'oos.other';
-}
+export const OUT_OF_SERVICE_MESSAGES: Readonly<Record<OutOfServiceCode, MessageKey>> = {
+  bin: 'oos.bin',
+  camera: 'oos.camera',
+  vision: 'oos.vision',
+  hardware: 'oos.hardware',
+  storage: 'oos.store',
+  maintenance: 'oos.maintenance',
+  status: 'oos.maintenance',
+  setup: 'oos.other',
+  updating: 'oos.other',
+  backup: 'oos.other',
+};
+
+export const plainReason = (reason: OutOfServiceReason): MessageKey => OUT_OF_SERVICE_MESSAGES[reason.code];

@@ -4,6 +4,7 @@ import {
   buildApi,
   contract,
   ok,
+  OUT_OF_SERVICE_CODES,
   type Catalogue,
   type DepositState,
   type ItemResult,
@@ -14,7 +15,9 @@ import { useKioskStore } from '../stores/kiosk.store';
 import type { Connection } from '../transport/api';
 import { fitContain, toCanvasBox } from './geometry';
 import { ITEM_CARD_MS } from './InsertScreen';
-import { plainReason } from './out-of-service';
+import { OUT_OF_SERVICE_MESSAGES, plainReason } from './out-of-service';
+import { en } from '../i18n/en';
+import { id } from '../i18n/id';
 
 const catalogue: Catalogue = {
   materials: [
@@ -92,7 +95,14 @@ describe('attract', () => {
   });
 
   it('out of service: plain words for the cause, no technical detail, no Start', async () => {
-    await renderAt({ ...idle, state: 'out_of_service', outOfService: ['camera lost: ffmpeg exited 1', 'bin full'] });
+    await renderAt({
+      ...idle,
+      state: 'out_of_service',
+      outOfService: [
+        { code: 'camera', detail: 'camera lost: ffmpeg exited 1' },
+        { code: 'bin', detail: 'bin full' },
+      ],
+    });
     expect(document.querySelector('[data-screen="out-of-service"]')).toBeTruthy();
     const alert = screen.getByRole('alert').textContent!;
     expect(alert).toContain('Kamera sedang bermasalah.');
@@ -253,11 +263,19 @@ describe('overlay geometry and plain reasons', () => {
     expect(toCanvasBox([0, 0, 1280, 720], wide)).toEqual([(1600 - 1280 * (600 / 720)) / 2, 0, 1280 * (600 / 720), 600]);
   });
 
-  it('turns technical reasons into a plain sentence key', () => {
-    expect(plainReason('bin full')).toBe('oos.bin');
-    expect(plainReason('the model cannot run: bad file')).toBe('oos.vision');
-    expect(plainReason('store: SQLITE_CORRUPT')).toBe('oos.store');
-    expect(plainReason('hardware: controller silent')).toBe('oos.hardware');
-    expect(plainReason('something else')).toBe('oos.other');
+  it('turns a reason into a plain sentence by its code, never its technical detail', () => {
+    expect(plainReason({ code: 'bin', detail: 'bin full' })).toBe('oos.bin');
+    expect(plainReason({ code: 'vision', detail: 'the model cannot run: bad file' })).toBe('oos.vision');
+    expect(plainReason({ code: 'storage', detail: 'storage full: SQLITE_FULL' })).toBe('oos.store');
+    expect(plainReason({ code: 'hardware', detail: 'hardware fault: door jammed' })).toBe('oos.hardware');
+    expect(plainReason({ code: 'status', detail: 'maintenance: closed by a technician' })).toBe('oos.maintenance');
+  });
+
+  it('has words for every out-of-service code in both languages', () => {
+    for (const code of OUT_OF_SERVICE_CODES) {
+      const key = OUT_OF_SERVICE_MESSAGES[code];
+      expect(en[key], `${code} in English`).toEqual(expect.any(String));
+      expect(id[key], `${code} in Indonesian`).toEqual(expect.any(String));
+    }
   });
 });

@@ -132,6 +132,8 @@ export const en = {
   'mt.m.diskPercent': 'Disk',
   'mt.m.temperatureC': 'CPU temperature',
   'mt.m.inferenceMs': 'Inference',
+  'mt.m.workerInferenceMs': 'Inference (worker)',
+  'mt.m.verdictLatencyMs': 'Item to verdict',
   'mt.m.detectionsPerS': 'Detections',
   'mt.m.droppedFramesPerMin': 'Frames skipped',
   'mt.m.workerRestarts': 'Worker restarts',

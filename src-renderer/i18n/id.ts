@@ -131,6 +131,8 @@ export const id = {
   'mt.m.diskPercent': 'Disk',
   'mt.m.temperatureC': 'Suhu CPU',
   'mt.m.inferenceMs': 'Inferensi',
+  'mt.m.workerInferenceMs': 'Inferensi (worker)',
+  'mt.m.verdictLatencyMs': 'Barang ke keputusan',
   'mt.m.detectionsPerS': 'Deteksi',
   'mt.m.droppedFramesPerMin': 'Frame dilewati',
   'mt.m.workerRestarts': 'Restart proses',

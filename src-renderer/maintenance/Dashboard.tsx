@@ -23,6 +23,8 @@ const TILES: readonly Tile[] = [
   { key: 'diskPercent', unit: '%' },
   { key: 'temperatureC', unit: '°C' },
   { key: 'inferenceMs', unit: 'ms' },
+  { key: 'workerInferenceMs', unit: 'ms' },
+  { key: 'verdictLatencyMs', unit: 'ms' },
   { key: 'detectionsPerS', unit: '/s' },
   { key: 'droppedFramesPerMin', unit: '/min' },
   { key: 'workerRestarts', unit: '' },

@@ -67,6 +67,8 @@ const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
       diskPercent: 61.3,
       temperatureC: null,
       inferenceMs: 60 + Math.random() * 20,
+      workerInferenceMs: 55 + Math.random() * 15,
+      verdictLatencyMs: 300 + Math.random() * 100,
       detectionsPerS: 5 + Math.random(),
       droppedFramesPerMin: Math.round(1400 + Math.random() * 50),
       workerRestarts: 2,

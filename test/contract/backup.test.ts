@@ -118,7 +118,7 @@ describe('backup and restore', () => {
     });
     expect(existsSync(join(t.dir, 'rvm.db.restore'))).toBe(false);
     // Intake was never stopped for it.
-    expect(t.core.deposit.service!.snapshot().outOfService).not.toContain('restoring a backup');
+    expect(t.core.deposit.service!.snapshot().outOfService.map((r) => r.code)).not.toContain('backup');
   });
 
   it('another machine’s key is refused and nothing is overwritten', async () => {

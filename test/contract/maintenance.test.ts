@@ -92,7 +92,7 @@ describe('maintenance access', () => {
     expect(await kiosk('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({ value: { granted: true } });
     expect(t.core.deposit.service!.snapshot()).toMatchObject({
       state: 'out_of_service',
-      outOfService: ['maintenance: a technician is working on the machine'],
+      outOfService: [{ code: 'maintenance', detail: 'maintenance: a technician is working on the machine' }],
     });
     expect(await kiosk('monitor.alerts')).toMatchObject({ ok: true });
     expect(await other('monitor.alerts')).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
@@ -223,13 +223,15 @@ describe('maintenance access', () => {
     await call('maintenance.lock');
     expect(first.core.deposit.service!.snapshot()).toMatchObject({
       state: 'out_of_service',
-      outOfService: ['maintenance: closed by a technician'],
+      outOfService: [{ code: 'status', detail: 'maintenance: closed by a technician' }],
     });
     first.core.stop();
     const second = makeTestCore(technicianEnv(), { dir });
     disposers.push(() => second.core.stop());
     second.core.start();
-    expect(second.core.deposit.service!.snapshot().outOfService).toEqual(['maintenance: closed by a technician']);
+    expect(second.core.deposit.service!.snapshot().outOfService).toEqual([
+      { code: 'status', detail: 'maintenance: closed by a technician' },
+    ]);
     const again = callAs(second.core);
     await again('maintenance.unlock', { pin: TECHNICIAN.pin });
     await again('maintenance.setMachineStatus', { status: 'full' });

@@ -48,7 +48,6 @@ function link(env: NodeJS.ProcessEnv, prepare?: (dir: string) => void) {
     clock: systemClock,
     logger,
     binLevelPercent: () => 0,
-    depositsSinceStart: () => 0,
     onModelTarget: (target) => targets.push(target),
   });
   cleanups.push(() => {

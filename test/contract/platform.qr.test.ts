@@ -81,7 +81,7 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
     const state = service.snapshot();
     expect(state.identity).toEqual({ kind: 'member', memberId: '501', name: 'Siti Rahma' });
     expect(state.qr).toBeNull();
-    const row = core.deposit.sessions!.get(state.sessionId!)!;
+    const row = core.store.repos!.sessions.get(state.sessionId!)!;
     expect(row.memberId).toBe('501');
     // v1: the session id the claim created; v2: the session token itself.
     if (profile === 'v1') expect(row.platformSession).toMatch(/^sess_[0-9a-f]{12}$/);

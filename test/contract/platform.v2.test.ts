@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,7 +109,7 @@ describe('outbox delivery to the v2 platform', () => {
     await guestSession(service, ['pet'], false);
     await waitFor('the other session to be delivered', () => double.v2Deposits.size === 1);
     await waitFor('the quarantine', () => core.platform.status().backlog.quarantined === 1);
-    const [job] = core.deposit.outbox!.list('quarantined');
+    const [job] = core.store.repos!.outbox.list('quarantined');
     expect(job!.lastError).toMatch(/material "tetra" has no v2 waste type: map it in platform.v2.wasteTypes/);
   });
 
@@ -142,8 +142,8 @@ describe('outbox delivery to the v2 platform', () => {
       error: { code: 'BAD_REQUEST' },
     });
     expect(await call('platform.retry', { id })).toMatchObject({ ok: true });
-    await waitFor('the second quarantine', () => core.deposit.outbox!.get(id)!.status === 'quarantined');
-    expect(core.deposit.outbox!.get(id)!.attempts).toBe(2);
+    await waitFor('the second quarantine', () => core.store.repos!.outbox.get(id)!.status === 'quarantined');
+    expect(core.store.repos!.outbox.get(id)!.attempts).toBe(2);
 
     expect(await call('platform.discard', { id, reason: 'tetra packs are not taken by the platform' })).toMatchObject({
       ok: true,
@@ -199,6 +199,8 @@ describe('outbox delivery to the v2 platform', () => {
     const first = v2Core(env);
     first.core.start();
     await waitFor('the registration', () => double.engines.size === 1);
+    // The engine id is saved just after the platform answers: wait for the file, not only the request.
+    await waitFor('the saved engine id', () => existsSync(join(first.dir, 'platform-state.json')));
     const state = JSON.parse(readFileSync(join(first.dir, 'platform-state.json'), 'utf8')) as { engineId: number };
     expect(double.engines.get(state.engineId)).toMatchObject({
       body: { server_address: '10.1.2.3', type: 'jetson_edge' },
@@ -228,7 +230,7 @@ describe('outbox delivery to the v2 platform', () => {
     service.identify({ kind: 'guest' });
     await service.acceptVerdict(verdict('pet'));
     await waitFor('the quarantine', () => core.platform.status().backlog.quarantined === 1);
-    const [job] = core.deposit.outbox!.list('quarantined');
+    const [job] = core.store.repos!.outbox.list('quarantined');
     expect(job!.lastError).toMatch(/422 .*weight: The weight field must be at least 0\.001\./);
     expect(job!.lastError).toContain('"errors"'); // the answer is kept for the technician
   });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi, contract, type PreviewFrame } from '../../src-preload/contract';
 import { createWsTransport } from '../../src-renderer/transport/ws-transport';
 import { fitContain, toCanvasBox } from '../../src-renderer/customer/geometry';
@@ -86,6 +86,22 @@ describe('customer journeys in Chromium', () => {
     await kiosk?.stop();
     await double?.close();
     data.cleanup();
+  });
+  // The journeys share one kiosk (starting it with the real model takes long), but none depends on
+  // another: each starts at the attract screen whatever the previous one left behind.
+  beforeEach(async () => {
+    double.faults.down = false;
+    const transport = createWsTransport(`${kiosk.url.replace('http', 'ws')}ws`);
+    try {
+      const api = buildApi(contract, transport);
+      await api.deposit.cancel();
+      await api.deposit.done();
+    } finally {
+      transport.close();
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.reload();
+    await kioskUi(page).expectScreen('attract');
   });
 
   it('member session: scan the code, two bottles accepted, receipt with the name', async () => {

@@ -62,14 +62,17 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
       watch.detected();
       const down = service.snapshot();
       expect(down.state).toBe('out_of_service');
-      expect(down.outOfService).toContain('storage full: the machine cannot save deposits');
+      expect(down.outOfService).toContainEqual({
+        code: 'storage',
+        detail: 'storage full: the machine cannot save deposits',
+      });
       expect(env.core.health.snapshot().status).toBe('out_of_service');
       expect((await env.core.monitor.sampleNow()).storageFault).toBe(1);
       expect(env.core.monitor.alerts.active().map((a) => a.rule)).toContain('storage_fault');
       // No new customer while it is full.
       expect(() => service.start()).toThrow(/storage full/);
       const sessionId = first.sessionId;
-      const committed = env.core.deposit.sessions!.get(sessionId)!.totalPoints;
+      const committed = env.core.store.repos!.sessions.get(sessionId)!.totalPoints;
       expect(committed).toBeGreaterThanOrEqual(10);
 
       // Space comes back: within one retry the session is closed with its credit and customers return.
@@ -79,7 +82,7 @@ describe.skipIf(!mounted)('a full disk (tmpfs, 4 MB)', () => {
       clock.advance(STORAGE_RETRY_MS);
       expect(service.snapshot()).toMatchObject({ state: 'idle', outOfService: [] });
       watch.healed();
-      const closed = env.core.deposit.sessions!.get(sessionId)!;
+      const closed = env.core.store.repos!.sessions.get(sessionId)!;
       expect(closed.closedAt).not.toBeNull();
       expect(closed.totalPoints).toBe(committed);
       expect(service.start().state).toBe('identifying');

@@ -54,7 +54,7 @@ describe('a database from another machine', () => {
     const env = makeTestCore({}, { dir: b });
     try {
       expect(env.core.deposit.service).toBeUndefined();
-      expect(env.core.deposit.outbox).toBeUndefined(); // the platform has nothing of it to deliver
+      expect(env.core.store.repos?.outbox).toBeUndefined(); // the platform has nothing of it to deliver
       const health = env.core.health.snapshot();
       expect(health.status).toBe('out_of_service');
       expect(JSON.stringify(health)).toMatch(/belongs to another machine.*rvm-kiosk store adopt --yes.*start-empty/);
@@ -74,7 +74,7 @@ describe('a database from another machine', () => {
     const env = makeTestCore({}, { dir: b });
     try {
       expect(env.core.deposit.service).toBeDefined();
-      expect(env.core.deposit.sessions!.pointsSince(0)).toBe(10);
+      expect(env.core.store.repos!.sessions.pointsSince(0)).toBe(10);
     } finally {
       env.core.stop();
     }
@@ -87,7 +87,7 @@ describe('a database from another machine', () => {
     const env = makeTestCore({}, { dir: b });
     try {
       expect(env.core.deposit.service).toBeDefined();
-      expect(env.core.deposit.sessions!.pointsSince(0)).toBe(0);
+      expect(env.core.store.repos!.sessions.pointsSince(0)).toBe(0);
     } finally {
       env.core.stop();
     }
@@ -113,7 +113,7 @@ describe('a database from another machine', () => {
     const after = makeTestCore(technicianEnv(), { dir: b });
     try {
       after.core.start();
-      expect(after.core.deposit.sessions!.pointsSince(0)).toBe(10);
+      expect(after.core.store.repos!.sessions.pointsSince(0)).toBe(10);
       const call = callAs(after.core);
       await call('maintenance.unlock', { pin: TECHNICIAN.pin });
       // Its own database now: there is nothing to choose.

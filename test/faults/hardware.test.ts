@@ -42,7 +42,7 @@ async function machineWithController(bootMs = 0) {
   const creditsLost = () => {
     const told = acknowledged.reduce((sum, r) => sum + r.points, 0);
     const sessionIds = [...new Set(acknowledged.map((r) => r.sessionId))];
-    const stored = sessionIds.reduce((sum, id) => sum + (env.core.deposit.sessions!.get(id)?.totalPoints ?? 0), 0);
+    const stored = sessionIds.reduce((sum, id) => sum + (env.core.store.repos!.sessions.get(id)?.totalPoints ?? 0), 0);
     return Math.max(0, told - stored);
   };
   const open = () => {
@@ -76,7 +76,9 @@ describe('the hardware controller on a real PTY (reference simulator)', () => {
     expect(await m.insert()).toMatchObject({ accepted: false, points: 0, reason: 'not_taken' });
     // A faulted controller is not asked to hand it back (it would refuse): the customer is told to take it.
     expect(m.sim.received).not.toContain('return');
-    await expect.poll(() => m.service.snapshot().outOfService).toContain('hardware fault: door jammed');
+    await expect
+      .poll(() => m.service.snapshot().outOfService)
+      .toContainEqual({ code: 'hardware', detail: 'hardware fault: door jammed' });
     watch.detected();
     // Technicians hear of it: a critical alert from the next sample.
     expect((await m.env.core.monitor.sampleNow()).hardwareFault).toBe(1);
@@ -99,9 +101,16 @@ describe('the hardware controller on a real PTY (reference simulator)', () => {
     m.sim.silent = true;
     watch.inject();
     expect(await m.insert()).toMatchObject({ accepted: false, points: 0, reason: 'not_taken' });
-    await expect.poll(() => m.service.snapshot().outOfService.join()).toMatch(/hardware/);
+    await expect
+      .poll(() =>
+        m.service
+          .snapshot()
+          .outOfService.map((r) => r.detail)
+          .join(),
+      )
+      .toMatch(/hardware/);
     watch.detected();
-    expect(m.env.core.deposit.sessions!.get(m.service.snapshot().sessionId ?? '')?.totalPoints ?? 10).toBe(10);
+    expect(m.env.core.store.repos!.sessions.get(m.service.snapshot().sessionId ?? '')?.totalPoints ?? 10).toBe(10);
     m.sim.silent = false;
     await m.healsAndTakesItems(watch);
   });
@@ -116,7 +125,14 @@ describe('the hardware controller on a real PTY (reference simulator)', () => {
     watch.inject();
     await m.pty.unplug();
     await expect
-      .poll(() => m.service.snapshot().outOfService.join(), { timeout: 15_000 })
+      .poll(
+        () =>
+          m.service
+            .snapshot()
+            .outOfService.map((r) => r.detail)
+            .join(),
+        { timeout: 15_000 },
+      )
       .toMatch(/hardware controller not connected/);
     watch.detected();
     // The open session was closed with its credit; no new customer until the controller is back.

@@ -7,6 +7,8 @@ export const UNMEASURED: Omit<MetricsSample, 'at'> = {
   diskPercent: null,
   temperatureC: null,
   inferenceMs: null,
+  workerInferenceMs: null,
+  verdictLatencyMs: null,
   detectionsPerS: null,
   droppedFramesPerMin: null,
   workerRestarts: null,

@@ -63,7 +63,11 @@ export function describeContractTransport(
       expect(seen[1]).toBeGreaterThan(seen[0]!);
       unsubscribe();
       const count = seen.length;
-      await new Promise((r) => setTimeout(r, 700));
+      // Two more beats reach a second listener (an event to wait on, not a sleep); none reaches the first.
+      const later: number[] = [];
+      const stop = transport.api.app.onHeartbeat((beat) => later.push(beat.seq));
+      await expect.poll(() => later.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+      stop();
       expect(seen.length).toBe(count);
     });
 

@@ -1,0 +1,123 @@
+import { configHealth } from '../config/config.loader';
+import type { Clock } from '../kernel/clock';
+import { auditTrail } from '../maintenance/audit-trail';
+import { MaintenanceAccess } from '../maintenance/maintenance-access';
+import { MonitorModule } from '../monitor/monitor.module';
+import { PlatformModule } from '../platform/platform.module';
+import { chamberCameras } from '../vision/camera-info';
+import { ModelUpdater } from '../vision/model-updater';
+import { VisionModule } from '../vision/vision.module';
+import pkg from '../../package.json' with { type: 'json' };
+import type { CoreDeps, KioskCore } from './kiosk-core';
+
+// Wiring for the modules with the most connections, kept apart so the root stays readable. Each
+// function only passes one module's ports to another; none holds behaviour.
+
+/** The MyRVM link: the store's outbox and sessions to deliver, and what its heartbeat and discovery report. */
+export function createPlatform(core: KioskCore, deps: CoreDeps, clock: Clock): PlatformModule {
+  const { config } = deps.loaded;
+  const service = core.deposit.service;
+  return new PlatformModule({
+    config,
+    dataDir: deps.dataDir,
+    hub: core.hub,
+    clock,
+    logger: deps.logger,
+    appVersion: pkg.version,
+    outbox: core.store.repos?.outbox,
+    sessions: core.store.repos?.sessions,
+    binLevelPercent: () => core.hardware.binLevelPercent(),
+    qrTarget: core.deposit.qrTarget,
+    cameras: () => chamberCameras(config.vision, !!service?.snapshot().outOfService.some((r) => r.code === 'camera')),
+    onRestart: () => core.lifecycle.restartWhenIdle('the platform asked'),
+    onModelTarget: (target) => void core.models?.offer(target),
+    modelVersion: () => core.vision?.modelVersion ?? null,
+    vitals: () => core.monitor.latest(),
+    alerts: () => core.monitor.activeAlerts(),
+  });
+}
+
+/** Vision hands verdicts to the deposit intake and its conditions to the deposit flow; undefined with vision off. */
+export function createVision(core: KioskCore, deps: CoreDeps, clock: Clock): VisionModule | undefined {
+  const { config } = deps.loaded;
+  if (!config.vision.enabled) return undefined;
+  const service = core.deposit.service;
+  return new VisionModule({
+    config: config.vision,
+    dataDir: deps.dataDir,
+    clock,
+    logger: deps.logger,
+    readBarcodes: Object.keys({ ...config.vision.eligibleBarcodes, ...config.deposit.barcodePoints }).length > 0,
+    ...(deps.visionLauncher ? { launcher: deps.visionLauncher } : {}),
+    onVerdict: (verdict, frame) => void core.deposit.intake.take(verdict, frame),
+    onChamberEmpty: () => service?.chamberCleared(),
+    onPreview: (frame) => core.hub.publish('vision.preview', frame),
+    previewActive: () => service?.snapshot().state === 'inserting',
+    outOfService: (key, reason) => service?.setOutOfService(key, reason),
+  });
+}
+
+/** Model updates named by the platform, swapped in only while the kiosk is idle; undefined with vision off. */
+export function createModelUpdater(core: KioskCore, deps: CoreDeps, clock: Clock): ModelUpdater | undefined {
+  const vision = core.vision;
+  if (!vision) return undefined;
+  return new ModelUpdater({
+    dataDir: deps.dataDir,
+    clock,
+    logger: deps.logger,
+    current: () => ({ version: vision.modelVersion, manifestPath: vision.manifestPath }),
+    swap: (manifest) => vision.swapModel(manifest),
+    idle: () => core.lifecycle.idle(),
+  });
+}
+
+/** The monitor reads every module's numbers through plain functions (it imports no feature). */
+export function createMonitor(core: KioskCore, deps: CoreDeps, clock: Clock): MonitorModule {
+  const { config } = deps.loaded;
+  const repos = core.store.repos;
+  return new MonitorModule({
+    config,
+    dataDir: deps.dataDir,
+    clock,
+    logger: deps.logger,
+    hub: core.hub,
+    machineName: config.machine.name,
+    sources: {
+      vision: () => core.vision?.stats(),
+      platform: () => core.platform.status(),
+      acceptedSince: repos && ((since) => repos.sessions.acceptedSince(since)),
+      hardware: () => ({ binLevelPercent: core.hardware.binLevelPercent(), ok: core.hardware.health().ok }),
+      storageFull: () => core.deposit.service?.storageFull(),
+      configFault: deps.loaded.fallback !== undefined,
+      lagP99Ms: () => core.health.lagP99Ms(),
+      backup: core.backup,
+      startedAt: clock.now(),
+    },
+    ...(deps.loaded.fallback ? { configProblem: configHealth(deps.loaded).detail } : {}),
+    ...(deps.sampleSystem ? { sampleSystem: deps.sampleSystem } : {}),
+  });
+}
+
+/**
+ * Technician access: PINs (the platform's check where it has one), the lockout in the durable store,
+ * every action in the audit log. While a technician is in, customers see "maintenance" (an open
+ * session closes with its credit first); deliveries go on.
+ */
+export function createMaintenanceAccess(core: KioskCore, deps: CoreDeps, clock: Clock): MaintenanceAccess {
+  const repos = core.store.repos;
+  const service = core.deposit.service;
+  return new MaintenanceAccess({
+    config: deps.loaded.config.maintenance,
+    clock,
+    logger: deps.logger,
+    // With the durable machine state; only a store that did not open falls back to the metrics file.
+    kv: repos?.settings ?? core.monitor.store,
+    audit: auditTrail(repos?.audit, clock, deps.logger),
+    platformPin: core.platform.profile?.checkPin,
+    onChanged: (open) => {
+      service?.setOutOfService('maintenance', open ? 'maintenance: a technician is working on the machine' : null);
+      core.hub.publish('maintenance.changed', { open });
+      if (!open) core.updates.poll();
+    },
+  });
+}
