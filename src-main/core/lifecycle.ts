@@ -36,6 +36,11 @@ export class Lifecycle {
     return !this.#d.maintenanceOpen() && this.customerIdle();
   }
 
+  /** A restart was asked for and waits for the customer to finish. */
+  get restartPending(): boolean {
+    return this.#restartPending;
+  }
+
   /** Whether this runtime can restart itself (Electron relaunch, or exit for the service manager). */
   get canRestart(): boolean {
     return this.#d.restart !== undefined;

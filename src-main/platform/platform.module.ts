@@ -59,6 +59,7 @@ export class PlatformModule {
   #connecting: Promise<void> | undefined;
   #lastPublished = '';
   #depositsSinceStart = 0;
+  #liveEventsHandled = 0;
   readonly #unsubscribe: Array<() => void> = [];
   #standIn: Promise<Uint8Array> | undefined;
   #started = false;
@@ -310,6 +311,12 @@ export class PlatformModule {
     // Only a trigger: the claim itself is confirmed by the status call.
     if (name === 'session.authorized') this.#qr?.nudge();
     else this.#log.debug(`live ${name}: ${JSON.stringify(data).slice(0, 200)}`);
+    this.#liveEventsHandled++;
+  }
+
+  /** Live events handled since start (diagnostics; tests wait on it instead of sleeping). */
+  get liveEventsHandled(): number {
+    return this.#liveEventsHandled;
   }
 
   #handle(commands: PlatformCommand[]): void {

@@ -7,6 +7,7 @@ import { PlatformDouble } from '../platform-double/double';
 import { FakeClock } from '../support/fake-clock';
 import { callAs, makeTestCore, tempDir } from '../support/test-core';
 import { TECHNICIAN, technicianEnv } from '../support/technician';
+import { waitFor } from '../support/wait-for';
 
 const WRONG = '111111';
 
@@ -265,7 +266,7 @@ describe('maintenance access', () => {
     disposers.push(t.dispose);
     t.core.start();
     const call = callAs(t.core);
-    await new Promise((r) => setTimeout(r, 300)); // the handshake
+    await waitFor('the handshake', () => t.core.platform.status().state === 'online');
     // The double knows 246810 as "Agus (technician)": the platform's answer wins over the local hash.
     expect(await call('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({
       value: {

@@ -180,7 +180,7 @@ describe('outbox delivery to the v1 platform', () => {
     service.identify({ kind: 'guest' });
     double.commands.push({ action: 'GIT_PULL', timestamp: '' }, { action: 'RESTART', timestamp: '' });
     await waitFor('the heartbeat that carries them', () => double.commands.length === 0, 8000);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor('the restart request, held for the customer', () => t.core.lifecycle.restartPending, 8000);
     expect(restarts).toBe(0);
     service.finish();
     expect(restarts).toBe(0); // the receipt is still on screen

