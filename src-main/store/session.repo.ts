@@ -1,5 +1,6 @@
 import type { Identity, RejectReason } from '../../src-preload/contract';
 import type { Db } from './database';
+import type { ItemJobPayload } from './outbox-jobs';
 import type { OutboxRepo } from './outbox.repo';
 
 export interface SessionRow {
@@ -17,36 +18,17 @@ export interface SessionRow {
   readonly closedAt: number | null;
 }
 
-/** What the platform is told about an accepted item. */
-export interface DeliveredItem {
-  readonly id: string;
-  readonly seq: number;
-  readonly material: string | null;
-  readonly className: string;
-  readonly confidence: number;
-  readonly points: number;
-  readonly weightG: number | null;
-  readonly barcode: string | null;
-  readonly at: number;
-}
+/**
+ * An item as the store records it: the same shape it is queued for delivery in (ItemJobPayload), less
+ * its number in the session, which the store assigns. One item type from verdict to delivery.
+ */
+export type NewItem = Omit<ItemJobPayload, 'seq'>;
 
-export interface NewItem {
-  readonly id: string;
-  readonly sessionId: string;
-  readonly accepted: boolean;
-  readonly className: string;
-  readonly material: string | null;
-  readonly confidence: number;
-  readonly reason: RejectReason | null;
-  readonly points: number;
-  readonly barcode: string | null;
-  readonly weightG: number | null;
-  readonly at: number;
-  /** JPEG of the frame the verdict was made on (uploaded with the item; not kept in the items table). */
-  readonly imagePath?: string | null;
-  /** Where the item was in that frame, [x1, y1, x2, y2] px (reported to the platform; payload only). */
-  readonly box?: readonly [number, number, number, number];
-}
+/** What the platform is told about each accepted item of a session (v1 session sync): a part of the same item. */
+export type DeliveredItem = Pick<
+  ItemJobPayload,
+  'id' | 'seq' | 'material' | 'className' | 'confidence' | 'points' | 'weightG' | 'barcode' | 'at'
+>;
 
 export interface CloseSession {
   readonly sessionId: string;
