@@ -3,7 +3,8 @@ import { loadConfig, resolveDataDir, type LoadedConfig } from '../config/config.
 import { createLogger, type Logger } from '../log/logger';
 import type { RuntimeInfo } from './app.handlers';
 import { systemClock } from '../kernel/clock';
-import { KioskCore, type CoreDeps } from './kiosk-core';
+import type { CoreDeps } from './core-parts';
+import { KioskCore } from './kiosk-core';
 import { watchdogFromEnv } from './watchdog';
 
 export interface Booted {

@@ -1,5 +1,5 @@
 import pkg from '../../package.json' with { type: 'json' };
-import { configHealth, type LoadedConfig } from '../config/config.loader';
+import { configHealth } from '../config/config.loader';
 import { createBackupService, type BackupService } from '../backup/backup.service';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
@@ -9,48 +9,28 @@ import { EventHub } from '../kernel/event-hub';
 import { HealthService } from '../kernel/health.service';
 import { startHeartbeat } from '../kernel/heartbeat.service';
 import type { Router } from '../kernel/router';
-import type { Logger } from '../log/logger';
 import type { MaintenanceAccess } from '../maintenance/maintenance-access';
 import { applyMachineStatus, savedMachineStatus } from '../maintenance/maintenance.handlers';
 import type { MonitorModule } from '../monitor/monitor.module';
 import type { PrometheusExporter } from '../monitor/prometheus';
-import type { SystemMetrics } from '../monitor/sampler';
 import type { PlatformModule } from '../platform/platform.module';
 import { SetupService } from '../setup/setup.service';
 import { openStoreModule, type StoreModule } from '../store/store.module';
 import type { ModelUpdater } from '../vision/model-updater';
 import type { VisionModule } from '../vision/vision.module';
-import type { WorkerLauncher } from '../vision/worker-host';
-import type { RuntimeInfo } from './app.handlers';
 import { Lifecycle } from './lifecycle';
 import { createRoutes } from './routes';
 import { createMaintenanceAccess, createModelUpdater, createMonitor, createPlatform, createVision } from './wiring';
 import { UpdateWindow } from './update-window';
 import type { Liveness } from './watchdog';
-
-export interface CoreDeps {
-  /** The kiosk's data folder: database, machine secret, logs. */
-  readonly dataDir: string;
-  readonly loaded: LoadedConfig;
-  readonly logger: Logger;
-  readonly runtime: RuntimeInfo;
-  readonly clock?: Clock;
-  /** Defaults to the driver named in config (hardware.driver). */
-  readonly hardware?: Hardware;
-  /** How the inference worker starts; defaults to forking dist/main/inference-worker.js. */
-  readonly visionLauncher?: WorkerLauncher;
-  /** Restarts the whole kiosk (Electron relaunch, or exit for the service manager). */
-  readonly restart?: () => void;
-  /** Replaces systeminformation in tests (fixed CPU, memory …). */
-  readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
-}
+import type { CoreDeps, CoreParts } from './core-parts';
 
 /**
  * The composition root: builds every main-side module, wires them to each other and owns their
  * start/stop. It holds no behaviour of its own. Transports (Electron IPC, the headless WebSocket)
  * only see `router` and `hub`.
  */
-export class KioskCore {
+export class KioskCore implements CoreParts {
   readonly router: Router;
   readonly hub: EventHub;
   readonly health: HealthService;

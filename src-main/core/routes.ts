@@ -3,10 +3,10 @@ import type { Clock } from '../kernel/clock';
 import { createRouter, type Router } from '../kernel/router';
 import { createMaintenanceHandlers } from '../maintenance/maintenance.handlers';
 import { createAppHandlers } from './app.handlers';
-import type { CoreDeps, KioskCore } from './kiosk-core';
+import type { CoreDeps, CoreParts } from './core-parts';
 
 /** Every contract channel to its module's handler: the one router both transports call. */
-export function createRoutes(core: KioskCore, deps: CoreDeps, clock: Clock): Router {
+export function createRoutes(core: CoreParts, deps: CoreDeps, clock: Clock): Router {
   const { loaded, logger, dataDir } = deps;
   const service = core.deposit.service;
   const restart = deps.restart && ((why: string) => core.lifecycle.restartWhenIdle(why));

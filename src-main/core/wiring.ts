@@ -8,13 +8,13 @@ import { chamberCameras } from '../vision/camera-info';
 import { ModelUpdater } from '../vision/model-updater';
 import { VisionModule } from '../vision/vision.module';
 import pkg from '../../package.json' with { type: 'json' };
-import type { CoreDeps, KioskCore } from './kiosk-core';
+import type { CoreDeps, CoreParts } from './core-parts';
 
 // Wiring for the modules with the most connections, kept apart so the root stays readable. Each
 // function only passes one module's ports to another; none holds behaviour.
 
 /** The MyRVM link: the store's outbox and sessions to deliver, and what its heartbeat and discovery report. */
-export function createPlatform(core: KioskCore, deps: CoreDeps, clock: Clock): PlatformModule {
+export function createPlatform(core: CoreParts, deps: CoreDeps, clock: Clock): PlatformModule {
   const { config } = deps.loaded;
   const service = core.deposit.service;
   return new PlatformModule({
@@ -38,7 +38,7 @@ export function createPlatform(core: KioskCore, deps: CoreDeps, clock: Clock): P
 }
 
 /** Vision hands verdicts to the deposit intake and its conditions to the deposit flow; undefined with vision off. */
-export function createVision(core: KioskCore, deps: CoreDeps, clock: Clock): VisionModule | undefined {
+export function createVision(core: CoreParts, deps: CoreDeps, clock: Clock): VisionModule | undefined {
   const { config } = deps.loaded;
   if (!config.vision.enabled) return undefined;
   const service = core.deposit.service;
@@ -58,7 +58,7 @@ export function createVision(core: KioskCore, deps: CoreDeps, clock: Clock): Vis
 }
 
 /** Model updates named by the platform, swapped in only while the kiosk is idle; undefined with vision off. */
-export function createModelUpdater(core: KioskCore, deps: CoreDeps, clock: Clock): ModelUpdater | undefined {
+export function createModelUpdater(core: CoreParts, deps: CoreDeps, clock: Clock): ModelUpdater | undefined {
   const vision = core.vision;
   if (!vision) return undefined;
   return new ModelUpdater({
@@ -72,7 +72,7 @@ export function createModelUpdater(core: KioskCore, deps: CoreDeps, clock: Clock
 }
 
 /** The monitor reads every module's numbers through plain functions (it imports no feature). */
-export function createMonitor(core: KioskCore, deps: CoreDeps, clock: Clock): MonitorModule {
+export function createMonitor(core: CoreParts, deps: CoreDeps, clock: Clock): MonitorModule {
   const { config } = deps.loaded;
   const repos = core.store.repos;
   return new MonitorModule({
@@ -103,7 +103,7 @@ export function createMonitor(core: KioskCore, deps: CoreDeps, clock: Clock): Mo
  * every action in the audit log. While a technician is in, customers see "maintenance" (an open
  * session closes with its credit first); deliveries go on.
  */
-export function createMaintenanceAccess(core: KioskCore, deps: CoreDeps, clock: Clock): MaintenanceAccess {
+export function createMaintenanceAccess(core: CoreParts, deps: CoreDeps, clock: Clock): MaintenanceAccess {
   const repos = core.store.repos;
   const service = core.deposit.service;
   return new MaintenanceAccess({

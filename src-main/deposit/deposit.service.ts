@@ -15,8 +15,10 @@ import type { EventHub } from '../kernel/event-hub';
 import { AppFailure } from '../kernel/router';
 import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
-import type { NewItem, SessionRepo } from '../store/session.repo';
+import { sessionIdentity, type NewItem, type SessionRepo } from '../store/session.repo';
 import { isStorageError } from '../store/storage-error';
+import { priceItem, startOfDay } from './pricing';
+import { StorageRecovery, type UnclosedSession } from './storage-recovery';
 import { voucherPayload } from './voucher';
 
 export interface DepositDeps {
@@ -34,9 +36,6 @@ export interface DepositDeps {
   /** Free space in the data folder in MB (statfs); undefined: not measured (tests). */
   readonly freeMb?: () => number;
 }
-
-/** How often the store is tried again while it cannot write (disk full), and free space re-checked. */
-export const STORAGE_RETRY_MS = 5_000;
 
 const IDLE: DepositState = {
   state: 'idle',
@@ -65,9 +64,7 @@ export class DepositService {
   #cancelTimer: (() => void) | undefined;
   /** Set after each verdict; the next item counts only once the chamber was seen empty. */
   #awaitingRemoval = false;
-  /** A session whose close could not be written (disk full): closed with its credit once it can be. */
-  #unclosed: { sessionId: string; identity: Identity; reason: string } | undefined;
-  #cancelStorageRetry: (() => void) | undefined;
+  readonly #storage: StorageRecovery;
   /** The controller is taking an item in; a session end waits for its answer. */
   #moving = false;
   #finishAfterMove: string | undefined;
@@ -75,19 +72,23 @@ export class DepositService {
   constructor(deps: DepositDeps) {
     this.#d = deps;
     this.#log = deps.logger.scope('deposit');
+    this.#storage = new StorageRecovery({
+      clock: deps.clock,
+      logger: this.#log,
+      ...(deps.freeMb ? { freeMb: deps.freeMb } : {}),
+      minFreeMb: deps.deposit.minFreeMb,
+      closeSession: ({ sessionId, identity, reason }) => this.#commitClose(sessionId, identity, reason),
+      recovered: () => this.setOutOfService('storage', null),
+    });
   }
 
   /** At start-up: sessions a crash left open are closed with their credit; returns how many. */
   recover(): number {
     const open = this.#d.sessions.openSessions();
     for (const session of open) {
-      const identity = identityOf(session.identity, session.memberId);
-      const held = this.#d.sessions.heldItems(session.id);
-      if (held.length)
-        this.#log.warn(
-          `session ${session.id}: ${held.length} item(s) were being taken in when the kiosk stopped; credited (the controller's answer was lost)`,
-        );
-      this.#commitClose(session.id, identity, 'restart');
+      const held = this.#d.sessions.heldItems(session.id).length;
+      if (held) this.#log.warn(`session ${session.id}: ${held} item(s) in the machine's hands at the stop credited`);
+      this.#commitClose(session.id, sessionIdentity(session), 'restart');
       this.#log.warn(`closed session ${session.id} left open by a restart (${session.totalPoints} points kept)`);
     }
     this.#set(this.#outOfService.size ? { ...IDLE, state: 'out_of_service', outOfService: this.#reasons() } : IDLE);
@@ -101,7 +102,7 @@ export class DepositService {
   start(): DepositState {
     if (this.#d.hardware.binLevelPercent() >= this.#d.binFullPercent) this.setOutOfService('bin', 'bin full');
     // New sessions need room to commit their items and close.
-    if (this.#lowOnSpace()) this.#storageFull();
+    if (this.#storage.lowOnSpace()) this.#storageFull();
     this.#require(['idle'], 'start a session');
     return this.#set({ ...IDLE, state: 'identifying', deadlineAt: this.#deadline('identifyingS') });
   }
@@ -124,11 +125,10 @@ export class DepositService {
 
   /** A member confirmed by the platform (QR claim). */
   identifyMember(member: { memberId: string; name?: string }, platformSession: string | null = null): DepositState {
-    if (this.#state.state === 'identifying') return this.identify({ kind: 'member', ...member }, platformSession);
-    throw new AppFailure(
-      'INVALID_STATE',
-      `a member can only be identified while identifying (now ${this.#state.state})`,
-    );
+    const { state } = this.#state;
+    if (state !== 'identifying')
+      throw new AppFailure('INVALID_STATE', `a member is identified only while identifying (now ${state})`);
+    return this.identify({ kind: 'member', ...member }, platformSession);
   }
 
   /** Records one verdict as an accepted or rejected item; throws (writing nothing) on bad input. */
@@ -144,8 +144,12 @@ export class DepositService {
     if (verdict.accepted && (!verdict.material || !this.#d.deposit.materials[verdict.material])) {
       throw new AppFailure('BAD_REQUEST', `unknown material "${verdict.material}": price it in deposit.materials`);
     }
-    const price = verdict.accepted ? this.#pointsFor(verdict) : 0;
-    const reason = verdict.accepted ? this.#rejectionFor(verdict, price) : (verdict.reason ?? 'unknown_item');
+    const { reason, points: price } = priceItem(verdict, {
+      deposit: this.#d.deposit,
+      online: this.#d.platformOnline(),
+      sessionPoints: this.#state.totalPoints,
+      pointsToday: () => this.#d.sessions.pointsSince(startOfDay(this.#d.clock.now())),
+    });
     const accepted = reason === null;
     const points = accepted ? price : 0;
     const itemId = this.#ulid(this.#d.clock.now());
@@ -261,8 +265,7 @@ export class DepositService {
     } catch (error) {
       if (!isStorageError(error)) throw error;
       // Every item already committed stays; the close is written as soon as the disk allows.
-      this.#unclosed = { sessionId: sessionId!, identity: identity!, reason };
-      this.#storageFull(error as Error);
+      this.#storageFull(error as Error, { sessionId: sessionId!, identity: identity!, reason });
       return this.#state;
     }
     return this.#set({ ...this.#state, state: 'receipt', receipt, deadlineAt: this.#deadline('receiptS') });
@@ -299,7 +302,7 @@ export class DepositService {
 
   stop(): void {
     this.#cancelTimer?.();
-    this.#cancelStorageRetry?.();
+    this.#storage.stop();
   }
 
   /** Runs a store write; a full or failing disk puts the machine out of service (and is thrown on). */
@@ -309,9 +312,8 @@ export class DepositService {
     } catch (error) {
       if (isStorageError(error)) {
         const { state, sessionId, identity } = this.#state;
-        if (state === 'inserting' && sessionId && identity)
-          this.#unclosed = { sessionId, identity, reason: 'storage_full' };
-        this.#storageFull(error as Error);
+        const open = state === 'inserting' && sessionId && identity;
+        this.#storageFull(error as Error, open ? { sessionId, identity, reason: 'storage_full' } : undefined);
         throw new AppFailure('OUT_OF_SERVICE', 'storage full: the item was not counted; the machine is out of service');
       }
       throw error;
@@ -323,61 +325,11 @@ export class DepositService {
    * session is closed with every committed credit as soon as a write succeeds, and the machine
    * returns by itself.
    */
-  #storageFull(error?: Error): void {
+  #storageFull(error?: Error, unclosed?: UnclosedSession): void {
     if (error) this.#log.error(`storage full: ${error.message}; out of service until the data folder has room again`);
     this.#outOfService.set('storage', 'storage full: the machine cannot save deposits');
     this.#set({ ...IDLE, state: 'out_of_service', outOfService: this.#reasons() });
-    this.#cancelStorageRetry ??= this.#d.clock.every(STORAGE_RETRY_MS, () => this.#retryStorage());
-  }
-
-  #retryStorage(): void {
-    if (this.#unclosed) {
-      const { sessionId, identity, reason } = this.#unclosed;
-      try {
-        this.#commitClose(sessionId, identity, reason);
-        this.#log.warn(`closed session ${sessionId} after the disk had room again (credit kept)`);
-        this.#unclosed = undefined;
-      } catch (error) {
-        if (isStorageError(error)) return; // still no room: the next try
-        // Not a matter of space: logged once; the session stays open and the next start closes it.
-        this.#log.error(`closing session ${sessionId} after a full disk failed; it is closed at the next start`, error);
-        this.#unclosed = undefined;
-      }
-    }
-    if (this.#lowOnSpace()) return;
-    this.#cancelStorageRetry?.();
-    this.#cancelStorageRetry = undefined;
-    this.#log.info('storage has room again: back in service');
-    this.setOutOfService('storage', null);
-  }
-
-  #lowOnSpace(): boolean {
-    const free = this.#d.freeMb?.();
-    return free !== undefined && free < this.#d.deposit.minFreeMb;
-  }
-
-  #rejectionFor(verdict: ItemVerdict, points: number): RejectReason | null {
-    const material = this.#d.deposit.materials[verdict.material!]!;
-    const w = verdict.weightG;
-    if (
-      w !== undefined &&
-      ((material.minWeightG !== undefined && w < material.minWeightG) ||
-        (material.maxWeightG !== undefined && w > material.maxWeightG))
-    ) {
-      return 'weight_out_of_range';
-    }
-    if (!this.#d.platformOnline()) {
-      const caps = this.#d.deposit.offlineCaps;
-      if (this.#state.totalPoints + points > caps.sessionPoints) return 'credit_cap';
-      if (this.#d.sessions.pointsSince(startOfDay(this.#d.clock.now())) + points > caps.dailyPoints)
-        return 'credit_cap';
-    }
-    return null;
-  }
-
-  #pointsFor(verdict: ItemVerdict): number {
-    const byBarcode = verdict.barcode ? this.#d.deposit.barcodePoints[verdict.barcode] : undefined;
-    return byBarcode ?? this.#d.deposit.materials[verdict.material!]!.points;
+    this.#storage.begin(unclosed);
   }
 
   #commitClose(sessionId: string, identity: Identity, reason: string) {
@@ -442,15 +394,4 @@ export class DepositService {
     else if (state === 'inserting') this.finish('timeout');
     else if (state === 'receipt') this.#set(this.#idleOrOutOfService());
   }
-}
-
-function identityOf(kind: Identity['kind'] | null, memberId: string | null): Identity {
-  if (kind === 'member' && memberId) return { kind, memberId };
-  return { kind: kind === 'member' || kind === null ? 'guest' : kind };
-}
-
-function startOfDay(ms: number): number {
-  const d = new Date(ms);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
 }

@@ -223,3 +223,10 @@ export class SessionRepo {
     return this.#sql.acceptedSince.get(since) as number;
   }
 }
+
+/** Who a stored session was for, as the contract names it (a member without an id counts as a guest). */
+export function sessionIdentity(session: Pick<SessionRow, 'identity' | 'memberId'>): Identity {
+  const { identity: kind, memberId } = session;
+  if (kind === 'member' && memberId) return { kind, memberId };
+  return { kind: kind === 'member' || kind === null ? 'guest' : kind };
+}

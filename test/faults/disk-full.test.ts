@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STORAGE_RETRY_MS } from '../../src-main/deposit/deposit.service';
+import { STORAGE_RETRY_MS } from '../../src-main/deposit/storage-recovery';
 import { FakeClock } from '../support/fake-clock';
 import { faultWatch } from '../support/fault-table';
 import { makeTestCore } from '../support/test-core';
