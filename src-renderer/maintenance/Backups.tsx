@@ -1,21 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { BackupInfo } from '../../src-preload/contract';
+import type { BackupInfo, ExportTarget } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
-import { Action, useAction } from './actions';
+import { Action, useAction, useCall } from './actions';
 
 /** Backups: make one now, verify, restore (asks first), copy to a drive. */
 export function Backups() {
   const t = useT();
   const api = useApi();
   const { run, confirm, view } = useAction();
-  const [list, setList] = useState<BackupInfo[]>([]);
-  const [targets, setTargets] = useState<Array<{ path: string; freeMb: number }>>([]);
-  const load = useCallback(() => void api.backup.list().then((r) => r.ok && setList(r.value)), [api]);
-  useEffect(() => {
-    load();
-    void api.maintenance.exportTargets().then((r) => r.ok && setTargets(r.value));
-  }, [api, load]);
+  const [list, load] = useCall(api.backup.list, [] as BackupInfo[]);
+  const [targets] = useCall(api.maintenance.exportTargets, [] as ExportTarget[]);
   return (
     <div data-testid="backups">
       {view}

@@ -1,26 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
-import { HARDWARE_PARTS, MACHINE_STATUSES } from '../../src-preload/contract';
+import { HARDWARE_PARTS, MACHINE_STATUSES, type ExportTarget } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
-import { Action, useAction } from './actions';
+import { Action, useAction, useCall } from './actions';
+
+type Machine = { status: (typeof MACHINE_STATUSES)[number] };
 
 /** Recovery controls: camera, worker, model, machine status, bin, hardware tests, diagnostics export. */
 export function Controls() {
   const t = useT();
   const api = useApi();
   const { run, confirm, view } = useAction();
-  const [status, setStatus] = useState<string | undefined>();
-  const [targets, setTargets] = useState<Array<{ path: string; freeMb: number }>>([]);
-  const [foreignStore, setForeignStore] = useState(false);
-  const loadTargets = useCallback(
-    () => void api.maintenance.exportTargets().then((r) => r.ok && setTargets(r.value)),
-    [api],
-  );
-  useEffect(() => {
-    void api.maintenance.machineStatus().then((r) => r.ok && setStatus(r.value.status));
-    void api.maintenance.storeOwner().then((r) => r.ok && setForeignStore(r.value.foreign));
-    loadTargets();
-  }, [api, loadTargets]);
+  const [machine, reloadMachine, setMachine] = useCall(api.maintenance.machineStatus, undefined as Machine | undefined);
+  const status = machine?.status;
+  const [targets, loadTargets] = useCall(api.maintenance.exportTargets, [] as ExportTarget[]);
+  const [owner, , setOwner] = useCall(api.maintenance.storeOwner, { foreign: false });
+  const foreignStore = owner.foreign;
   return (
     <div className="controls" data-testid="controls">
       {view}
@@ -38,7 +32,7 @@ export function Controls() {
                     void run(
                       () => api.maintenance.resolveForeignStore({ choice }),
                       (v) => v.detail,
-                    ).then((r) => r.ok && setForeignStore(false)),
+                    ).then((r) => r.ok && setOwner({ foreign: false })),
                 )
               }
             >
@@ -102,7 +96,7 @@ export function Controls() {
                   void run(
                     () => api.maintenance.setMachineStatus({ status: s }),
                     (v) => {
-                      setStatus(v.status);
+                      setMachine({ status: v.status });
                       return t(`mt.status.${v.status}`);
                     },
                   ),
@@ -120,7 +114,7 @@ export function Controls() {
                 void run(
                   () => api.maintenance.resetBin(),
                   (v) => {
-                    void api.maintenance.machineStatus().then((r) => r.ok && setStatus(r.value.status));
+                    reloadMachine();
                     return `bin ${v.binLevelPercent} %`;
                   },
                 ),

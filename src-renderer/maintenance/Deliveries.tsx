@@ -1,18 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { QuarantinedJob } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
-import { Action, useAction } from './actions';
+import { Action, useAction, useCall } from './actions';
 
 /** Deliveries the platform refused for good (quarantined): retry, or discard with a reason. */
 export function Deliveries() {
   const t = useT();
   const api = useApi();
   const { run, confirm, view } = useAction();
-  const [jobs, setJobs] = useState<QuarantinedJob[]>([]);
+  const [jobs, load] = useCall(api.platform.quarantine, [] as QuarantinedJob[]);
   const [reason, setReason] = useState('');
-  const load = useCallback(() => void api.platform.quarantine().then((r) => r.ok && setJobs(r.value)), [api]);
-  useEffect(load, [load]);
   return (
     <div data-testid="deliveries">
       {view}

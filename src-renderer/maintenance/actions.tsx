@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Result } from '../../src-preload/contract';
 import { useT } from '../i18n/use-t';
 
@@ -52,4 +52,21 @@ export function Action({ onClick, children }: { onClick: () => void; children: R
       {children}
     </button>
   );
+}
+
+/**
+ * A value read from main when the view opens and again on `reload()`; a failed call keeps the last
+ * value (the action's outcome line says what failed). `call` must be stable (an api method).
+ */
+export function useCall<T>(call: () => Promise<Result<T>>, initial: T) {
+  const [value, setValue] = useState<T>(initial);
+  const reload = useCallback(() => void call().then((r) => r.ok && setValue(r.value)), [call]);
+  useEffect(() => {
+    let live = true;
+    void call().then((r) => live && r.ok && setValue(r.value));
+    return () => {
+      live = false;
+    };
+  }, [call]);
+  return [value, reload, setValue] as const;
 }
