@@ -58,6 +58,15 @@ export function defaultRules(config: Pick<Config, 'hardware'>): AlertRule[] {
     ),
     rule('camera_lost', 'Camera lost for more than 30 s', 'cameraDown', '>=', 1, 30, 'critical', 60),
     rule(
+      'chamber_view_occupied',
+      'The chamber never looks empty: nothing is counted (see the log; Restart camera on an empty chamber)',
+      'chamberViewOccupied',
+      '>=',
+      1,
+      0,
+      'warning',
+    ),
+    rule(
       'outbox_stale',
       'Deposits waiting more than 1 hour for the platform',
       'outboxOldestAgeS',

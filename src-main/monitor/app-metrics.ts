@@ -22,6 +22,7 @@ export interface AppMetricSources {
         readonly droppedFrames: number;
         readonly camera: string | undefined;
         readonly verdictLatencyMs: number | null;
+        readonly emptyViewProblem: string | null;
       }
     | undefined;
   readonly platform: () => { readonly state: string; readonly backlog: { count: number; oldestAt: number | null } };
@@ -88,6 +89,7 @@ export class AppMetricsCollector {
       workerRestarts10m: restarts10m,
       workerUnstable: vision ? (vision.state === 'backoff' ? 1 : 0) : null,
       cameraDown: stats?.camera === undefined ? null : stats.camera === 'streaming' ? 0 : 1,
+      chamberViewOccupied: stats ? (stats.emptyViewProblem ? 1 : 0) : null,
       eventLoopLagMs: round1(s.lagP99Ms()),
       outboxBacklog: platformOn ? link.backlog.count : null,
       outboxOldestAgeS: !platformOn

@@ -15,6 +15,7 @@ const WORST_OF: ReadonlySet<string> = new Set([
   'hardwareFault',
   'storageFault',
   'configFault',
+  'chamberViewOccupied',
 ]);
 
 type Values = Omit<MetricsSample, 'at'>;

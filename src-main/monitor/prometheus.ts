@@ -23,6 +23,11 @@ const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
   ['workerRestarts', 'rvm_inference_worker_restarts', 'Inference worker restarts since start'],
   ['workerUnstable', 'rvm_inference_worker_unstable', '1 while the inference worker is backing off'],
   ['cameraDown', 'rvm_camera_down', '1 while the camera is lost'],
+  [
+    'chamberViewOccupied',
+    'rvm_chamber_view_occupied',
+    'The detector sees an item in what the presence gate calls empty',
+  ],
   ['eventLoopLagMs', 'rvm_event_loop_lag_p99_ms', 'Main event-loop lag p99, ms'],
   ['outboxBacklog', 'rvm_outbox_backlog', 'Deliveries waiting for the platform'],
   ['outboxOldestAgeS', 'rvm_outbox_oldest_age_seconds', 'Age of the oldest waiting delivery'],

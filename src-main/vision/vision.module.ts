@@ -46,6 +46,8 @@ export class VisionModule {
   #workerDownSince: number | undefined;
   /** From the item's arrival in the chamber to its verdict, for the last item (ms). */
   #verdictLatencyMs: number | null = null;
+  /** What the detector sees in the chamber the presence gate calls empty (null: nothing). */
+  #emptyViewProblem: string | null = null;
   #pipeline: VisionPipeline | undefined;
   #camera: Camera | undefined;
   #manifest: Manifest | undefined;
@@ -190,6 +192,13 @@ export class VisionModule {
         this.#d.onVerdict(verdict, frame);
       },
       onChamberEmpty: () => this.#d.onChamberEmpty(),
+      onEmptyView: (problem) => {
+        if (problem !== this.#emptyViewProblem) {
+          if (problem) log.warn(problem);
+          else if (this.#emptyViewProblem) log.info('the empty chamber looks empty to the detector again');
+        }
+        this.#emptyViewProblem = problem;
+      },
       ...this.#previewHooks(log),
     });
     this.#pipeline.start();
@@ -222,12 +231,14 @@ export class VisionModule {
     droppedFrames: number;
     camera: CameraState | undefined;
     verdictLatencyMs: number | null;
+    emptyViewProblem: string | null;
   } {
     return {
       metrics: this.#supervisor?.metrics(),
       droppedFrames: this.#pipeline?.droppedFrames ?? 0,
       camera: this.#camera?.state,
       verdictLatencyMs: this.#verdictLatencyMs,
+      emptyViewProblem: this.#emptyViewProblem,
     };
   }
 

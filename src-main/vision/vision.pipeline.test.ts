@@ -70,4 +70,38 @@ describe('vision pipeline: replay camera → presence gate → worker → verdic
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]).toMatchObject({ accepted: false, reason: 'unknown_item' });
   }, 40_000);
+
+  it('says so when the chamber it learnt as empty holds an item (a replay with no empty frames)', async () => {
+    // Only bottle frames: the presence gate learns the bottle as the empty chamber and nothing ever arrives.
+    const folder = join(t.dir, 'full');
+    mkdirSync(folder);
+    for (let i = 0; i < 8; i++) copyFileSync(CHAMBER, join(folder, `${String(i).padStart(3, '0')}.jpg`));
+    const manifest = {
+      ...ManifestSchema.parse({
+        model: 'm.onnx',
+        detectConfidence: 0.4,
+        minConfidence: 0.4,
+        classes: { toothbrush: { material: 'pet' } },
+      }),
+      modelPath: MODEL,
+    };
+    const problems: Array<string | null> = [];
+    const verdicts: ItemVerdict[] = [];
+    const camera = new ReplayCamera({ folder, fps: 4, size: [640, 640], loop: false });
+    const pipeline = new VisionPipeline({
+      camera,
+      supervisor,
+      manifest,
+      logger,
+      onVerdict: (v) => verdicts.push(v),
+      onChamberEmpty: () => undefined,
+      onEmptyView: (problem) => problems.push(problem),
+    });
+    pipeline.start();
+    await expect.poll(() => problems.length, { timeout: 20_000, interval: 100 }).toBeGreaterThan(0);
+    pipeline.stop();
+    expect(problems[0]).toMatch(/the chamber never looks empty: the detector sees toothbrush \(0\.\d\d\)/);
+    expect(problems[0]).toMatch(/Restart camera/);
+    expect(verdicts).toEqual([]);
+  }, 40_000);
 });

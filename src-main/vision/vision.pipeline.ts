@@ -26,7 +26,15 @@ export interface PipelineDeps {
   readonly onFrame?: (frame: Frame) => void;
   /** Each frame's detections; an empty list when the chamber is empty. */
   readonly onDetections?: (detections: readonly Detection[]) => void;
+  /**
+   * The empty-chamber check: null while the chamber the gate calls empty holds nothing the manifest
+   * knows; else what the detector sees in it (the gate learnt a full chamber as empty: nothing counts).
+   */
+  readonly onEmptyView?: (problem: string | null) => void;
 }
+
+/** While the chamber looks empty, the detector looks at it this often (and after each re-learn). */
+export const EMPTY_CHECK_MS = 300_000;
 
 /**
  * The detector loop: camera → queue of 2 (drop oldest) → presence gate → worker → N-vote verdict.
@@ -40,6 +48,8 @@ export class VisionPipeline {
   /** When the current item was first seen (for frame → verdict latency). */
   #itemSince: number | undefined;
   #running = false;
+  /** When the empty chamber was last shown to the detector (frame time); undefined: due now. */
+  #emptyCheckedAt: number | undefined;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
@@ -68,6 +78,7 @@ export class VisionPipeline {
   restartCamera(): void {
     if (!this.#running) return;
     this.#gate.relearn();
+    this.#emptyCheckedAt = undefined;
     // Whatever was in the chamber is now part of the learnt view: the next item may count.
     this.#chamberEmpty(undefined);
     this.#d.camera.stop();
@@ -108,7 +119,7 @@ export class VisionPipeline {
     const thumb = greyThumbnail(frame.rgb, frame.width, frame.height, this.#d.thumbStep ?? 5);
     const presence = this.#gate.onFrame(thumb.grey, thumb.width, thumb.height);
     if (presence.event === 'left') return this.#chamberEmpty(frame);
-    if (!presence.present) return;
+    if (!presence.present) return this.#checkEmptyView(frame);
     this.#itemSince ??= frame.at;
     let result;
     try {
@@ -123,9 +134,35 @@ export class VisionPipeline {
     else if (this.#gate.nothingDetected()) {
       // Present for a long time, nothing moving and nothing seen: a change of light, not an item.
       this.#d.logger.info('presence: nothing detected for a while; re-learnt the empty chamber');
+      this.#emptyCheckedAt = undefined;
       return this.#chamberEmpty(frame);
     }
     const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);
+  }
+
+  /**
+   * Now and then, the chamber the gate calls empty goes to the detector: a replay with no empty frames,
+   * or an item left in the chamber while the gate learnt, would otherwise leave the kiosk silent.
+   */
+  async #checkEmptyView(frame: Frame): Promise<void> {
+    if (this.#emptyCheckedAt !== undefined && frame.at - this.#emptyCheckedAt < EMPTY_CHECK_MS) return;
+    this.#emptyCheckedAt = frame.at;
+    let detections: readonly Detection[];
+    try {
+      ({ detections } = await this.#d.supervisor.detect({ kind: 'rgb', data: frame.rgb, letterbox: frame.letterbox }));
+    } catch {
+      this.#emptyCheckedAt = undefined; // a restarting worker: look again with the next frame
+      return;
+    }
+    const known = detections.filter(
+      (d) => d.score >= this.#d.manifest.minConfidence && this.#d.manifest.classes[d.name],
+    );
+    const best = known.sort((a, b) => b.score - a.score)[0];
+    this.#d.onEmptyView?.(
+      best
+        ? `the chamber never looks empty: the detector sees ${best.name} (${best.score.toFixed(2)}) in what the presence gate learnt as empty, so nothing is counted; empty the chamber (a replay folder needs empty-chamber frames) and press Restart camera`
+        : null,
+    );
   }
 }

@@ -28,6 +28,8 @@ export const MetricsSampleSchema = z.object({
   workerUnstable: n,
   /** 1 while the camera is lost or not started, else 0; null without vision. */
   cameraDown: n,
+  /** 1 while the detector sees an item in the chamber the presence gate calls empty (nothing is counted). */
+  chamberViewOccupied: n,
   eventLoopLagMs: n,
   outboxBacklog: n,
   outboxOldestAgeS: n,

@@ -138,6 +138,7 @@ export const en = {
   'mt.m.droppedFramesPerMin': 'Frames skipped',
   'mt.m.workerRestarts': 'Worker restarts',
   'mt.m.cameraDown': 'Camera',
+  'mt.m.chamberViewOccupied': 'Empty chamber view',
   'mt.m.eventLoopLagMs': 'Event-loop lag p99',
   'mt.m.outboxBacklog': 'Deliveries waiting',
   'mt.m.outboxOldestAgeS': 'Oldest waiting',

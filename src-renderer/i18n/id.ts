@@ -137,6 +137,7 @@ export const id = {
   'mt.m.droppedFramesPerMin': 'Frame dilewati',
   'mt.m.workerRestarts': 'Restart proses',
   'mt.m.cameraDown': 'Kamera',
+  'mt.m.chamberViewOccupied': 'Tampilan ruang kosong',
   'mt.m.eventLoopLagMs': 'Jeda event loop p99',
   'mt.m.outboxBacklog': 'Pengiriman menunggu',
   'mt.m.outboxOldestAgeS': 'Tunggu terlama',

@@ -29,6 +29,7 @@ const TILES: readonly Tile[] = [
   { key: 'droppedFramesPerMin', unit: '/min' },
   { key: 'workerRestarts', unit: '' },
   { key: 'cameraDown', unit: '', flag: ['mt.flag.streaming', 'mt.flag.lost'] },
+  { key: 'chamberViewOccupied', unit: '', flag: ['mt.flag.ok', 'mt.flag.fault'] },
   { key: 'eventLoopLagMs', unit: 'ms' },
   { key: 'outboxBacklog', unit: '' },
   { key: 'outboxOldestAgeS', unit: 's' },

@@ -75,6 +75,7 @@ const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
       workerRestarts10m: 0,
       workerUnstable: 0,
       cameraDown: 0,
+      chamberViewOccupied: 0,
       eventLoopLagMs: 12 + Math.random() * 3,
       outboxBacklog: Math.round(Math.random() * 20),
       outboxOldestAgeS: Math.round(Math.random() * 300),

@@ -15,6 +15,7 @@ export const UNMEASURED: Omit<MetricsSample, 'at'> = {
   workerRestarts10m: null,
   workerUnstable: null,
   cameraDown: null,
+  chamberViewOccupied: null,
   eventLoopLagMs: null,
   outboxBacklog: null,
   outboxOldestAgeS: null,
