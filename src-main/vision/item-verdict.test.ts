@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ItemVerdictSchema } from '../../src-preload/contract';
@@ -113,6 +113,12 @@ describe('model manifest', () => {
     const m = loadManifest('models/manifest.example.json');
     expect(m.modelPath).toMatch(/models\/rvm-chamber-v3\.onnx$/);
     expect(m.classes.hand).toEqual({ reject: 'reject_class' });
+  });
+
+  it('loads the COCO fixtures manifest, whose model is the fixture beside the repository', () => {
+    const m = loadManifest('models/manifest.coco-fixtures.json');
+    expect(existsSync(m.modelPath)).toBe(true);
+    expect(m.classes.toothbrush).toEqual({ material: 'pet' });
   });
 
   it('names the key and the rule of a bad manifest', () => {
