@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestCore } from '../../test/support/test-core';
+import { makeTestCore, tempDir } from '../../test/support/test-core';
 import { runBackupCli } from './backup.cli';
 
 describe('npm run backup', () => {
@@ -31,5 +31,32 @@ describe('npm run backup', () => {
     expect(lines.join('\n')).toMatch(/safety backup: .*database[\s\S]*restart the kiosk/);
     expect(existsSync(join(t.dir, 'rvm.db.restore'))).toBe(true);
     expect(await run('restore')).toBe(2);
+  });
+
+  it('in a folder without a database: says so for a database backup, and restores one without a safety copy', async () => {
+    const fresh = tempDir('rvm-fresh-');
+    const t = makeTestCore();
+    dispose = () => {
+      t.dispose();
+      fresh.cleanup();
+    };
+    const lines: string[] = [];
+    const run = (dir: string, ...argv: string[]) => runBackupCli(argv, (l) => lines.push(l), { RVM_DATA_DIR: dir });
+    expect(await run(fresh.dir, 'create')).toBe(1);
+    expect(lines).toEqual([
+      `no database yet at ${join(fresh.dir, 'rvm.db')} — has the kiosk run here? Start it once (npm run serve, or systemctl start rvm-kiosk), or set RVM_DATA_DIR to the kiosk's data folder`,
+    ]);
+    // Nothing was written there, not even a machine secret.
+    expect(existsSync(join(fresh.dir, 'machine-secret'))).toBe(false);
+
+    // A replaced disk: the machine secret and the backups are copied back, the database is not there yet.
+    expect(await run(t.dir, 'create')).toBe(0);
+    const id = lines.at(-1)!.split('  ')[0]!;
+    cpSync(join(t.dir, 'machine-secret'), join(fresh.dir, 'machine-secret'));
+    cpSync(join(t.dir, 'backups'), join(fresh.dir, 'backups'), { recursive: true });
+    lines.length = 0;
+    expect(await run(fresh.dir, 'restore', id)).toBe(0);
+    expect(lines[0]).toBe(`no database at ${join(fresh.dir, 'rvm.db')} yet: no safety backup needed`);
+    expect(existsSync(join(fresh.dir, 'rvm.db.restore'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { loadConfig, resolveDataDir, ConfigError } from '../config/config.loader';
 import { systemClock } from '../kernel/clock';
+import { missingStore, storePath } from '../store/existing-store';
 import { loadMachineSecret } from '../store/machine-secret';
 import type { Logger } from '../log/logger';
 import pkg from '../../package.json' with { type: 'json' };
@@ -26,6 +27,17 @@ export async function runBackupCli(
     return command === undefined || command === '--help' ? 0 : 2;
   }
   const dataDir = resolveDataDir(env);
+  const kind = command === 'create' ? (arg ?? 'database') : undefined;
+  if (kind !== undefined && kind !== 'database' && kind !== 'config' && kind !== 'logs') {
+    out('usage: npm run backup -- create [database|config|logs]');
+    return 2;
+  }
+  // Nothing to back up, and nothing written (not even a machine secret) in a folder the kiosk never used.
+  const missing = kind === 'database' ? missingStore(storePath(dataDir)) : undefined;
+  if (missing) {
+    out(missing);
+    return 1;
+  }
   const logger = consoleLogger(out);
   let service: BackupService;
   try {
@@ -45,12 +57,7 @@ export async function runBackupCli(
   try {
     switch (command) {
       case 'create': {
-        const kind = arg ?? 'database';
-        if (kind !== 'database' && kind !== 'config' && kind !== 'logs') {
-          out('usage: npm run backup -- create [database|config|logs]');
-          return 2;
-        }
-        const info = (await service.create(kind, 'on demand (CLI)'))!;
+        const info = (await service.create(kind!, 'on demand (CLI)'))!;
         out(line(info));
         return info.verified?.ok ? 0 : 1;
       }
@@ -75,12 +82,12 @@ export async function runBackupCli(
           out(`not restored: ${checked.verified?.detail}`);
           return 1;
         }
-        const safety =
-          checked.kind === 'database'
-            ? await service.create('database', `safety copy before restoring ${arg}`)
-            : undefined;
+        // A folder without a database yet (a replaced disk) has nothing to keep a safety copy of.
+        const current = checked.kind === 'database' && !missingStore(storePath(dataDir));
+        const safety = current ? await service.create('database', `safety copy before restoring ${arg}`) : undefined;
         const staged = service.stageRestore(arg);
         if (safety) out(`safety backup: ${safety.id}`);
+        else if (checked.kind === 'database') out(`no database at ${storePath(dataDir)} yet: no safety backup needed`);
         out(`${staged.detail}; restart the kiosk to use it (systemctl restart rvm-kiosk)`);
         return 0;
       }

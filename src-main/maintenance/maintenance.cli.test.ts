@@ -93,4 +93,16 @@ describe('npm run maintenance', () => {
     expect(await run(['reset-lockout'], env.dir)).toMatchObject({ code: 0 });
     expect(await call('maintenance.unlock', { pin: TECHNICIAN.pin })).toMatchObject({ value: { granted: true } });
   });
+
+  it('says there is no database yet in a data folder the kiosk never used', async () => {
+    const t = tempDir('rvm-fresh-');
+    cleanup = t.cleanup;
+    for (const command of ['audit', 'reset-lockout']) {
+      const { code, text } = await run([command], t.dir);
+      expect(code).toBe(1);
+      expect(text).toBe(
+        `no database yet at ${join(t.dir, 'rvm.db')} — has the kiosk run here? Start it once (npm run serve, or systemctl start rvm-kiosk), or set RVM_DATA_DIR to the kiosk's data folder`,
+      );
+    }
+  });
 });

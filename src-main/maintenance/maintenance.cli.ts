@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkEditedConfig, CONFIG_FILE, ConfigError, resolveDataDir } from '../config/config.loader';
 import { writeFileAtomic } from '../fs/atomic-file';
+import { missingStore, storePath } from '../store/existing-store';
 import { PERMISSIONS } from '../../src-preload/contract';
 import { LOCKOUT_KEY } from './maintenance-access';
 import { hashPin } from './pin-hash';
@@ -66,7 +67,13 @@ export async function runMaintenanceCli(
           out('usage: npm run maintenance -- audit [count]');
           return 2;
         }
-        const db = new Database(join(dataDir, 'rvm.db'), { readonly: true, fileMustExist: true });
+        const path = storePath(dataDir);
+        const missing = missingStore(path);
+        if (missing) {
+          out(missing);
+          return 1;
+        }
+        const db = new Database(path, { readonly: true, fileMustExist: true });
         try {
           const rows = db
             .prepare(`SELECT at, actor, action, detail, result FROM audit_log ORDER BY id DESC LIMIT ?`)
@@ -84,12 +91,17 @@ export async function runMaintenanceCli(
       }
       case 'reset-lockout': {
         // The lock lives in rvm.db's settings (older versions kept it in monitor.db: cleared too).
+        const stores = [
+          [storePath(dataDir), `DELETE FROM settings WHERE key = ?`],
+          [join(dataDir, 'monitor.db'), `DELETE FROM kv WHERE key = ?`],
+        ] as const;
+        const missing = missingStore(stores[0][0]);
+        if (missing && !existsSync(stores[1][0])) {
+          out(missing);
+          return 1;
+        }
         let cleared = false;
-        for (const [file, sql] of [
-          ['rvm.db', `DELETE FROM settings WHERE key = ?`],
-          ['monitor.db', `DELETE FROM kv WHERE key = ?`],
-        ] as const) {
-          const path = join(dataDir, file);
+        for (const [path, sql] of stores) {
           if (!existsSync(path)) continue;
           const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
           try {
@@ -106,7 +118,7 @@ export async function runMaintenanceCli(
         out(
           cleared
             ? 'the PIN pad is open again (takes effect at once, no restart needed)'
-            : 'no PIN pad state on this machine (the kiosk has not run yet)',
+            : 'no PIN pad state in this database: the pad is not locked',
         );
         return 0;
       }

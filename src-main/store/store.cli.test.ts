@@ -49,7 +49,13 @@ describe('npm run store -- stats', () => {
   it('says what is wrong when there is no database or no command', () => {
     const out: string[] = [];
     expect(runStoreCli(['stats'], (l) => out.push(l), { RVM_DATA_DIR: '/nonexistent/rvm' })).toBe(1);
-    expect(out[0]).toMatch(/no database at \/nonexistent\/rvm\/rvm.db/);
+    expect(out[0]).toMatch(/^no database yet at \/nonexistent\/rvm\/rvm.db — has the kiosk run here\? Start it once/);
+    expect(runStoreCli(['adopt', '--yes'], (l) => out.push(l), { RVM_DATA_DIR: '/nonexistent/rvm' })).toBe(1);
+    expect(out.at(-1)).toMatch(/^nothing to adopt: no database yet at \/nonexistent\/rvm\/rvm.db/);
+    expect(runStoreCli(['vouchers', '--db', '/nonexistent/x.db'], (l) => out.push(l))).toBe(1);
+    expect(out.at(-1)).toBe("no database at /nonexistent/x.db: give the path of the kiosk's rvm.db after --db");
+    expect(runStoreCli(['stats', '--db'], (l) => out.push(l))).toBe(2);
+    expect(out.at(-1)).toBe("--db needs the path of the kiosk's rvm.db");
     expect(runStoreCli(['wipe'], (l) => out.push(l))).toBe(2);
     expect(out.at(-1)).toMatch(/usage: npm run store -- <stats\|vouchers>/);
   });

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { resolveDataDir } from '../config/config.loader';
+import { missingStore, storePath } from './existing-store';
 import { loadMachineSecret } from './machine-secret';
 import { formatStats, storeStats } from './store-stats';
 import { adoptStore, machineFingerprint, setStoreAside } from './store-owner';
@@ -23,11 +22,14 @@ export function runStoreCli(argv: readonly string[], out: (line: string) => void
     return command === undefined || command === '--help' ? 0 : 2;
   }
   const dbFlag = rest.indexOf('--db');
-  const path = dbFlag >= 0 ? rest[dbFlag + 1] : join(resolveDataDir(env), 'rvm.db');
-  if (!path || !existsSync(path)) {
-    out(
-      `no database at ${path ?? '(missing path after --db)'}: is RVM_DATA_DIR right, or has the kiosk never run here?`,
-    );
+  const path = dbFlag >= 0 ? rest[dbFlag + 1] : storePath(resolveDataDir(env));
+  if (!path) {
+    out("--db needs the path of the kiosk's rvm.db");
+    return 2;
+  }
+  const missing = missingStore(path, dbFlag >= 0);
+  if (missing) {
+    out(missing);
     return 1;
   }
   // Read-only, so the CLI never competes with the kiosk's single writer.
@@ -65,9 +67,10 @@ function ownership(
   out: (l: string) => void,
   dataDir: string,
 ) {
-  const path = join(dataDir, 'rvm.db');
-  if (!existsSync(path)) {
-    out(`no database at ${path}: nothing to ${command}`);
+  const path = storePath(dataDir);
+  const missing = missingStore(path);
+  if (missing) {
+    out(`nothing to ${command}: ${missing}`);
     return 1;
   }
   if (command === 'start-empty') {

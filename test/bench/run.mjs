@@ -1,6 +1,8 @@
 // Runs a TypeScript benchmark with this Node: node test/bench/run.mjs test/bench/x.bench.ts [args]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { bundleForNode } from '../support/bundle.mjs';
 
@@ -10,6 +12,10 @@ if (!entry) {
   process.exit(2);
 }
 const bundle = await bundleForNode(entry);
-const result = spawnSync(process.execPath, [bundle, ...args], { stdio: 'inherit' });
+const child = spawn(process.execPath, [bundle, ...args], { stdio: 'inherit' });
+// A SIGTERM or SIGINT to this runner (npm passes them on) reaches the benchmark, which ends as it
+// would on its own; the runner waits for it, so nothing is left running.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+const [code, signal] = await once(child, 'exit');
 rmSync(dirname(bundle), { recursive: true, force: true });
-process.exit(result.status ?? 1);
+process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
