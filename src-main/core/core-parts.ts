@@ -30,8 +30,8 @@ export interface CoreDeps {
   readonly hardware?: Hardware;
   /** How the inference worker starts; defaults to forking dist/main/inference-worker.js. */
   readonly visionLauncher?: WorkerLauncher;
-  /** Restarts the whole kiosk (Electron relaunch, or exit for the service manager). */
-  readonly restart?: () => void;
+  /** Restarts the whole kiosk (Electron relaunch, exit for the service manager, or a successor process); `why` is logged. */
+  readonly restart?: (why: string) => void;
   /** Replaces systeminformation in tests (fixed CPU, memory …). */
   readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
 }

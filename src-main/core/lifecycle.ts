@@ -13,7 +13,7 @@ export interface LifecycleDeps {
   readonly hub: EventHub;
   readonly logger: Logger;
   /** Restarts the whole kiosk; undefined where the runtime cannot. */
-  readonly restart: (() => void) | undefined;
+  readonly restart: ((why: string) => void) | undefined;
 }
 
 export class Lifecycle {
@@ -57,7 +57,7 @@ export class Lifecycle {
     this.#restartPending = true;
     const go = () => {
       this.#d.logger.warn(`restarting: ${why}`);
-      restart();
+      restart(why);
     };
     if (this.customerIdle()) return go();
     this.#d.logger.warn('restart requested: waiting for the current customer to finish');

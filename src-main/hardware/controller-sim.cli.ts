@@ -48,6 +48,10 @@ export async function runControllerSimCli(
     return 1;
   }
   const sim = pty.simulator;
+  // Ctrl-C or a service stop ends the PTY pair with us (socat would otherwise outlive the simulator).
+  const onSignal = () => void pty.stop().then(() => process.exit(0));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   out(`reference controller on ${path} (set hardware.serialPath to it); "help" lists what you can do`);
   const lines = createInterface({ input });
   for await (const line of lines) {
@@ -74,6 +78,8 @@ export async function runControllerSimCli(
       out(`commands received: ${sim.received.join(' ') || 'none'}`);
     } else if (word) out(USAGE);
   }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   await pty.stop();
   return 0;
 }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config.loader';
 import { bootstrap, EXIT_CONFIG, EXIT_RESTART, startWatchdog } from '../core/bootstrap';
@@ -8,10 +10,13 @@ import { startRemoteServer } from './remote.server';
 async function main(): Promise<void> {
   let booted;
   // Set once the server listens; a restart requested earlier waits for it.
-  let stop: (signal: string, code: number) => Promise<void> = () => Promise.resolve();
+  let stop: (signal: string, code: number, successor?: boolean) => Promise<void> = () => Promise.resolve();
+  // Under systemd the service manager starts the kiosk again after EX_TEMPFAIL; under `npm run serve`
+  // nothing would, so this process starts its successor itself and waits for it.
+  const supervised = Boolean(process.env.INVOCATION_ID || process.env.NOTIFY_SOCKET);
   try {
     booted = bootstrap({ runtime: 'headless', electronVersion: null }, process.env, undefined, {
-      restart: () => void stop('restart requested by the platform', EXIT_RESTART),
+      restart: (why) => void stop(`restarting (${why})`, EXIT_RESTART, !supervised),
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -44,17 +49,31 @@ async function main(): Promise<void> {
   process.stdout.write(`RVM_LISTENING ${server.url}\n`);
 
   let stopping = false;
-  stop = async (signal: string, code: number) => {
+  stop = async (signal: string, code: number, successor = false) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
     stopWatchdog();
     await server.close();
     core.stop();
+    if (successor) return startSuccessor();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT', 0));
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
+}
+
+/**
+ * The same command again, in the same terminal; this process stays to pass Ctrl-C / SIGTERM on and
+ * to end with the successor's exit code.
+ */
+function startSuccessor(): void {
+  const child = spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: process.env });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 1)));
 }
 
 main().catch((error: unknown) => {

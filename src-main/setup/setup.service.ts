@@ -40,7 +40,7 @@ export interface SetupDeps {
   readonly logger: Logger;
   readonly appVersion: string;
   /** Restarts the kiosk on the new configuration (undefined: this runtime cannot). */
-  readonly restart: (() => void) | undefined;
+  readonly restart: ((why: string) => void) | undefined;
   /** Where cameras are looked for (tests point it elsewhere). */
   readonly devDir?: string;
 }
@@ -325,7 +325,7 @@ export class SetupService {
     this.#unlocked.clear();
     if (!this.d.restart) return { restarting: false };
     // After the answer has gone out.
-    this.d.clock.after(500, () => this.d.restart?.());
+    this.d.clock.after(500, () => this.d.restart?.('setup is complete'));
     return { restarting: true };
   }
 

@@ -14,8 +14,9 @@ export function UnlockStep({
   return (
     <>
       <p>
-        Enter the 8-digit setup code. It is in the kiosk&apos;s log:{' '}
-        <code>journalctl -u rvm-kiosk | grep &quot;setup code&quot;</code>
+        Enter the 8-digit setup code. It is in the kiosk&apos;s log: on an installed kiosk{' '}
+        <code>journalctl -u rvm-kiosk | grep &quot;setup code&quot;</code>, under <code>npm run serve</code> the
+        terminal it runs in.
       </p>
       <form onSubmit={onSubmit}>
         <Field label="Setup code">

@@ -40,7 +40,13 @@ describe.each(['v1', 'v2'] as const)('first-boot setup (%s)', (profile) => {
       JSON.stringify({ model: MODEL, version: 'fixture-1', classes: { bottle: { material: 'pet' } } }),
     );
     // Vision stays off: this machine has no /dev/video0 for the camera chosen below.
-    const env = { RVM_DATA_DIR: data.dir, RVM_SETUP__ENABLED: 'true', RVM_VISION__ENABLED: 'false' };
+    // INVOCATION_ID: as under systemd, a restart is an exit 75 for the service manager (npm run serve restarts itself).
+    const env = {
+      RVM_DATA_DIR: data.dir,
+      RVM_SETUP__ENABLED: 'true',
+      RVM_VISION__ENABLED: 'false',
+      INVOCATION_ID: 'e2e-as-systemd',
+    };
     const kiosk = await startHeadlessKiosk(env);
     cleanups.push(() => kiosk.stop());
     const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
