@@ -2,13 +2,15 @@
 // Prints the settings for the kiosk and writes a v1 provisioning file; type `claim` + Enter to have
 // the scripted phone claim the QR code the kiosk shows, `down` / `up` to cut and restore the server.
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PlatformDouble } from './double';
 
 const port = Number(process.env.PLATFORM_PORT ?? 8000);
 const double = await new PlatformDouble({ port }).start();
-const credentials = resolve(process.env.PLATFORM_CREDENTIALS_OUT ?? 'rvm-credentials.dev.json');
+// Outside the repository unless asked: a provisioning file is a secret, even a development one.
+const credentials = resolve(process.env.PLATFORM_CREDENTIALS_OUT ?? join(tmpdir(), 'rvm-credentials.dev.json'));
 writeFileSync(
   credentials,
   JSON.stringify(
