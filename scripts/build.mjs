@@ -11,7 +11,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // optional native helpers are not installed (ws falls back to JavaScript).
 const external = ['electron', ...Object.keys(pkg.dependencies ?? {}), 'bufferutil', 'utf-8-validate'];
 // CommonJS libraries bundled into ESM call require() for Node's built-ins.
-const requireShim = "import { createRequire as __rvmCreateRequire } from 'node:module'; const require = __rvmCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __rvmCreateRequire } from 'node:module'; const require = __rvmCreateRequire(import.meta.url);";
 const started = performance.now();
 
 rmSync('dist/main', { recursive: true, force: true });
