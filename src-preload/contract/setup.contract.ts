@@ -18,10 +18,30 @@ const V2Setup = z.object({
 export const PlatformSetupSchema = z.discriminatedUnion('profile', [V1Setup, V2Setup]);
 export type PlatformSetup = z.infer<typeof PlatformSetupSchema>;
 
+/**
+ * The chamber camera, of any kind config.json knows: a V4L2 device, a stream address (RTSP/HTTP) or a
+ * replay folder of images. Main checks it against the config schema; what setup does not ask about
+ * (size, fps, input format, loop) stays as configured when the kind is kept.
+ */
+export const SetupCameraSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('v4l2'),
+    device: z.string().trim().startsWith('/dev/', 'a camera device such as /dev/video0').max(200),
+  }),
+  z.object({
+    kind: z.literal('stream'),
+    url: z.string().trim().min(1, 'a stream address such as rtsp://camera.local/stream').max(2000),
+  }),
+  z.object({
+    kind: z.literal('replay'),
+    folder: z.string().trim().min(1, 'a folder of images such as /var/lib/rvm-kiosk/replay').max(1000),
+  }),
+]);
+export type SetupCamera = z.infer<typeof SetupCameraSchema>;
+
 export const SetupRequestSchema = z.object({
   platform: PlatformSetupSchema,
-  /** A V4L2 device such as /dev/video0. */
-  camera: z.string().regex(/^\/dev\/video\d+$/, 'a camera device such as /dev/video0'),
+  camera: SetupCameraSchema,
   /** One of `options().models`. */
   manifest: z.string().min(1),
   /** IANA zone such as Asia/Jakarta. */
@@ -38,11 +58,15 @@ export const setupContract = {
   status: call(z.undefined(), z.object({ required: z.boolean(), unlocked: z.boolean() })),
   /** The one-time code printed in the log and on the console at start (journalctl -u rvm-kiosk). */
   unlock: call(z.object({ code: z.string().max(20) }), z.object({ unlocked: z.literal(true) })),
-  /** What can be chosen: cameras found, model manifests in the data folder, time zones. */
+  /**
+   * What can be chosen: cameras found, model manifests in the data folder, time zones; and the camera
+   * config.json has now (a stream address without its user and password), null when it has none.
+   */
   options: call(
     z.undefined(),
     z.object({
       cameras: z.array(z.string()),
+      camera: SetupCameraSchema.nullable(),
       models: z.array(z.object({ manifest: z.string(), label: z.string() })),
       timezones: z.array(z.string()),
     }),

@@ -1,13 +1,19 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApi, contract, err, ok, type Result } from '../../src-preload/contract';
+import { buildApi, contract, err, ok, type Result, type SetupCamera } from '../../src-preload/contract';
 import { ApiContext } from '../api-context';
 import { SetupScreen } from './SetupScreen';
 
-type Options = { cameras: string[]; models: Array<{ manifest: string; label: string }>; timezones: string[] };
+type Options = {
+  cameras: string[];
+  camera: SetupCamera | null;
+  models: Array<{ manifest: string; label: string }>;
+  timezones: string[];
+};
 
 const OPTIONS: Options = {
   cameras: ['/dev/video2', '/dev/video4'],
+  camera: null,
   models: [{ manifest: '/data/models/manifest.json', label: 'yolov8n fixture-1' }],
   timezones: ['Asia/Jakarta', 'Asia/Makassar'],
 };
@@ -131,7 +137,7 @@ describe('first-boot setup screen', () => {
         email: 'rvm7@example.com',
         password: 'secret-pass',
       },
-      camera: '/dev/video4',
+      camera: { kind: 'v4l2', device: '/dev/video4' },
       manifest: '/data/models/manifest.json',
       timezone: 'Asia/Makassar',
       technician: { name: 'Agus', pin: '135790' },
@@ -141,7 +147,7 @@ describe('first-boot setup screen', () => {
   });
 
   it('says where to look when no camera or model was found', async () => {
-    const main = fakeMain({ cameras: [], models: [], timezones: [] }, false);
+    const main = fakeMain({ cameras: [], camera: null, models: [], timezones: [] }, false);
     await openSetup(main);
     const camera = await screen.findByText('No camera found under /dev/video*: check the cable.');
     expect(camera.tagName).toBe('SMALL');
@@ -149,5 +155,43 @@ describe('first-boot setup screen', () => {
     const model = screen.getByText(/No model manifest in the data folder/);
     expect(model.closest('label')).toBe(screen.getByTestId('setup-model').closest('label'));
     expect((screen.getByTestId('setup-camera') as HTMLInputElement).value).toBe('/dev/video0');
+  });
+
+  it('starts from the configured camera, shows the input of the kind chosen, and saves that kind', async () => {
+    const main = fakeMain({ ...OPTIONS, camera: { kind: 'stream', url: 'rtsp://10.0.0.9/stream1' } });
+    await openSetup(main);
+    const url = (await screen.findByDisplayValue('rtsp://10.0.0.9/stream1')) as HTMLInputElement;
+    expect(url).toBe(screen.getByTestId('setup-camera-url'));
+    expect((screen.getByTestId('setup-camera-kind') as HTMLSelectElement).value).toBe('stream');
+    expect(screen.queryByTestId('setup-camera')).toBeNull();
+    expect(screen.getByText(/shown without its user and password/).closest('label')).toBe(url.closest('label'));
+
+    change('setup-camera-kind', 'replay');
+    expect(screen.queryByTestId('setup-camera-url')).toBeNull();
+    expect(screen.getByLabelText(/^Replay folder/)).toBe(screen.getByTestId('setup-camera-folder'));
+    change('setup-camera-kind', 'v4l2');
+    // A switch to a device offers the first one found.
+    expect((screen.getByTestId('setup-camera') as HTMLInputElement).value).toBe('/dev/video2');
+    change('setup-camera-kind', 'stream');
+    change('setup-camera-url', 'rtsp://admin:pw@10.0.0.9/stream2');
+    expect(screen.getByText('Such as rtsp://user:password@camera.local/stream')).toBeTruthy();
+
+    change('setup-base-url', 'https://rvm.example');
+    change('setup-credentials', '{"serial_number":"S1"}');
+    change('setup-tech-name', 'Agus');
+    change('setup-pin', '135790');
+    change('setup-pin2', '135790');
+    fireEvent.click(screen.getByTestId('setup-finish'));
+    await screen.findByText('Setup saved. The kiosk is restarting with it…');
+    expect(main.calls.find((c) => c.channel === 'setup.complete')?.payload).toMatchObject({
+      camera: { kind: 'stream', url: 'rtsp://admin:pw@10.0.0.9/stream2' },
+    });
+  });
+
+  it('starts from a configured replay folder', async () => {
+    const main = fakeMain({ ...OPTIONS, camera: { kind: 'replay', folder: '/data/replay' } });
+    await openSetup(main);
+    expect(await screen.findByDisplayValue('/data/replay')).toBe(screen.getByTestId('setup-camera-folder'));
+    expect((screen.getByTestId('setup-camera-kind') as HTMLSelectElement).value).toBe('replay');
   });
 });

@@ -1,6 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api-context';
-import { INITIAL_FORM, platformOf, type SetField, type SetupForm, type SetupOptions } from './form';
+import {
+  cameraFields,
+  cameraOf,
+  INITIAL_FORM,
+  platformOf,
+  type SetField,
+  type SetupForm,
+  type SetupOptions,
+} from './form';
 import { MachineFieldset } from './MachineFieldset';
 import { PlatformFieldset } from './PlatformFieldset';
 import { SetupResult } from './SetupResult';
@@ -33,9 +41,15 @@ export function SetupScreen() {
     void api.setup.options().then((r) => {
       if (!r.ok) return setMessage({ ok: false, text: r.error.message });
       setOptions(r.value);
-      const [camera] = r.value.cameras;
+      // The camera configured now; else (and for a switch to a device) the first one found.
+      const [device] = r.value.cameras;
       const [model] = r.value.models;
-      setForm((f) => ({ ...f, ...(camera ? { camera } : {}), ...(model ? { manifest: model.manifest } : {}) }));
+      setForm((f) => ({
+        ...f,
+        ...(device ? { camera: device } : {}),
+        ...(r.value.camera ? cameraFields(r.value.camera) : {}),
+        ...(model ? { manifest: model.manifest } : {}),
+      }));
     });
   }, [api, unlocked]);
 
@@ -63,7 +77,7 @@ export function SetupScreen() {
     setBusy(true);
     const r = await api.setup.complete({
       platform: platformOf(form),
-      camera: form.camera,
+      camera: cameraOf(form),
       manifest: form.manifest,
       timezone: form.timezone,
       technician: { name: form.techName, pin: form.pin },

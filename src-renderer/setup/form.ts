@@ -1,9 +1,10 @@
 import type { ChangeEvent } from 'react';
-import type { PlatformSetup } from '../../src-preload/contract';
+import type { PlatformSetup, SetupCamera } from '../../src-preload/contract';
 
-/** What main found on this machine to choose from. */
+/** What main found on this machine to choose from, and the camera configured now (null: none). */
 export type SetupOptions = {
   cameras: string[];
+  camera: SetupCamera | null;
   models: Array<{ manifest: string; label: string }>;
   timezones: string[];
 };
@@ -17,7 +18,13 @@ export type SetupForm = {
   email: string;
   password: string;
   apiKey: string;
+  cameraKind: SetupCamera['kind'];
+  /** The V4L2 device (kind v4l2). */
   camera: string;
+  /** The stream address (kind stream). */
+  cameraUrl: string;
+  /** The folder of images (kind replay). */
+  cameraFolder: string;
   manifest: string;
   timezone: string;
   techName: string;
@@ -33,7 +40,10 @@ export const INITIAL_FORM: SetupForm = {
   email: '',
   password: '',
   apiKey: '',
+  cameraKind: 'v4l2',
   camera: '/dev/video0',
+  cameraUrl: '',
+  cameraFolder: '',
   manifest: '',
   timezone: 'Asia/Jakarta',
   techName: '',
@@ -59,7 +69,23 @@ export const platformOf = (form: SetupForm): PlatformSetup =>
         ...(form.apiKey ? { apiKey: form.apiKey } : {}),
       };
 
-type TextKey = Exclude<keyof SetupForm, 'profile'>;
+/** The camera part of the form as the contract takes it, for the kind chosen. */
+export const cameraOf = (form: SetupForm): SetupCamera =>
+  form.cameraKind === 'v4l2'
+    ? { kind: 'v4l2', device: form.camera }
+    : form.cameraKind === 'stream'
+      ? { kind: 'stream', url: form.cameraUrl }
+      : { kind: 'replay', folder: form.cameraFolder };
+
+/** The form's camera values for a camera (the configured one, at the start). */
+export const cameraFields = (camera: SetupCamera): Partial<SetupForm> =>
+  camera.kind === 'v4l2'
+    ? { cameraKind: 'v4l2', camera: camera.device }
+    : camera.kind === 'stream'
+      ? { cameraKind: 'stream', cameraUrl: camera.url }
+      : { cameraKind: 'replay', cameraFolder: camera.folder };
+
+type TextKey = Exclude<keyof SetupForm, 'profile' | 'cameraKind'>;
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 /** `value` and `onChange` of a control tied to one text value of the form. */
