@@ -1,7 +1,8 @@
-// npm run demo [-- --model <onnx>] [--port <n>]: the whole kiosk on this machine in one command. A local
-// MyRVM platform (the double), the headless kiosk on a throw-away data folder (set up, linked, a
-// technician PIN printed), and a camera: a replay of the chamber photos through the real detector.
-// Prints the URL; Ctrl-C stops everything and removes the folder.
+// npm run demo [-- --model <onnx> --photos <a,b> --classes <c,…> | --simulated] [--port <n>]: the whole
+// kiosk on this machine in one command. A local MyRVM platform (the double), the headless kiosk on a
+// throw-away data folder (set up, linked, a technician PIN printed), and a camera: a replay of the
+// chamber photos through the real detector — or, with no model at hand, clearly labelled buttons that
+// put in a simulated item. Prints the URL; Ctrl-C stops everything and removes the folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,14 +28,14 @@ if (!existsSync('dist/main/headless.js')) {
   console.error('dist/ is missing: run it as `npm run demo` (which builds first)');
   process.exit(2);
 }
-if (!existsSync(model)) {
-  console.error(
-    `no model at ${model}: give one with --model <file.onnx> (a YOLO detection model), or check out the repository beside shared/ (the fixture models)`,
-  );
+if (option('--model') && !existsSync(model)) {
+  console.error(`no model at ${model}: give a YOLO detection model in ONNX (--model <file.onnx>)`);
   process.exit(2);
 }
+// No model at hand (no --model, no fixtures beside the repository): simulated items instead of a camera.
+const simulated = process.argv.includes('--simulated') || !existsSync(model);
 const usesFixtures = model === FIXTURE_MODEL && PHOTOS.every((p) => existsSync(p));
-if (!usesFixtures && !option('--photos')) {
+if (!simulated && !usesFixtures && !option('--photos')) {
   console.error(
     `with your own model, give chamber photos it knows: --photos <a.jpg,b.jpg> (each becomes an item in the replay)`,
   );
@@ -64,9 +65,9 @@ process.on('SIGTERM', () => void stop(0));
 
 // The machine as setup would leave it: linked to the platform (v1 credentials), a technician, a model.
 const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
-const photos = usesFixtures ? PHOTOS : option('--photos')!.split(',');
+const photos = simulated ? [] : usesFixtures ? PHOTOS : option('--photos')!.split(',');
 const replay = join(dir, 'replay');
-await makeReplay(photos, replay);
+if (!simulated) await makeReplay(photos, replay);
 writeFileSync(
   join(dir, 'rvm-credentials.json'),
   JSON.stringify({ serial_number: double.o.serial, api_key: double.o.apiKey, name: 'Demo RVM' }),
@@ -90,7 +91,10 @@ writeFileSync(
     {
       machine: { name: 'RVM Demo' },
       platform: { profile: 'v1', baseUrl: double.url, live: { key: double.o.pusherKey } },
-      vision: { manifest: join(dir, 'manifest.json'), camera: { kind: 'replay', folder: replay, fps: 10, loop: true } },
+      vision: simulated
+        ? { enabled: false }
+        : { manifest: join(dir, 'manifest.json'), camera: { kind: 'replay', folder: replay, fps: 10, loop: true } },
+      deposit: { demoItems: simulated },
       maintenance: { technicians: [{ name: 'Demo technician', pinHash: await hashPin(pin) }] },
       remote: { port: Number(port) },
     },
@@ -119,7 +123,7 @@ const onOutput = (chunk: Buffer) => {
 RVM Kiosk demo
   open          ${url}   (the customer screen; press Start)
   platform      ${double.url} (a local MyRVM double, v1, live events on)
-  camera        a replay of ${photos.length} chamber photo(s) through ${model}
+  camera        ${simulated ? 'none: simulated items (buttons on the insert screen, demo only)' : `a replay of ${photos.length} chamber photo(s) through ${model}`}
   technician    PIN ${pin} (long-press the top-left corner for the maintenance screen)
   data folder   ${dir} (removed on exit)
 Type "claim" to log the phone's member in while the login code shows, "quit" or Ctrl-C to stop.

@@ -124,6 +124,11 @@ const DepositSchema = z
      * the oldest are deleted first and their items upload with a stand-in picture.
      */
     framesMaxMb: z.number().int().min(1).max(100_000).default(200),
+    /**
+     * Demo only (npm run demo without a model): buttons on the insert screen put in a simulated bottle,
+     * can or other item instead of the camera. Never on a machine in a shop.
+     */
+    demoItems: z.boolean().default(false),
     /** While the platform is unreachable, credit is capped (fraud with a cut cable gains little). */
     offlineCaps: z
       .object({

@@ -1,5 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DEMO_ITEMS, ItemVerdict } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
 import type { Handlers } from '../kernel/contract-types';
@@ -99,7 +100,15 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
           points: m.points,
         })),
         pointValue: deps.config.platform.profile === 'none' ? null : { amount: 10, currency: 'IDR' },
+        demoItems: deps.config.deposit.demoItems,
       }),
+      demoItem: async ({ kind }) => {
+        if (!deps.config.deposit.demoItems)
+          throw new AppFailure('FORBIDDEN', 'simulated items are for the demo only (deposit.demoItems is off)');
+        const result = await use().acceptVerdict(demoVerdict(kind));
+        use().chamberCleared(); // no camera to see the chamber empty: the next item may count
+        return result;
+      },
       start: () => use().start(),
       identify: (identity) => use().identify(identity),
       finish: () => use().finish(),
@@ -128,4 +137,13 @@ function freeMb(dir: string): number {
   } catch {
     return Infinity;
   }
+}
+
+/** What the camera would have concluded about a simulated item (demo mode). */
+function demoVerdict(kind: (typeof DEMO_ITEMS)[number]): ItemVerdict {
+  const box: ItemVerdict['box'] = [400, 200, 880, 520];
+  if (kind === 'other')
+    return { className: 'demo_other', material: null, confidence: 0.9, accepted: false, reason: 'unknown_item', box };
+  const material = kind === 'bottle' ? 'pet' : 'aluminium';
+  return { className: `demo_${kind}`, material, confidence: 0.95, accepted: true, reason: null, box };
 }

@@ -23,6 +23,7 @@ function routerWith(app: Partial<Handlers['app']>, guard?: CallGuard) {
     identify: unused,
     finish: unused,
     cancel: unused,
+    demoItem: unused,
     done: unused,
   };
   return createRouter(

@@ -14,6 +14,7 @@ describe('contract', () => {
       'backup.verify',
       'deposit.cancel',
       'deposit.catalogue',
+      'deposit.demoItem',
       'deposit.done',
       'deposit.finish',
       'deposit.identify',

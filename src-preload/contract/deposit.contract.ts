@@ -113,7 +113,11 @@ export const CatalogueSchema = z.object({
   materials: z.array(z.object({ material: z.string(), points: z.number().int().nonnegative() })),
   /** Platform value of one point, for showing money (v1: Rp 10). */
   pointValue: z.object({ amount: z.number().nonnegative(), currency: z.string() }).nullable(),
+  /** Demo mode (deposit.demoItems): the insert screen shows buttons that put in a simulated item. */
+  demoItems: z.boolean(),
 });
+
+export const DEMO_ITEMS = ['bottle', 'can', 'other'] as const;
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
 const NoRequest = z.undefined();
@@ -123,6 +127,8 @@ const SelfIdentity = z.object({ kind: z.enum(['guest', 'donation', 'voucher']) }
 export const depositContract = {
   state: call(NoRequest, DepositStateSchema),
   catalogue: call(NoRequest, CatalogueSchema),
+  /** Demo mode only: a simulated item, as if the camera had seen it (refused unless deposit.demoItems). */
+  demoItem: call(z.object({ kind: z.enum(DEMO_ITEMS) }), ItemResultSchema),
   start: call(NoRequest, DepositStateSchema),
   identify: call(SelfIdentity, DepositStateSchema),
   finish: call(NoRequest, DepositStateSchema),

@@ -1,3 +1,4 @@
+import { DEMO_ITEMS } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { Countdown } from '../components/Countdown';
 import { useNow } from '../components/use-now';
@@ -38,6 +39,7 @@ export function InsertScreen() {
             </div>
           </div>
           <ItemCard />
+          <DemoItems />
         </aside>
       </section>
       <footer className="bottombar">
@@ -59,6 +61,30 @@ export function InsertScreen() {
         </button>
       </footer>
     </main>
+  );
+}
+
+/** Demo mode only (npm run demo without a model): put in a simulated item, clearly labelled as such. */
+function DemoItems() {
+  const t = useT();
+  const api = useApi();
+  const demo = useKioskStore((s) => s.catalogue?.demoItems);
+  if (!demo) return null;
+  return (
+    <div className="demo-items" role="group" aria-label={t('insert.demo')} data-testid="demo-items">
+      <p>{t('insert.demo')}</p>
+      {DEMO_ITEMS.map((kind) => (
+        <button
+          key={kind}
+          type="button"
+          className="touch-button"
+          data-testid={`demo-${kind}`}
+          onClick={() => void api.deposit.demoItem({ kind })}
+        >
+          {t(`insert.demo.${kind}`)}
+        </button>
+      ))}
+    </div>
   );
 }
 

@@ -25,6 +25,7 @@ const catalogue: Catalogue = {
     { material: 'aluminium', points: 15 },
   ],
   pointValue: { amount: 10, currency: 'IDR' },
+  demoItems: false,
 };
 
 const idle: DepositState = {
