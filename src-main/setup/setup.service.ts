@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { SetupCameraSchema, type PlatformSetup, type SetupCamera, type SetupRequest } from '../../src-preload/contract';
+import type { PlatformSetup, SetupRequest } from '../../src-preload/contract';
 import { ConfigError, saveConfig, type LoadedConfig } from '../config/config.loader';
 import { ConfigSchema, type Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
@@ -14,8 +14,8 @@ import { TokenBucket } from '../kernel/token-bucket';
 import { hashPin } from '../maintenance/pin-hash';
 import { createProfile, credentialsPath } from '../platform/create-profile';
 import { V1CredentialsSchema } from '../platform/credentials';
-import { chamberCameras } from '../vision/camera-info';
 import { loadManifest } from '../vision/model-manifest';
+import { cameraPath, checkCamera, mergedCamera, objectOr, shownCamera, videoDevices } from './setup-camera';
 
 /** Written when setup completes: the machine is set up even if it runs without a platform. */
 export const PROVISIONED_FILE = 'provisioned.json';
@@ -33,34 +33,6 @@ export const SETUP_CODE_THROTTLE = {
   perScreenBurst: 3,
   lifetimeMs: 24 * 3_600_000,
 } as const;
-
-/** Stream addresses setup takes (ffmpeg reads more; config.json can name any). */
-const STREAM_PROTOCOLS = ['rtsp:', 'rtsps:', 'http:', 'https:'];
-
-type JsonObject = Record<string, unknown>;
-const objectOr = (value: unknown): JsonObject | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
-
-/** The vision section with `camera` (as config.json holds it) and defaults; undefined when the schema refuses it. */
-function visionWith(camera: unknown): Config['vision'] | undefined {
-  const parsed = ConfigSchema.safeParse({ vision: { camera } });
-  return parsed.success ? parsed.data.vision : undefined;
-}
-
-/** Where the camera is, as the log and the screen may show it: a stream address without user and password. */
-const cameraPath = (vision: Config['vision']): string => chamberCameras(vision, false)[0]!.path;
-
-/**
- * The camera to save: the one chosen, over the configured one when the kind is kept (its size, fps,
- * input format, loop … stay). A stream address shown without its password and sent back as it was
- * keeps the configured address, password and all.
- */
-function mergedCamera(configured: JsonObject | undefined, chosen: SetupCamera): JsonObject {
-  if (configured?.kind !== chosen.kind) return { ...chosen };
-  const vision = visionWith(configured);
-  if (chosen.kind === 'stream' && vision && cameraPath(vision) === chosen.url) return { ...configured };
-  return { ...configured, ...chosen };
-}
 
 export interface SetupDeps {
   readonly dataDir: string;
@@ -140,8 +112,8 @@ export class SetupService {
       options: (_req, ctx) => {
         this.#guard(ctx.client);
         return {
-          cameras: this.#cameras(),
-          camera: this.#configuredCamera(),
+          cameras: videoDevices(this.d.devDir ?? '/dev'),
+          camera: shownCamera(this.#fileConfig()),
           models: this.#models(),
           timezones: Intl.supportedValuesOf('timeZone'),
         };
@@ -194,59 +166,6 @@ export class SetupService {
     this.#mustBeRequired();
     if (!this.#unlocked.has(client)) {
       throw new AppFailure('UNAUTHENTICATED', 'enter the setup code from the log first');
-    }
-  }
-
-  #cameras(): string[] {
-    const dir = this.d.devDir ?? '/dev';
-    try {
-      return readdirSync(dir)
-        .filter((name) => /^video\d+$/.test(name))
-        .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
-        .map((name) => `/dev/${name}`);
-    } catch {
-      return [];
-    }
-  }
-
-  /** config.json's camera as the screen may show it; null when it has none (or one the schema refuses). */
-  #configuredCamera(): SetupCamera | null {
-    const configured = objectOr(objectOr(this.#fileConfig().vision)?.camera);
-    const vision = configured && visionWith(configured);
-    if (!vision) return null;
-    const { camera } = vision;
-    const shown = SetupCameraSchema.safeParse(
-      camera.kind === 'v4l2'
-        ? { kind: 'v4l2', device: camera.device }
-        : camera.kind === 'stream'
-          ? { kind: 'stream', url: cameraPath(vision) }
-          : { kind: 'replay', folder: camera.folder },
-    );
-    return shown.success ? shown.data : null;
-  }
-
-  /** What the schema lets through but no camera could open (named by its key, never quoting an address). */
-  #checkCamera(camera: Config['vision']['camera']): void {
-    if (camera.kind === 'stream') {
-      let url: URL | undefined;
-      try {
-        url = new URL(camera.url);
-      } catch {
-        url = undefined;
-      }
-      if (!url || !url.host || !STREAM_PROTOCOLS.includes(url.protocol)) {
-        throw new AppFailure(
-          'BAD_REQUEST',
-          'vision.camera.url: not a stream address; enter one such as rtsp://camera.local/stream (rtsp, rtsps, http or https)',
-        );
-      }
-    } else if (camera.kind === 'replay') {
-      if (!existsSync(camera.folder) || !statSync(camera.folder).isDirectory()) {
-        throw new AppFailure(
-          'BAD_REQUEST',
-          `vision.camera.folder: ${camera.folder} is not a folder on this machine; copy the replay images there first`,
-        );
-      }
     }
   }
 
@@ -376,7 +295,7 @@ export class SetupService {
       },
     };
     const config = this.#validate(candidate);
-    this.#checkCamera(config.vision.camera);
+    checkCamera(config.vision.camera);
     // The connection must work before anything is saved.
     await this.#test(request.platform);
     if (credentials) {
