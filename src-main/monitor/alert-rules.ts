@@ -1,5 +1,6 @@
 import type { MetricName } from '../../src-preload/contract';
-import type { AlertRuleConfig, Config } from '../config/config.schema';
+import type { Config } from '../config/config.schema';
+import type { AlertRuleConfig } from '../config/monitor.schema';
 
 export type AlertOp = '>' | '>=' | '<' | '<=';
 

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** The metrics an alert rule may watch (the contract's MetricsSample, less the time). */
+export const ALERT_METRICS = [
+  'cpuPercent',
+  'memoryPercent',
+  'diskPercent',
+  'temperatureC',
+  'inferenceMs',
+  'workerInferenceMs',
+  'verdictLatencyMs',
+  'detectionsPerS',
+  'droppedFramesPerMin',
+  'workerRestarts10m',
+  'workerUnstable',
+  'cameraDown',
+  'chamberViewOccupied',
+  'eventLoopLagMs',
+  'outboxBacklog',
+  'outboxOldestAgeS',
+  'platformDown',
+  'binLevelPercent',
+  'hardwareFault',
+  'storageFault',
+  'configFault',
+  'itemsPerHour',
+  'backupUsePercent',
+  'backupAgeH',
+] as const;
+
+/** The ids of the default alert rules (src-main/monitor/alert-rules.ts); config may change these by id. */
+export const DEFAULT_ALERT_RULE_IDS = [
+  'cpu_warning',
+  'cpu_critical',
+  'memory_warning',
+  'memory_critical',
+  'disk_warning',
+  'temperature_warning',
+  'worker_unstable',
+  'worker_restarts',
+  'camera_lost',
+  'chamber_view_occupied',
+  'outbox_stale',
+  'platform_unreachable',
+  'hardware_fault',
+  'storage_fault',
+  'bin_nearly_full',
+  'bin_full',
+  'backup_space',
+  'backup_stale',
+] as const;
+
+const AlertRuleSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    metric: z.enum(ALERT_METRICS).optional(),
+    op: z.enum(['>', '>=', '<', '<=']).optional(),
+    threshold: z.number().optional(),
+    /** The condition must hold this long before the alert fires. */
+    forS: z.number().int().min(0).max(86_400).optional(),
+    /** After it resolves, the same alert does not fire again for this long (no flapping). */
+    cooldownS: z.number().int().min(0).max(86_400).optional(),
+    severity: z.enum(['warning', 'critical']).optional(),
+    /** What the technician reads on the dashboard. */
+    title: z.string().min(1).max(120).optional(),
+  })
+  .strict();
+
+/** `monitor`: sampling and the alert rules (src-main/monitor/alert-rules.ts holds the defaults). */
+export const MonitorSchema = z
+  .object({
+    /** How often system and app metrics are sampled. */
+    sampleS: z.number().int().min(1).max(300).default(5),
+    alerts: z
+      .object({
+        /**
+         * Changes to the default rules (by id, e.g. {"cpu_warning": {"threshold": 85}}) and new rules (a new id
+         * with metric, op and threshold). README lists the defaults.
+         */
+        rules: z
+          .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'rule ids are lower_snake_case'), AlertRuleSchema)
+          .default({})
+          .superRefine((rules, ctx) => {
+            for (const [id, rule] of Object.entries(rules)) {
+              if ((DEFAULT_ALERT_RULE_IDS as readonly string[]).includes(id) || rule.enabled === false) continue;
+              for (const key of ['metric', 'op', 'threshold'] as const) {
+                if (rule[key] === undefined) {
+                  ctx.addIssue({
+                    code: 'custom',
+                    path: [id, key],
+                    message: `is required for a new rule (default rules: ${DEFAULT_ALERT_RULE_IDS.join(', ')})`,
+                  });
+                }
+              }
+            }
+          }),
+        /** POSTed a JSON body when an alert fires or resolves. Secret (it may carry a token): never shown. */
+        webhookUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) address' }).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+export type AlertRuleConfig = z.output<typeof AlertRuleSchema>;
