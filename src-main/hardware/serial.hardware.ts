@@ -29,7 +29,9 @@ export interface SerialHardwareOptions {
   readonly present?: () => boolean;
 }
 
-type Pending = { cmd: Command; resolve(): void; reject(e: Error): void; timer: NodeJS.Timeout };
+/** The controller's answer to one command (hello's carries the protocol and firmware). */
+type Reply = Extract<ControllerLine, { id: number }>;
+type Pending = { cmd: Command; resolve(reply: Reply): void; reject(e: Error): void; timer: NodeJS.Timeout };
 
 /** A line lost or a board that stopped answering: the link is torn down and reopened. */
 class LinkLost extends Error {}
@@ -64,7 +66,6 @@ export class SerialHardware implements Hardware {
   #timer: NodeJS.Timeout | undefined;
   #silentPolls = 0;
   readonly #presence: NodeJS.Timeout | undefined;
-  #helloReply: { protocol?: number; firmware?: string } | undefined;
 
   constructor(open: () => Promise<Duplex>, logger: Logger, options: SerialHardwareOptions = {}) {
     this.#open = open;
@@ -131,9 +132,9 @@ export class SerialHardware implements Hardware {
   }
 
   /** Queues one command (one at a time on the line) and waits for its answer. */
-  #send(cmd: Command): Promise<void> {
+  #send(cmd: Command): Promise<Reply> {
     const run = () =>
-      new Promise<void>((resolve, reject) => {
+      new Promise<Reply>((resolve, reject) => {
         const stream = this.#stream;
         if (!stream || this.#link === 'down' || this.#link === 'closed')
           return reject(new LinkLost(`hardware controller not connected (${this.#linkProblem})`));
@@ -181,10 +182,10 @@ export class SerialHardware implements Hardware {
   /** hello (repeated while a resetting board boots), a protocol check, then status. */
   async #handshake(stream: Duplex): Promise<void> {
     const deadline = Date.now() + this.#bootMs;
-    let hello: { protocol?: number; firmware?: string } | undefined;
+    let hello: Reply | undefined;
     while (!hello && this.#stream === stream) {
       try {
-        hello = await this.#hello();
+        hello = await this.#send('hello');
       } catch (error) {
         if (error instanceof LinkLost || this.#stream !== stream) return;
         if (Date.now() >= deadline)
@@ -213,12 +214,6 @@ export class SerialHardware implements Hardware {
     this.#log.info(`controller connected: ${hello.firmware ?? 'firmware unnamed'}, protocol ${hello.protocol}`);
     this.#update();
     this.#schedulePoll();
-  }
-
-  async #hello(): Promise<{ protocol?: number; firmware?: string }> {
-    this.#helloReply = undefined;
-    await this.#send('hello');
-    return this.#helloReply ?? {};
   }
 
   /** The line is gone (or useless): fail what waits, report, and reopen after the back-off. */
@@ -296,8 +291,7 @@ export class SerialHardware implements Hardware {
     if (!pending) return;
     clearTimeout(pending.timer);
     this.#pending.delete(message.id);
-    if (pending.cmd === 'hello') this.#helloReply = { protocol: message.protocol, firmware: message.firmware };
-    if (message.ok) pending.resolve();
+    if (message.ok) pending.resolve(message);
     else
       pending.reject(
         new Error(`controller refused "${pending.cmd}": ${describeCode(message.error ?? 'no reason given')}`),
