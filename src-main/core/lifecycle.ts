@@ -41,11 +41,6 @@ export class Lifecycle {
     return this.#restartPending;
   }
 
-  /** Whether this runtime can restart itself (Electron relaunch, or exit for the service manager). */
-  get canRestart(): boolean {
-    return this.#d.restart !== undefined;
-  }
-
   /** Restarts once no customer is using the machine; asked twice, it restarts once. */
   restartWhenIdle(why: string): void {
     const restart = this.#d.restart;

@@ -103,7 +103,7 @@ export class SerialHardware implements Hardware {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The firmware the controller named in its hello (maintenance shows it); undefined before. */
+  /** The firmware the controller named in its hello (the sensors test reports it too); undefined before. */
   firmware(): string | undefined {
     return this.#firmware;
   }
