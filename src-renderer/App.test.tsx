@@ -85,8 +85,10 @@ describe('attract screen', () => {
     render(<App connection={main.connection} />);
     await screen.findByText('RVM Plaza Senayan');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Kembalikan botol & kaleng');
+    expect(document.documentElement.lang).toBe('id');
     fireEvent.click(screen.getByRole('button', { name: 'Bahasa' }));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Return bottles & cans');
+    expect(document.documentElement.lang).toBe('en');
     expect(screen.getByText('Version 1.2.3')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Language' }));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Kembalikan botol & kaleng');

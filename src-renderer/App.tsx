@@ -56,6 +56,11 @@ export function App({ connection }: { connection: Connection }) {
       stopItem();
     };
   }, [connection, setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem, setMaintenance]);
+  // Screen readers and the browser's own words (dates, hyphenation) follow the customer's language.
+  const locale = useKioskStore((s) => s.locale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   return (
     <ApiContext.Provider value={connection.api}>
       <Screen />

@@ -69,6 +69,15 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/remote\.port = 70000: .*65535/);
   });
 
+  it('accepts IANA time zones and refuses abbreviations and offsets, naming the key', () => {
+    for (const zone of ['Asia/Jakarta', 'Asia/Jayapura', 'UTC'])
+      expect(loadConfig(folder({ platform: { v2: { timezone: zone } } }), {}).config.platform.v2.timezone).toBe(zone);
+    for (const zone of ['WIB', '+07:00', 'Asia/Atlantis']) {
+      const error = loadError(folder({ platform: { v2: { timezone: zone } } }));
+      expect(error.message).toMatch(/platform\.v2\.timezone = .*must be an IANA time zone such as Asia\/Jakarta/);
+    }
+  });
+
   it('names the variable when an override is the invalid part', () => {
     const dir = folder();
     const error = loadError(dir, { RVM_REMOTE__PORT: 'eighty' });

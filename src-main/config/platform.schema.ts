@@ -1,5 +1,16 @@
 import { z } from 'zod';
 
+/** An IANA zone name (Area/Location, or UTC) that this runtime's Intl knows; abbreviations and offsets are not. */
+function isIanaZone(zone: string): boolean {
+  if (!zone.includes('/') && zone !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A secret string: present and non-empty, or absent. */
 const secret = (what: string) => z.string().min(1, `${what} must not be empty`).optional();
 
@@ -64,7 +75,12 @@ export const PlatformSchema = z
         password: secret('platform.v2.password'),
         /** The per-machine key for /rvm/self/*. Secret: prefer RVM_PLATFORM__V2__API_KEY. */
         apiKey: secret('platform.v2.apiKey'),
-        timezone: z.string().max(50).default('Asia/Jakarta'),
+        /** An IANA zone (Asia/Jakarta, Asia/Makassar, Asia/Jayapura …), as Intl knows them. */
+        timezone: z
+          .string()
+          .max(50)
+          .refine(isIanaZone, 'must be an IANA time zone such as Asia/Jakarta (not WIB or +07:00)')
+          .default('Asia/Jakarta'),
         /** Material (deposit.materials) → the platform's waste type. */
         wasteTypes: z
           .record(z.string(), z.enum(['plastic', 'glass', 'metal', 'paper', 'mixed']))
