@@ -64,6 +64,7 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       machineId: deps.config.machine.id,
       machineSecret: loadMachineSecret(deps.dataDir),
       platformOnline: deps.platformOnline,
+      platformLinked: deps.config.platform.profile !== 'none',
       freeMb: () => freeMb(deps.dataDir),
     });
     deposit.recover();

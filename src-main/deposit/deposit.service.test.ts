@@ -75,7 +75,8 @@ describe('DepositService', () => {
     await insert(s, pet({ material: 'aluminium', className: 'soda' }));
     const state = s.service.finish();
     expect(state).toMatchObject({ state: 'receipt', acceptedCount: 2, totalPoints: 25 });
-    expect(state.receipt).toMatchObject({ totalPoints: 25, acceptedCount: 2, voucher: null, willSync: true });
+    // The platform answers: nothing is waiting to be "sent once connected".
+    expect(state.receipt).toMatchObject({ totalPoints: 25, acceptedCount: 2, voucher: null, willSync: false });
     expect(s.count(`SELECT total_points FROM sessions`)).toBe(25);
     expect(s.count(`SELECT SUM(points) FROM items`)).toBe(25);
     expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(2);
@@ -284,6 +285,25 @@ describe('DepositService', () => {
     );
     expect(second.count('SELECT COUNT(*) FROM held_items')).toBe(0);
     expect(second.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(1);
+  });
+
+  it('says the credit will be sent later only while a linked platform is not answering', async () => {
+    let online = false;
+    const offline = setup({ platformOnline: () => online, platformLinked: true });
+    offline.service.start();
+    offline.service.identify({ kind: 'guest' });
+    await insert(offline, pet());
+    expect(offline.service.finish().receipt).toMatchObject({ totalPoints: 10, willSync: true });
+    offline.service.done();
+    online = true;
+    offline.service.start();
+    offline.service.identify({ kind: 'guest' });
+    expect(offline.service.finish().receipt).toMatchObject({ willSync: false });
+    // No platform at all: nothing is ever sent, so nothing is promised.
+    const none = setup({ platformOnline: () => false, platformLinked: false });
+    none.service.start();
+    none.service.identify({ kind: 'guest' });
+    expect(none.service.finish().receipt).toMatchObject({ willSync: false });
   });
 
   it('identifies a member only through the platform path', () => {

@@ -33,6 +33,8 @@ export interface DepositDeps {
   readonly machineSecret: Buffer;
   /** Whether the platform was reachable lately; offline credit is capped. */
   readonly platformOnline: () => boolean;
+  /** Whether the machine has a platform at all (platform.profile is not none): only then is credit "sent later". */
+  readonly platformLinked?: boolean;
   /** Free space in the data folder in MB (statfs); undefined: not measured (tests). */
   readonly freeMb?: () => number;
 }
@@ -346,7 +348,8 @@ export class DepositService {
       acceptedCount: session.acceptedCount,
       totalPoints: session.totalPoints,
       voucher,
-      willSync: true,
+      // The receipt's "offline: sent once connected" line: only for a platform that is not answering now.
+      willSync: this.#d.platformLinked === true && !this.#d.platformOnline(),
     };
   }
 

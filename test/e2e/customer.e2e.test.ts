@@ -122,6 +122,8 @@ describe('customer journeys in Chromium', () => {
     const receipt = await ui.receiptText();
     expect(receipt).toContain('Siti Rahma');
     expect(receipt).toMatch(/[1-9]\d* poin/);
+    // Online: the receipt does not claim the machine is offline.
+    expect(await page.getByTestId('will-sync').count()).toBe(0);
     await ui.screenshot('customer-receipt-member');
     await ui.tapDone();
     await ui.expectScreen('attract');
