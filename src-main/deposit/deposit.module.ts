@@ -1,7 +1,7 @@
-import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DEMO_ITEMS, ItemVerdict } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
+import { freeMb } from '../fs/free-space';
 import type { Clock } from '../kernel/clock';
 import type { Handlers } from '../kernel/contract-types';
 import type { EventHub } from '../kernel/event-hub';
@@ -65,7 +65,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       machineSecret: loadMachineSecret(deps.dataDir),
       platformOnline: deps.platformOnline,
       platformLinked: deps.config.platform.profile !== 'none',
-      freeMb: () => freeMb(deps.dataDir),
+      // Unreadable free space is not a reason to stop.
+      freeMb: () => freeMb(deps.dataDir) ?? Infinity,
     });
     deposit.recover();
     // The controller's health is the 'hardware' out-of-service reason: set on a fault, cleared when it reports healthy.
@@ -128,16 +129,6 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       service?.stop();
     },
   };
-}
-
-/** Free space of the data folder's file system in MB; Infinity when it cannot be read (not a reason to stop). */
-function freeMb(dir: string): number {
-  try {
-    const stats = statfsSync(dir);
-    return (stats.bavail * stats.bsize) / 1024 / 1024;
-  } catch {
-    return Infinity;
-  }
 }
 
 /** What the camera would have concluded about a simulated item (demo mode). */

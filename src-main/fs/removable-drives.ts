@@ -1,6 +1,7 @@
-import { readdirSync, realpathSync, statSync, statfsSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ExportTarget } from '../../src-preload/contract';
+import { freeMb } from './free-space';
 
 /**
  * Folders a technician can export to: below the configured roots (where removable drives are
@@ -19,7 +20,7 @@ export function listExportTargets(roots: readonly string[]): ExportTarget[] {
       if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       const free = freeMb(path);
-      if (free !== undefined) found.push({ path, freeMb: free });
+      if (free !== undefined) found.push({ path, freeMb: Math.round(free) });
       if (depth < 2) visit(path, depth + 1);
     }
   };
@@ -50,13 +51,4 @@ export function checkTarget(target: string, roots: readonly string[]): string {
     throw new Error(`${target} is not below a removable-drive folder (maintenance.exportRoots: ${roots.join(', ')})`);
   }
   return real;
-}
-
-function freeMb(path: string): number | undefined {
-  try {
-    const s = statfsSync(path);
-    return Math.round((s.bavail * s.bsize) / 2 ** 20);
-  } catch {
-    return undefined;
-  }
 }
