@@ -32,6 +32,8 @@ export const MAIN_LAYERS = {
   hardware: ['kernel', 'config', 'log'],
   camera: ['kernel', 'config', 'image', 'log'],
   monitor: ['kernel', 'config', 'fs', 'log'],
+  printer: ['kernel', 'config', 'log'],
+  payout: ['kernel', 'config', 'store', 'printer', 'fs', 'log'],
   deposit: ['kernel', 'config', 'store', 'hardware', 'image', 'fs', 'log'],
   platform: ['kernel', 'config', 'store', 'fs', 'log'],
   backup: ['kernel', 'config', 'store', 'deposit', 'fs', 'log'],
@@ -46,6 +48,8 @@ export const MAIN_LAYERS = {
     'camera',
     'image',
     'deposit',
+    'payout',
+    'printer',
     'platform',
     'backup',
     'vision',
@@ -55,8 +59,8 @@ export const MAIN_LAYERS = {
     'fs',
     'log',
   ],
-  remote: ['core', 'kernel', 'config', 'assets', 'log'],
-  cli: ['backup', 'hardware', 'maintenance', 'platform', 'store', 'vision'],
+  remote: ['core', 'kernel', 'config', 'assets', 'payout', 'log'],
+  cli: ['backup', 'hardware', 'maintenance', 'payout', 'platform', 'store', 'vision'],
   electron: ['core', 'cli', 'remote', 'kernel', 'config', 'assets', 'vision', 'log'],
 };
 

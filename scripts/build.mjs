@@ -28,6 +28,7 @@ await Promise.all([
       'platform-cli': 'src-main/platform/platform.cli.ts',
       'maintenance-cli': 'src-main/maintenance/maintenance.cli.ts',
       'backup-cli': 'src-main/backup/backup.cli.ts',
+      'voucher-cli': 'src-main/payout/voucher.cli.ts',
       'controller-sim-cli': 'src-main/hardware/controller-sim.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
     },

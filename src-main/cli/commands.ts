@@ -22,6 +22,10 @@ export const CLI_COMMANDS = {
     summary: 'the local store: sessions, items, outbox backlog; issued vouchers',
     run: async (args: readonly string[], out: Out) => (await import('../store/store.cli')).runStoreCli(args, out),
   },
+  voucher: {
+    summary: 'vouchers at the till: public key, verify, redeem once, list, CSV export',
+    run: async (args: readonly string[], out: Out) => (await import('../payout/voucher.cli')).runVoucherCli(args, out),
+  },
   platform: {
     summary: 'test the platform connection; import rvm-credentials.json',
     run: async (args: readonly string[], out: Out) =>

@@ -1,22 +1,13 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { cidr } from './cidr';
 import { MonitorSchema } from './monitor.schema';
-import { PlatformSchema } from './platform.schema';
+import { PrinterConfigSchema } from './printer.schema';
+import { VoucherSchema } from './voucher.schema';
+import { isIanaZone, PlatformSchema } from './platform.schema';
 import { ENVIRONMENTS, LOCALES, PERMISSIONS } from '../../src-preload/contract';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug'] as const;
-
-const cidr = z.string().refine(
-  (value) => {
-    try {
-      ipaddr.parseCIDR(value);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a CIDR block such as 10.8.0.0/24 or 192.168.1.10/32' },
-);
 
 const RemoteSchema = z
   .object({
@@ -132,6 +123,18 @@ const DepositSchema = z
      */
     demoItems: z.boolean().default(false),
     /** While the platform is unreachable, credit is capped (fraud with a cut cable gains little). */
+    /**
+     * What one point is worth, shown next to points and carried on vouchers. Unset: Rp 10 with a MyRVM
+     * platform (its published rate), none without one. null: never show money.
+     */
+    pointValue: z
+      .object({
+        amount: z.number().positive().max(1_000_000),
+        currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as IDR or EUR'),
+      })
+      .strict()
+      .nullable()
+      .optional(),
     offlineCaps: z
       .object({
         sessionPoints: z.number().int().min(0).default(1000),
@@ -308,6 +311,15 @@ export const ConfigSchema = z
           .regex(/^[A-Z0-9-]{2,16}$/, 'must be 2–16 capital letters, digits or dashes')
           .default('RVM'),
         defaultLocale: z.enum(LOCALES).default('id'),
+        /**
+         * The IANA zone of every time the machine shows or prints (receipts, vouchers, exports). Unset:
+         * platform.v2.timezone with a v2 platform, else the system's zone.
+         */
+        timeZone: z
+          .string()
+          .max(50)
+          .refine(isIanaZone, 'must be an IANA time zone such as Asia/Jakarta (not WIB or +07:00)')
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -338,6 +350,8 @@ export const ConfigSchema = z
     maintenance: MaintenanceSchema.prefault({}),
     monitor: MonitorSchema.prefault({}),
     backup: BackupSchema.prefault({}),
+    vouchers: VoucherSchema.prefault({}),
+    printer: PrinterConfigSchema.prefault({}),
     setup: z
       .object({
         /**
@@ -356,10 +370,18 @@ export type Config = z.output<typeof ConfigSchema>;
 /** Paths of config values that are secrets: redacted in views and logs. */
 export const SECRET_PATHS: readonly string[] = [
   'remote.token',
+  'vouchers.till.token',
   'platform.v2.password',
   'platform.v2.apiKey',
   'monitor.alerts.webhookUrl',
 ];
+
+/** The zone the machine shows and prints times in (machine.timeZone, else the v2 platform's, else the system's). */
+export function machineTimeZone(config: Pick<Config, 'machine' | 'platform'>): string {
+  if (config.machine.timeZone) return config.machine.timeZone;
+  if (config.platform.profile === 'v2') return config.platform.v2.timezone;
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
 
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost') return true;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** An IANA zone name (Area/Location, or UTC) that this runtime's Intl knows; abbreviations and offsets are not. */
-function isIanaZone(zone: string): boolean {
+export function isIanaZone(zone: string): boolean {
   if (!zone.includes('/') && zone !== 'UTC') return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

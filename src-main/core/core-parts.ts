@@ -9,7 +9,9 @@ import type { Logger } from '../log/logger';
 import type { MaintenanceAccess } from '../maintenance/maintenance-access';
 import type { MonitorModule } from '../monitor/monitor.module';
 import type { SystemMetrics } from '../monitor/sampler';
+import type { PayoutModule } from '../payout/payout.module';
 import type { PlatformModule } from '../platform/platform.module';
+import type { PrinterService } from '../printer/printer.service';
 import type { SetupService } from '../setup/setup.service';
 import type { StoreModule } from '../store/store.module';
 import type { ModelUpdater } from '../vision/model-updater';
@@ -32,6 +34,8 @@ export interface CoreDeps {
   readonly visionLauncher?: WorkerLauncher;
   /** Restarts the whole kiosk (Electron relaunch, exit for the service manager, or a successor process); `why` is logged. */
   readonly restart?: (why: string) => void;
+  /** Defaults to the printer named in config (printer.kind); tests give a virtual one. */
+  readonly printer?: PrinterService;
   /** Replaces systeminformation in tests (fixed CPU, memory …). */
   readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
 }
@@ -43,6 +47,7 @@ export interface CoreParts {
   readonly store: StoreModule;
   readonly hardware: Hardware;
   readonly deposit: DepositModule;
+  readonly payout: PayoutModule;
   readonly vision: VisionModule | undefined;
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;

@@ -2,6 +2,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { configHealth } from '../config/config.loader';
 import { createBackupService, type BackupService } from '../backup/backup.service';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
+import { pointValueOf, moneyFor } from '../deposit/pricing';
 import type { Hardware } from '../hardware/hardware';
 import { createHardware } from '../hardware/hardware.module';
 import { systemClock, type Clock } from '../kernel/clock';
@@ -13,6 +14,7 @@ import type { MaintenanceAccess } from '../maintenance/maintenance-access';
 import { applyMachineStatus, savedMachineStatus } from '../maintenance/maintenance.handlers';
 import type { MonitorModule } from '../monitor/monitor.module';
 import type { PrometheusExporter } from '../monitor/prometheus';
+import { PayoutModule } from '../payout/payout.module';
 import type { PlatformModule } from '../platform/platform.module';
 import { SetupService } from '../setup/setup.service';
 import { openStoreModule, type StoreModule } from '../store/store.module';
@@ -37,6 +39,8 @@ export class KioskCore implements CoreParts {
   readonly store: StoreModule;
   readonly hardware: Hardware;
   readonly deposit: DepositModule;
+  /** Vouchers (issue, redeem at the till) and receipts on the printer. */
+  readonly payout: PayoutModule;
   readonly vision: VisionModule | undefined;
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;
@@ -64,6 +68,18 @@ export class KioskCore implements CoreParts {
     this.store = openStoreModule({ dataDir, logger, now: clock.now() });
     const repos = this.store.repos;
     this.hardware = deps.hardware ?? createHardware(config.hardware, logger);
+    const pointValue = pointValueOf(config);
+    const moneyOf = (points: number) => moneyFor(points, pointValue);
+    this.payout = new PayoutModule({
+      dataDir,
+      config,
+      hub,
+      clock,
+      logger,
+      repos,
+      moneyOf,
+      ...(deps.printer ? { printer: deps.printer } : {}),
+    });
     this.deposit = createDepositModule({
       dataDir,
       config,
@@ -72,6 +88,8 @@ export class KioskCore implements CoreParts {
       logger,
       repos,
       hardware: this.hardware,
+      issueVoucher: this.payout.issueVoucher,
+      moneyOf,
       ...(this.store.failure ? { storeFailure: this.store.failure } : {}),
       platformOnline: () => this.platform.online(),
     });
@@ -121,6 +139,7 @@ export class KioskCore implements CoreParts {
     applyMachineStatus(this.deposit.service, savedMachineStatus(this.store.repos?.settings));
     this.monitor.start();
     this.backup?.start();
+    this.payout.start();
     this.updates.start();
     if (this.setup.required) {
       this.deposit.service?.setOutOfService('setup', 'not set up yet: a technician completes setup on this screen');
@@ -139,7 +158,15 @@ export class KioskCore implements CoreParts {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     for (const stop of this.#stops.splice(0)) stop();
-    for (const part of [this.lifecycle, this.updates, this.maintenance, this.setup, this.backup, this.monitor])
+    for (const part of [
+      this.lifecycle,
+      this.updates,
+      this.maintenance,
+      this.setup,
+      this.backup,
+      this.monitor,
+      this.payout,
+    ])
       part?.stop();
     this.platform.stop();
     this.vision?.stop();
@@ -165,6 +192,11 @@ export class KioskCore implements CoreParts {
       health: () => this.health.snapshot(),
       labels: { machine: machine.name, machineId: machine.id, version: pkg.version },
     });
+  }
+
+  /** What the remote server needs to answer the shop's tills (POST /till/v1/vouchers/…). */
+  till() {
+    return { till: this.#deps.loaded.config.vouchers.till, desk: () => this.payout.desk };
   }
 
   /** No customer session is open and no technician is in maintenance (Lifecycle). */

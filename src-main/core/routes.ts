@@ -18,6 +18,7 @@ export function createRoutes(core: CoreParts, deps: CoreDeps, clock: Clock): Rou
       vision: {},
       monitor: core.monitor.handlers,
       setup: core.setup.handlers(),
+      payout: core.payout.handlers(),
       backup: createBackupHandlers({
         backup: core.backup,
         deposit: service,

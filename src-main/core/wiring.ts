@@ -88,6 +88,10 @@ export function createMonitor(core: CoreParts, deps: CoreDeps, clock: Clock): Mo
       acceptedSince: repos && ((since) => repos.sessions.acceptedSince(since)),
       hardware: () => ({ binLevelPercent: core.hardware.binLevelPercent(), ok: core.hardware.health().ok }),
       storageFull: () => core.deposit.service?.storageFull(),
+      printer: () => {
+        const state = core.payout.printer.state();
+        return state.configured ? state : undefined;
+      },
       configFault: deps.loaded.fallback !== undefined,
       lagP99Ms: () => core.health.lagP99Ms(),
       backup: core.backup,

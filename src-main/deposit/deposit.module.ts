@@ -9,10 +9,11 @@ import type { HealthProbe } from '../kernel/health.service';
 import { AppFailure } from '../kernel/router';
 import type { Hardware, HardwareHealth } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
-import { loadMachineSecret } from '../store/machine-secret';
 import type { Repos } from '../store/store.module';
+import type { NewVoucher } from '../store/voucher.repo';
 import { DepositService } from './deposit.service';
 import { FrameStore } from './frame-store';
+import { pointValueOf } from './pricing';
 import { VerdictIntake } from './verdict-intake';
 
 export interface DepositModuleDeps {
@@ -26,6 +27,9 @@ export interface DepositModuleDeps {
   readonly storeFailure?: string;
   readonly hardware: Hardware;
   readonly platformOnline: () => boolean;
+  /** Signs a closing voucher session's voucher (payout); undefined: no vouchers. */
+  readonly issueVoucher: ((points: number, at: number) => NewVoucher | null) | undefined;
+  readonly moneyOf: (points: number) => { amount: number; currency: string } | null;
 }
 
 export interface DepositModule {
@@ -61,8 +65,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
       logger: deps.logger,
       deposit: deps.config.deposit,
       binFullPercent: deps.config.hardware.binFullPercent,
-      machineId: deps.config.machine.id,
-      machineSecret: loadMachineSecret(deps.dataDir),
+      ...(deps.issueVoucher ? { issueVoucher: deps.issueVoucher } : {}),
+      moneyOf: deps.moneyOf,
       platformOnline: deps.platformOnline,
       platformLinked: deps.config.platform.profile !== 'none',
       // Unreadable free space is not a reason to stop.
@@ -101,8 +105,9 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
           material,
           points: m.points,
         })),
-        pointValue: deps.config.platform.profile === 'none' ? null : { amount: 10, currency: 'IDR' },
+        pointValue: pointValueOf(deps.config),
         demoItems: deps.config.deposit.demoItems,
+        receiptPrinter: deps.config.printer.kind !== 'none',
       }),
       demoItem: async ({ kind }) => {
         if (!deps.config.deposit.demoItems)

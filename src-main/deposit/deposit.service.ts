@@ -17,9 +17,9 @@ import type { Hardware } from '../hardware/hardware';
 import type { Logger } from '../log/logger';
 import { sessionIdentity, type NewItem, type SessionRepo } from '../store/session.repo';
 import { isStorageError } from '../store/storage-error';
+import type { NewVoucher } from '../store/voucher.repo';
 import { priceItem, startOfDay } from './pricing';
 import { StorageRecovery, type UnclosedSession } from './storage-recovery';
-import { voucherPayload } from './voucher';
 
 export interface DepositDeps {
   readonly sessions: SessionRepo;
@@ -29,8 +29,10 @@ export interface DepositDeps {
   readonly logger: Logger;
   readonly deposit: Config['deposit'];
   readonly binFullPercent: number;
-  readonly machineId: string;
-  readonly machineSecret: Buffer;
+  /** Signs a voucher for a closing voucher session's points (payout); absent: no vouchers (a broken key). */
+  readonly issueVoucher?: (points: number, at: number) => NewVoucher | null;
+  /** The money value of some points (deposit.pointValue), or null. */
+  readonly moneyOf?: (points: number) => { amount: number; currency: string } | null;
   /** Whether the platform was reachable lately; offline credit is capped. */
   readonly platformOnline: () => boolean;
   /** Whether the machine has a platform at all (platform.profile is not none): only then is credit "sent later". */
@@ -336,18 +338,16 @@ export class DepositService {
 
   #commitClose(sessionId: string, identity: Identity, reason: string) {
     const at = this.#d.clock.now();
-    const points = this.#d.sessions.get(sessionId)?.totalPoints ?? 0;
-    const voucherId = identity.kind === 'voucher' && points > 0 ? `${this.#d.machineId}-${this.#ulid(at)}` : undefined;
-    const voucher = voucherId
-      ? { id: voucherId, payload: voucherPayload(this.#d.machineSecret, voucherId, points) }
-      : null;
-    const session = this.#d.sessions.close({ sessionId, reason, at, voucher });
+    const issue = this.#d.issueVoucher;
+    const voucher = identity.kind === 'voucher' && issue ? (points: number) => issue(points, at) : null;
+    const { session, voucher: issued } = this.#d.sessions.close({ sessionId, reason, at, voucher });
     return {
       sessionId,
       identity,
       acceptedCount: session.acceptedCount,
       totalPoints: session.totalPoints,
-      voucher,
+      value: this.#d.moneyOf?.(session.totalPoints) ?? null,
+      voucher: issued && { id: issued.id, payload: issued.payload, number: issued.number, expiresAt: issued.expiresAt },
       // The receipt's "offline: sent once connected" line: only for a platform that is not answering now.
       willSync: this.#d.platformLinked === true && !this.#d.platformOnline(),
     };

@@ -42,3 +42,19 @@ export function startOfDay(ms: number): number {
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
+
+/** What one point is worth in money (deposit.pointValue; unset: Rp 10 with a MyRVM platform), or null. */
+export function pointValueOf(
+  config: Pick<Config, 'deposit' | 'platform'>,
+): { amount: number; currency: string } | null {
+  if (config.deposit.pointValue !== undefined) return config.deposit.pointValue;
+  return config.platform.profile === 'none' ? null : { amount: 10, currency: 'IDR' };
+}
+
+/** The money value of some points (rounded to 4 decimals: no float dust on a receipt), or null. */
+export function moneyFor(
+  points: number,
+  pointValue: { amount: number; currency: string } | null,
+): { amount: number; currency: string } | null {
+  return pointValue ? { amount: Number((points * pointValue.amount).toFixed(4)), currency: pointValue.currency } : null;
+}

@@ -144,6 +144,7 @@ function startRemoteMaintenance(booted: Booted, rendererDir: string): void {
     rendererDir,
     logger: booted.logger,
     metrics: booted.core.prometheus(),
+    till: booted.core.till(),
   })
     .then((server) => {
       log.info(`remote maintenance on ${server.url} (allowed: ${remote.allowCidrs.join(', ')})`);

@@ -96,6 +96,18 @@ export function defaultRules(config: Pick<Config, 'hardware'>): AlertRule[] {
       'critical',
       60,
     ),
+    // A voucher still shows on screen without paper: a warning, not out of service.
+    rule(
+      'printer_fault',
+      'Receipt printer fault (paper out, cover open or offline)',
+      'printerFault',
+      '>=',
+      1,
+      30,
+      'warning',
+      300,
+    ),
+    rule('printer_paper_low', 'Receipt printer paper low', 'printerPaperLow', '>=', 1, 0, 'warning', 3600),
     rule('bin_nearly_full', 'Bin nearly full', 'binLevelPercent', '>=', 85, 0, 'warning', 300),
     rule(
       'bin_full',

@@ -31,6 +31,8 @@ export interface AppMetricSources {
   readonly hardware: () => { readonly binLevelPercent: number; readonly ok: boolean };
   /** Undefined when the store did not open (deposits cannot be saved either way). */
   readonly storageFull: () => boolean | undefined;
+  /** The receipt printer as last seen; undefined without one (printer.kind none). */
+  readonly printer?: () => { fault: string | null; paperLow: boolean } | undefined;
   readonly configFault: boolean;
   readonly lagP99Ms: () => number;
   /** Undefined when backups are off. */
@@ -102,6 +104,7 @@ export class AppMetricsCollector {
       hardwareFault: hardware.ok ? 0 : 1,
       storageFault: s.storageFull() === false ? 0 : 1,
       configFault: s.configFault ? 1 : 0,
+      ...printerMetrics(s.printer?.()),
       itemsPerHour,
       ...this.#backupMetrics(now),
     };
@@ -127,4 +130,10 @@ export class AppMetricsCollector {
     }
     return { backupUsePercent: this.#backupStats.usePercent, backupAgeH: this.#backupStats.ageH };
   }
+}
+
+function printerMetrics(p: { fault: string | null; paperLow: boolean } | undefined) {
+  return p
+    ? { printerFault: p.fault ? 1 : 0, printerPaperLow: p.paperLow ? 1 : 0 }
+    : { printerFault: null, printerPaperLow: null };
 }

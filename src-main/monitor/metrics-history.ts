@@ -14,6 +14,8 @@ const WORST_OF: ReadonlySet<string> = new Set([
   'workerRestarts10m',
   'hardwareFault',
   'storageFault',
+  'printerFault',
+  'printerPaperLow',
   'configFault',
   'chamberViewOccupied',
 ]);

@@ -35,6 +35,8 @@ const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
   ['binLevelPercent', 'rvm_bin_level_percent', 'Bin fill level, percent'],
   ['hardwareFault', 'rvm_hardware_fault', '1 while the controller reports a fault or is not connected'],
   ['storageFault', 'rvm_storage_fault', '1 while deposits cannot be saved (storage full, store unusable)'],
+  ['printerFault', 'rvm_printer_fault', '1 while the receipt printer is out of paper, open, offline or not answering'],
+  ['printerPaperLow', 'rvm_printer_paper_low', '1 while the receipt printer reports its paper roll near its end'],
   ['configFault', 'rvm_config_fault', '1 while config.json is invalid and the last good copy is in use'],
   ['itemsPerHour', 'rvm_items_per_hour', 'Items accepted in the last hour'],
 ];

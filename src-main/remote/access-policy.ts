@@ -8,6 +8,8 @@ export interface RemoteAccessConfig {
   readonly host: string;
   readonly token?: string | undefined;
   readonly allowCidrs: readonly string[];
+  /** The allow-list's config key, for refusals (default remote.allowCidrs). */
+  readonly allowKey?: string;
 }
 
 export type AccessDecision =
@@ -43,7 +45,11 @@ export function createAccessPolicy(config: RemoteAccessConfig) {
       if (open) return { ok: true };
       const address = req.socket.remoteAddress;
       if (!addressAllowed(address))
-        return { ok: false, status: 403, reason: `address ${address} is outside remote.allowCidrs` };
+        return {
+          ok: false,
+          status: 403,
+          reason: `address ${address} is outside ${config.allowKey ?? 'remote.allowCidrs'}`,
+        };
       if (opts.withoutToken || tokenMatches(opts.token ?? presentedToken(req))) return { ok: true };
       return { ok: false, status: 401, reason: 'missing or wrong bearer token' };
     },

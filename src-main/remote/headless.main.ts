@@ -30,20 +30,25 @@ async function main(): Promise<void> {
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   const { host, port } = loaded.config.remote;
   const metrics = core.prometheus();
-  const server = await startRemoteServer({ core, remote: loaded.config.remote, rendererDir, logger, metrics }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') {
-        // TLS files missing or not a pair: a configuration problem, named in the message.
-        console.error(`RVM kiosk cannot serve: ${error.message}`);
-        process.exit(EXIT_CONFIG);
-      }
-      const what = error.code === 'EADDRINUSE' ? 'is already in use' : 'is not an address of this machine';
-      console.error(
-        `RVM kiosk cannot listen: ${host}:${port} ${what}. Stop the other process or set RVM_REMOTE__PORT / remote.host.`,
-      );
-      process.exit(1);
-    },
-  );
+  const server = await startRemoteServer({
+    core,
+    remote: loaded.config.remote,
+    rendererDir,
+    logger,
+    metrics,
+    till: core.till(),
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EADDRNOTAVAIL') {
+      // TLS files missing or not a pair: a configuration problem, named in the message.
+      console.error(`RVM kiosk cannot serve: ${error.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+    const what = error.code === 'EADDRINUSE' ? 'is already in use' : 'is not an address of this machine';
+    console.error(
+      `RVM kiosk cannot listen: ${host}:${port} ${what}. Stop the other process or set RVM_REMOTE__PORT / remote.host.`,
+    );
+    process.exit(1);
+  });
   logger.info(`RVM kiosk (headless) listening on ${server.url}`);
   // One machine-readable line for scripts and tests that start us with port 0.
   process.stdout.write(`RVM_LISTENING ${server.url}\n`);

@@ -19,6 +19,7 @@ import {
   TOKEN_COOKIE,
   type RemoteAccessConfig,
 } from './access-policy';
+import { createTillRoutes, type TillOptions } from './till.routes';
 import { DEFAULT_WS_LIMITS, serveContractOverWs, type WsClient, type WsClientLimits } from './ws.transport';
 
 /** New WebSocket connections a second (twice that in a burst), all clients together (remote.connectionsPerSecond). */
@@ -45,6 +46,8 @@ export interface RemoteServerOptions {
   readonly clock?: Clock;
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
+  /** Vouchers for the shop's tills (POST /till/v1/vouchers/…), with their own token and allow-list. */
+  readonly till?: Omit<TillOptions, 'host' | 'clock' | 'refusals'>;
   /** Prometheus text for GET /metrics (fleet monitoring), behind the same token and allow-list. */
   readonly metrics?: { readonly contentType: string; text(): Promise<string> };
   readonly logger: Logger;
@@ -81,6 +84,7 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
   // Per-connection call limits must not be escaped by reconnecting: new connections are rate-limited too.
   const perSecond = options.remote.connectionsPerSecond ?? NEW_CONNECTIONS_PER_SECOND;
   const upgrades = new TokenBucket(clock, perSecond, perSecond * 2);
+  const till = options.till && createTillRoutes({ ...options.till, host: options.remote.host, clock, refusals });
 
   const listener: RequestListener = (req, res) => {
     try {
@@ -116,6 +120,8 @@ export async function startRemoteServer(options: RemoteServerOptions): Promise<R
       );
       return send(res, named.status, named.status === 421 ? 'Misdirected request' : 'Forbidden');
     }
+    // Tills have their own token and allow-list (vouchers.till), checked there.
+    if (till && url.pathname.startsWith('/till/')) return till(req, res, url.pathname);
     const decision = policy.check(req, { withoutToken: url.pathname === '/healthz' });
     if (!decision.ok) {
       // The one-time ?token= login answers with its redirect (and nothing else).

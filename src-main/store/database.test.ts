@@ -62,7 +62,24 @@ describe('openStore', () => {
     const fourth = openStore(path, MIGRATIONS.slice(0, 4));
     expect(fourth.migrated).toEqual([4]);
     expect(fourth.db.prepare('SELECT COUNT(*) FROM held_items').pluck().get()).toBe(0);
+    fourth.db
+      .prepare(
+        `INSERT INTO sessions (id, status, identity, opened_at, offline) VALUES ('s1', 'closed', 'voucher', 1, 0)`,
+      )
+      .run();
+    fourth.db
+      .prepare(
+        `INSERT INTO vouchers (id, session_id, points, payload, created_at) VALUES ('V1', 's1', 20, 'RVMV1.V1.20.x', 1)`,
+      )
+      .run();
     fourth.db.close();
+    // 005: signed vouchers' number, value, expiry and redemption; an older voucher keeps its row, number null.
+    const fifth = openStore(path, MIGRATIONS.slice(0, 5));
+    expect(fifth.migrated).toEqual([5]);
+    expect(
+      fifth.db.prepare('SELECT id, number, expires_at AS expiresAt, redeemed_by AS by FROM vouchers').all(),
+    ).toEqual([{ id: 'V1', number: null, expiresAt: null, by: null }]);
+    fifth.db.close();
     const again = openStore(path);
     expect(again.migrated).toEqual([]);
     again.db.close();

@@ -131,7 +131,12 @@ describe('OutboxRepo', () => {
       imagePath: '/data/frames/I2.jpg',
       box: [1, 2, 3, 4],
     });
-    sessions.close({ sessionId: 'S1', reason: 'finished', at: 1003, voucher: { id: 'V1', payload: 'RVMV1.x' } });
+    sessions.close({
+      sessionId: 'S1',
+      reason: 'finished',
+      at: 1003,
+      voucher: () => ({ id: 'V1', number: '0000000000000', payload: 'RVM2.x', value: null, expiresAt: 2000 }),
+    });
     // Byte for byte what machines in the field hold: these rows must keep parsing.
     const stored = db.prepare('SELECT payload FROM outbox ORDER BY id').pluck().all();
     expect(stored).toEqual([

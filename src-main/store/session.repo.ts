@@ -2,6 +2,7 @@ import type { Identity, RejectReason } from '../../src-preload/contract';
 import type { Db } from './database';
 import type { ItemJobPayload } from './outbox-jobs';
 import type { OutboxRepo } from './outbox.repo';
+import { VoucherRepo, type NewVoucher } from './voucher.repo';
 
 export interface SessionRow {
   readonly id: string;
@@ -34,19 +35,27 @@ export interface CloseSession {
   readonly sessionId: string;
   readonly reason: string;
   readonly at: number;
-  readonly voucher: { readonly id: string; readonly payload: string } | null;
+  /** Issues the session's voucher for its final points (held items settled); null: no voucher. */
+  readonly voucher: ((points: number) => NewVoucher | null) | null;
+}
+
+export interface ClosedSession {
+  readonly session: SessionRow;
+  readonly voucher: NewVoucher | null;
 }
 
 /** Sessions, items and vouchers; each write also writes its outbox job in the same transaction. */
 export class SessionRepo {
   readonly #db: Db;
   readonly #outbox: OutboxRepo;
+  readonly #vouchers: VoucherRepo;
   // Prepared once: an accepted item is on the customer's critical path.
   readonly #sql;
 
-  constructor(db: Db, outbox: OutboxRepo) {
+  constructor(db: Db, outbox: OutboxRepo, vouchers = new VoucherRepo(db)) {
     this.#db = db;
     this.#outbox = outbox;
+    this.#vouchers = vouchers;
     this.#sql = {
       open: db.prepare(
         `INSERT INTO sessions (id, status, identity, member_id, member_name, platform_session, opened_at, offline)
@@ -62,9 +71,6 @@ export class SessionRepo {
       ),
       close: db.prepare(
         `UPDATE sessions SET status = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND status = 'open'`,
-      ),
-      insertVoucher: db.prepare(
-        `INSERT INTO vouchers (id, session_id, points, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
       ),
       get: db.prepare(
         `SELECT id, status, identity, member_id AS memberId, opened_at AS openedAt, accepted_count AS acceptedCount,
@@ -170,21 +176,14 @@ export class SessionRepo {
    * still held is credited first: the controller's answer was lost (restart, full disk), and the
    * customer is given the benefit of the doubt.
    */
-  close(close: CloseSession): SessionRow {
+  close(close: CloseSession): ClosedSession {
     return this.#db.transaction(() => {
       for (const id of this.heldItems(close.sessionId)) this.settleItem(id);
       const changed = this.#sql.close.run(close.at, close.reason, close.sessionId).changes;
       if (changed !== 1) throw new Error(`session ${close.sessionId} is not open`);
       const session = this.get(close.sessionId)!;
-      if (close.voucher) {
-        this.#sql.insertVoucher.run(
-          close.voucher.id,
-          close.sessionId,
-          session.totalPoints,
-          close.voucher.payload,
-          close.at,
-        );
-      }
+      const voucher = close.voucher?.(session.totalPoints) ?? null;
+      if (voucher) this.#vouchers.insert(close.sessionId, session.totalPoints, close.at, voucher);
       this.#outbox.enqueue(
         {
           idempotencyKey: `session:${close.sessionId}`,
@@ -195,12 +194,12 @@ export class SessionRepo {
             status: 'closed',
             closedAt: close.at,
             reason: close.reason,
-            voucherId: close.voucher?.id ?? null,
+            voucherId: voucher?.id ?? null,
           },
         },
         close.at,
       );
-      return session;
+      return { session, voucher };
     })();
   }
 

@@ -28,7 +28,12 @@ describe('npm run store -- stats', () => {
     };
     sessions.addItem({ ...item, id: 'I1', accepted: true, reason: null, points: 10 });
     sessions.addItem({ ...item, id: 'I2', accepted: false, reason: 'reject_class', points: 0 });
-    sessions.close({ sessionId: 'S1', reason: 'finished', at: now, voucher: { id: 'RVM01-V1', payload: 'RVMV1.x' } });
+    sessions.close({
+      sessionId: 'S1',
+      reason: 'finished',
+      at: now,
+      voucher: () => ({ id: 'RVM01-V1', number: '0000000000000', payload: 'RVM2.x', value: null, expiresAt: now }),
+    });
     db.close();
 
     const lines: string[] = [];

@@ -7,6 +7,7 @@ import { OutboxRepo } from './outbox.repo';
 import { DB_FILE, applyStagedRestore } from './restore';
 import { SessionRepo } from './session.repo';
 import { SettingsRepo } from './settings.repo';
+import { VoucherRepo } from './voucher.repo';
 import { checkOwner, ForeignStoreError, machineFingerprint } from './store-owner';
 
 /** The repositories on the one database file; all present, or none (the store did not open). */
@@ -18,6 +19,8 @@ export interface Repos {
   readonly audit: AuditRepo;
   /** Small durable settings (machine status, PIN lockout, the owner record). */
   readonly settings: SettingsRepo;
+  /** Issued vouchers (written with their session's close). */
+  readonly vouchers: VoucherRepo;
 }
 
 export interface StoreModule {
@@ -54,7 +57,8 @@ export function openStoreModule(deps: { dataDir: string; logger: Logger; now: nu
     // Before any write: a database copied from another machine is not adopted silently.
     checkOwner(settings, machineFingerprint(loadMachineSecret(deps.dataDir)));
     outbox.releaseInFlight(deps.now);
-    repos = { sessions: new SessionRepo(db, outbox), outbox, audit: new AuditRepo(db), settings };
+    const vouchers = new VoucherRepo(db);
+    repos = { sessions: new SessionRepo(db, outbox, vouchers), outbox, audit: new AuditRepo(db), settings, vouchers };
   } catch (error) {
     failure = (error as Error).message;
     foreign = error instanceof ForeignStoreError;

@@ -62,7 +62,10 @@ export const ReceiptSchema = z.object({
   identity: IdentitySchema,
   acceptedCount: z.number().int().nonnegative(),
   totalPoints: z.number().int().nonnegative(),
-  voucher: z.object({ id: z.string(), payload: z.string() }).nullable(),
+  /** The money value of the points (deposit.pointValue), where the machine prices money. */
+  value: z.object({ amount: z.number().nonnegative(), currency: z.string() }).nullable(),
+  /** payload: the signed code in the QR; number: the 13 digits under the barcode (a till can type it). */
+  voucher: z.object({ id: z.string(), payload: z.string(), number: z.string(), expiresAt: z.number() }).nullable(),
   /** True while the platform has not confirmed the session yet. */
   willSync: z.boolean(),
 });
@@ -115,6 +118,8 @@ export const CatalogueSchema = z.object({
   pointValue: z.object({ amount: z.number().nonnegative(), currency: z.string() }).nullable(),
   /** Demo mode (deposit.demoItems): the insert screen shows buttons that put in a simulated item. */
   demoItems: z.boolean(),
+  /** A receipt printer is configured: the receipt screen offers "Print receipt" (printer.kind). */
+  receiptPrinter: z.boolean(),
 });
 
 export const DEMO_ITEMS = ['bottle', 'can', 'other'] as const;

@@ -6,6 +6,7 @@ import { monitorContract } from './monitor.contract';
 import { platformContract } from './platform.contract';
 import { visionContract } from './vision.contract';
 import { setupContract } from './setup.contract';
+import { payoutContract } from './payout.contract';
 import { channelOf, type ContractApi } from './api';
 import type { ContractDef } from './define';
 
@@ -20,6 +21,7 @@ export * from './monitor.contract';
 export * from './platform.contract';
 export * from './vision.contract';
 export * from './setup.contract';
+export * from './payout.contract';
 
 /**
  * The single source of truth for what the renderer may call and receive. Each feature is one
@@ -34,6 +36,7 @@ export const contract = {
   maintenance: maintenanceContract,
   backup: backupContract,
   setup: setupContract,
+  payout: payoutContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;

@@ -40,6 +40,10 @@ export const MetricsSampleSchema = z.object({
   hardwareFault: n,
   /** 1 while deposits cannot be saved (storage full, the store unusable or from another machine), else 0. */
   storageFault: n,
+  /** 1 while the receipt printer has a fault (paper out, cover open, offline, no answer); null without a printer. */
+  printerFault: n,
+  /** 1 while the printer's paper roll is near its end; null without a printer. */
+  printerPaperLow: n,
   /** 1 while config.json is invalid and the kiosk runs on config.last-good.json, else 0. */
   configFault: n,
   itemsPerHour: n,

@@ -83,6 +83,8 @@ const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
       binLevelPercent: (n / 300) % 100,
       hardwareFault: 0,
       storageFault: 0,
+      printerFault: null,
+      printerPaperLow: null,
       configFault: 0,
       itemsPerHour: Math.round(60 + 20 * wave),
       backupUsePercent: 12.5,

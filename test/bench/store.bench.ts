@@ -31,8 +31,6 @@ const service = new DepositService({
   logger,
   deposit: config.deposit,
   binFullPercent: 100,
-  machineId: 'BENCH',
-  machineSecret: Buffer.alloc(32, 1),
   platformOnline: () => false,
 });
 service.recover();

@@ -23,6 +23,8 @@ export const UNMEASURED: Omit<MetricsSample, 'at'> = {
   binLevelPercent: null,
   hardwareFault: null,
   storageFault: null,
+  printerFault: null,
+  printerPaperLow: null,
   configFault: null,
   itemsPerHour: null,
   backupUsePercent: null,

@@ -16,5 +16,12 @@ export function serveTestCore(
     tls?: { certFile: string; keyFile: string };
   } = LOOPBACK,
 ): Promise<RemoteServer> {
-  return startRemoteServer({ core: env.core, remote, rendererDir, logger: env.logger, metrics: env.core.prometheus() });
+  return startRemoteServer({
+    core: env.core,
+    remote,
+    rendererDir,
+    logger: env.logger,
+    metrics: env.core.prometheus(),
+    till: env.core.till(),
+  });
 }
