@@ -39,7 +39,7 @@ if ! getent passwd "$KIOSK_USER" >/dev/null; then
 fi
 # The unit names these in SupplementaryGroups=, and systemd refuses to start a unit whose group does not
 # exist: a system without one (no GPU, so no render group) gets it made here.
-for group in video render input dialout; do
+for group in video render input dialout lp; do
   getent group "$group" >/dev/null || groupadd --system "$group"
   usermod -a -G "$group" "$KIOSK_USER"
 done

@@ -280,7 +280,7 @@ snap() {
   fact user "$(getent passwd rvm-kiosk)"
   fact uid "$(id -u rvm-kiosk 2>/dev/null)"
   fact groups "$(id -nG rvm-kiosk 2>/dev/null)"
-  fact "existing groups" "$(for g in video render input dialout; do getent group "$g" >/dev/null && printf '%s ' "$g"; done)"
+  fact "existing groups" "$(for g in video render input dialout lp; do getent group "$g" >/dev/null && printf '%s ' "$g"; done)"
   fact "operator's edit" "$(grep -c '^RVM_MACHINE__NAME=edited by the operator$' /etc/rvm-kiosk/environment 2>/dev/null)"
   fact "settings template" "$(cmp -s /etc/rvm-kiosk/environment /t/environment && echo same)"
   fact app "$(cat "$APP/version" 2>/dev/null)"
@@ -578,9 +578,9 @@ describe.skipIf(noRoot !== null)('installed in a throw-away root (dpkg, apt-get,
       const f = s.facts('installed');
       expect(f.get('user')).toMatch(/^rvm-kiosk:x:\d+:\d+:RVM Kiosk:\/var\/lib\/rvm-kiosk:\/usr\/sbin\/nologin$/);
       const groups = f.get('groups')!.split(' ').sort();
-      // All four, made where missing: systemd refuses a unit whose SupplementaryGroups= group does not exist.
-      expect(groups).toEqual(['dialout', 'input', 'render', 'rvm-kiosk', 'video']);
-      expect(f.get('existing groups')!.trim().split(' ').sort()).toEqual(['dialout', 'input', 'render', 'video']);
+      // All five, made where missing: systemd refuses a unit whose SupplementaryGroups= group does not exist.
+      expect(groups).toEqual(['dialout', 'input', 'lp', 'render', 'rvm-kiosk', 'video']);
+      expect(f.get('existing groups')!.trim().split(' ').sort()).toEqual(['dialout', 'input', 'lp', 'render', 'video']);
       expect(f.get('stat /var/lib/rvm-kiosk')).toBe('750 rvm-kiosk rvm-kiosk');
       expect(f.get('stat /var/lib/rvm-kiosk-updates')).toBe('750 root root');
       expect(f.get('stat /etc/rvm-kiosk/environment')).toBe('640 root rvm-kiosk');

@@ -180,7 +180,7 @@ describe('build/linux (boot to app)', () => {
     const postinst = renderDebScript('build/linux/postinst.sh');
     expect(postinst).toContain("APP_DIR='/opt/RVM Kiosk'");
     expect(postinst).toMatch(/useradd --system .*rvm-kiosk|useradd --system[\s\S]*"\$KIOSK_USER"/);
-    expect(postinst).toMatch(/for group in video render input dialout/);
+    expect(postinst).toMatch(/for group in video render input dialout lp/);
     // Enabling is not behind the running-systemd test (image builds); packaging-deb.test.ts runs it.
     const enable = postinst.indexOf('deb-systemd-helper enable');
     expect(enable).toBeGreaterThan(0);
