@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-file';
+import { provisionedMachineId } from './machine-identity';
 import { ConfigSchema, SECRET_PATHS, type Config } from './config.schema';
 
 export const CONFIG_FILE = 'config.json';
@@ -127,6 +128,9 @@ function validate(fromFile: Record<string, unknown>, env: NodeJS.ProcessEnv, pat
   if (!parsed.success) {
     throw new ConfigError(path, describeIssues(parsed.error, merged, sources, path), hint);
   }
+  // Unset machine.id: the provisioned one (v2 rvm id, v1 serial number), from the folder of this config.
+  const machine = merged.machine as { id?: unknown } | undefined;
+  if (machine?.id === undefined) parsed.data.machine.id = provisionedMachineId(parsed.data, dirname(path));
   return { config: parsed.data, sources };
 }
 

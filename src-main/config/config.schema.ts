@@ -305,7 +305,10 @@ export const ConfigSchema = z
     machine: z
       .object({
         name: z.string().trim().min(1).max(64).default('RVM Kiosk'),
-        /** Short id printed in voucher ids (e.g. RVM01-01J…); letters, digits and dashes. */
+        /**
+         * This machine in voucher codes, exports, diagnostics and metrics labels. Unset: from provisioning
+         * (v2 rvm id as RVM-<id>, v1 serial number), else RVM (config.loader).
+         */
         id: z
           .string()
           .regex(/^[A-Z0-9-]{2,16}$/, 'must be 2–16 capital letters, digits or dashes')

@@ -94,12 +94,15 @@ export class VoucherDesk {
       return row ? { row } : refusal('unknown', 'no voucher with this number was issued by this machine', null);
     }
     if (scanned.startsWith(`${VOUCHER_PREFIX}.`)) {
-      const machine = voucherMachineOf(scanned);
-      if (machine && machine !== this.#d.machineId) {
-        return refusal('other_machine', `issued by machine ${machine}, not this one (${this.#d.machineId})`, null);
-      }
+      // Our key decides, not the id in the code: vouchers issued before this machine got its provisioned id stay ours.
       const read = readVoucher(scanned, this.#d.publicKey);
-      if (!read.ok) return refusal(/signature/.test(read.reason) ? 'forged' : 'malformed', read.reason, null);
+      if (!read.ok) {
+        const machine = voucherMachineOf(scanned);
+        if (machine && machine !== this.#d.machineId) {
+          return refusal('other_machine', `issued by machine ${machine}, not this one (${this.#d.machineId})`, null);
+        }
+        return refusal(/signature/.test(read.reason) ? 'forged' : 'malformed', read.reason, null);
+      }
       const row = this.#d.vouchers.byNumber(read.voucher.number);
       if (!row || row.payload !== scanned) {
         return refusal(

@@ -173,6 +173,19 @@ describe('the voucher desk (redeem once)', () => {
     expect(m.vouchers.byNumber(m.voucher.number)!.redeemedAt).toBeNull();
   });
 
+  it('still redeems its vouchers after the machine got its provisioned id', () => {
+    const m = machine(40);
+    const renamed = new VoucherDesk({
+      vouchers: m.vouchers,
+      audit: m.audit,
+      publicKey: keys.publicKey,
+      machineId: 'RVM-42',
+      expiryDays: 30,
+      now: () => T0,
+    });
+    expect(renamed.redeem(m.voucher.payload, 'till')).toMatchObject({ ok: true });
+  });
+
   it('still redeems an RVMV1 voucher issued before signed vouchers (its expiry counts from issue)', () => {
     const m = machine();
     m.db
