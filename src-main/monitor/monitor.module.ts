@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import ky, { isHTTPError, isTimeoutError } from 'ky';
-import type { Alert, MetricsSample } from '../../src-preload/contract';
+import type { Alert, ItemResult, MetricsSample } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
 import type { Handlers } from '../kernel/contract-types';
@@ -49,6 +49,9 @@ export class MonitorModule {
   #historyFailing = false;
   #stopTimer: (() => void) | undefined;
   #running = false;
+  /** Items since start, for the /metrics counters (per reject reason: what a fleet compares). */
+  readonly #items = { accepted: 0, rejected: {} as Record<string, number> };
+  readonly #stopItems: () => void;
 
   constructor(deps: MonitorDeps) {
     this.#d = deps;
@@ -60,6 +63,12 @@ export class MonitorModule {
       clock: deps.clock,
       onChange: (alert, change) => this.#announce(alert, change),
     });
+    this.#stopItems = deps.hub.subscribe('deposit.item', (payload) => {
+      const item = payload as ItemResult;
+      const reason = item.reason ?? 'unknown_item';
+      if (item.accepted) this.#items.accepted++;
+      else this.#items.rejected[reason] = (this.#items.rejected[reason] ?? 0) + 1;
+    });
   }
 
   /** Prometheus text of this kiosk, for the remote server's /metrics (created on first use). */
@@ -68,6 +77,7 @@ export class MonitorModule {
       latest: () => this.latest(),
       activeAlerts: () => this.activeAlerts(),
       now: () => this.#d.clock.now(),
+      items: () => this.#items,
       ...deps,
     });
     return this.#exporter;
@@ -96,6 +106,7 @@ export class MonitorModule {
   stop(): void {
     this.#running = false;
     this.#stopTimer?.();
+    this.#stopItems();
     this.store.close();
   }
 

@@ -1,26 +1,44 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Alert, Health, MetricName, MetricsSample } from '../../src-preload/contract';
 
+/** A metric kept in ms, exported in seconds. */
+const MS = { ms: true } as const;
+
 export interface PrometheusSources {
   readonly latest: () => MetricsSample | null;
   readonly activeAlerts: () => Alert[];
   readonly health: () => Health;
   readonly now: () => number;
   readonly labels: { readonly machine: string; readonly machineId: string; readonly version: string };
+  /** Items since start: accepted, and rejected by reason (counters). */
+  readonly items?: () => ItemCounts;
 }
 
-/** camelCase metric → Prometheus name and help text. */
-const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
+export interface ItemCounts {
+  readonly accepted: number;
+  readonly rejected: Readonly<Record<string, number>>;
+}
+
+/**
+ * camelCase metric → Prometheus name, help text and how it is written: base units (seconds, not ms:
+ * `scale`), counters as counters (`_total`); `promtool check metrics` has nothing to say about them.
+ */
+const EXPORTED: ReadonlyArray<[MetricName, string, string, { ms?: true; counter?: true }?]> = [
   ['cpuPercent', 'rvm_cpu_percent', 'CPU load of the machine, percent'],
   ['memoryPercent', 'rvm_memory_percent', 'Memory in use by programs, percent'],
   ['diskPercent', 'rvm_disk_percent', "Disk use of the kiosk's data folder, percent"],
   ['temperatureC', 'rvm_cpu_temperature_celsius', 'CPU temperature (absent without a sensor)'],
-  ['inferenceMs', 'rvm_inference_ms', 'Detector time per frame (moving average), ms'],
-  ['workerInferenceMs', 'rvm_worker_inference_ms', "The inference worker's own time per frame (moving average), ms"],
-  ['verdictLatencyMs', 'rvm_verdict_latency_ms', "From an item's arrival to its verdict, last item, ms"],
+  ['inferenceMs', 'rvm_inference_seconds', 'Detector time per frame as main waits for it (moving average)', MS],
+  [
+    'workerInferenceMs',
+    'rvm_worker_inference_seconds',
+    "The inference worker's own time per frame (moving average)",
+    MS,
+  ],
+  ['verdictLatencyMs', 'rvm_verdict_latency_seconds', "From an item's arrival to its verdict, last item", MS],
   ['detectionsPerS', 'rvm_detections_per_second', 'Frames run through the detector per second'],
   ['droppedFramesPerMin', 'rvm_dropped_frames_per_minute', 'Camera frames skipped because the detector was busy'],
-  ['workerRestarts', 'rvm_inference_worker_restarts', 'Inference worker restarts since start'],
+  ['workerRestarts', 'rvm_inference_worker_restarts_total', 'Inference worker restarts since start', { counter: true }],
   ['workerUnstable', 'rvm_inference_worker_unstable', '1 while the inference worker is backing off'],
   ['cameraDown', 'rvm_camera_down', '1 while the camera is lost'],
   [
@@ -28,7 +46,7 @@ const EXPORTED: ReadonlyArray<[MetricName, string, string]> = [
     'rvm_chamber_view_occupied',
     'The detector sees an item in what the presence gate calls empty',
   ],
-  ['eventLoopLagMs', 'rvm_event_loop_lag_p99_ms', 'Main event-loop lag p99, ms'],
+  ['eventLoopLagMs', 'rvm_event_loop_lag_p99_seconds', 'Main event-loop lag p99', MS],
   ['outboxBacklog', 'rvm_outbox_backlog', 'Deliveries waiting for the platform'],
   ['outboxOldestAgeS', 'rvm_outbox_oldest_age_seconds', 'Age of the oldest waiting delivery'],
   ['platformDown', 'rvm_platform_down', '1 while the platform link is not online'],
@@ -58,23 +76,50 @@ export function createPrometheusExporter(sources: PrometheusSources): Prometheus
   const machineId = sources.labels.machineId;
   registry.setDefaultLabels({ machine_id: machineId });
   collectDefaultMetrics({ register: registry, prefix: 'rvm_' });
+  // Gauges that prom-client names _total (promtool: "non-counter metrics should not have _total"); the
+  // same numbers by type stay (rvm_nodejs_active_handles …).
+  for (const name of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`rvm_nodejs_active_${name}_total`);
   const label = (extra: Record<string, string> = {}) =>
     `{${Object.entries({ ...extra, machine_id: machineId })
       .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
       .join(',')}}`;
-  const gauge = (name: string, help: string, values: Array<[labels: Record<string, string>, value: number]>) =>
-    [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...values.map(([l, v]) => `${name}${label(l)} ${v}`)].join('\n');
+  const family = (
+    type: 'gauge' | 'counter',
+    name: string,
+    help: string,
+    values: Array<[labels: Record<string, string>, value: number]>,
+  ) =>
+    [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...values.map(([l, v]) => `${name}${label(l)} ${v}`)].join(
+      '\n',
+    );
+  const gauge = (name: string, help: string, values: Array<[Record<string, string>, number]>) =>
+    family('gauge', name, help, values);
 
   return {
     contentType: registry.contentType,
     async text() {
       const latest = sources.latest();
       const active = sources.activeAlerts();
+      const items = sources.items?.();
       const own = [
-        ...EXPORTED.map(([key, name, help]) => {
+        ...EXPORTED.map(([key, name, help, how]) => {
           const value = latest?.[key];
-          return gauge(name, help, value === null || value === undefined ? [] : [[{}, value]]);
+          const present: Array<[Record<string, string>, number]> =
+            value === null || value === undefined ? [] : [[{}, how?.ms ? value / 1000 : value]];
+          return family(how?.counter ? 'counter' : 'gauge', name, help, present);
         }),
+        ...(items
+          ? [
+              family('counter', 'rvm_items_accepted_total', 'Items credited since start', [[{}, items.accepted]]),
+              family(
+                'counter',
+                'rvm_items_rejected_total',
+                'Items handed back since start, by reason',
+                Object.entries(items.rejected).map(([reason, n]) => [{ reason }, n]),
+              ),
+            ]
+          : []),
         gauge(
           'rvm_sample_age_seconds',
           'Seconds since the last sample (stale monitoring shows here)',
