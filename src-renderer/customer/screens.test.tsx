@@ -8,6 +8,7 @@ import {
   type Catalogue,
   type DepositState,
   type ItemResult,
+  type PrintJob,
   type Result,
 } from '../../src-preload/contract';
 import { App } from '../App';
@@ -26,6 +27,7 @@ const catalogue: Catalogue = {
   ],
   pointValue: { amount: 10, currency: 'IDR' },
   demoItems: false,
+  receiptPrinter: false,
 };
 
 const idle: DepositState = {
@@ -43,15 +45,19 @@ const idle: DepositState = {
 };
 
 /** An in-memory main: answers the deposit calls it is given and records every call; pushes events. */
-function fakeMain(initial: DepositState) {
+function fakeMain(initial: DepositState, options: { receiptPrinter?: boolean; print?: PrintJob['state'] } = {}) {
   const calls: Array<[string, unknown]> = [];
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const api = buildApi(contract, {
     invoke: async (channel, payload): Promise<Result<unknown>> => {
       calls.push([channel, payload]);
       if (channel === 'deposit.state') return ok(initial);
-      if (channel === 'deposit.catalogue') return ok(catalogue);
+      if (channel === 'deposit.catalogue') return ok({ ...catalogue, receiptPrinter: options.receiptPrinter ?? false });
       if (channel.startsWith('deposit.')) return ok(initial);
+      if (channel === 'payout.printReceipt') {
+        const { sessionId } = payload as { sessionId: string };
+        return ok({ sessionId, state: options.print ?? 'printed', fault: null, detail: null });
+      }
       return { ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } };
     },
     subscribe: (channel, listener) => {
@@ -67,11 +73,13 @@ function fakeMain(initial: DepositState) {
     calls: (channel: string) => calls.filter(([c]) => c === channel).map(([, p]) => p),
     session: (state: DepositState) => push('deposit.session', state),
     item: (item: ItemResult) => push('deposit.item', item),
+    print: (sessionId: string, state: PrintJob['state']) =>
+      push('payout.print', { sessionId, state, fault: state === 'failed' ? 'paper_out' : null, detail: null }),
   };
 }
 
-async function renderAt(state: DepositState) {
-  const main = fakeMain(state);
+async function renderAt(state: DepositState, options?: Parameters<typeof fakeMain>[1]) {
+  const main = fakeMain(state, options);
   render(<App connection={main.connection} />);
   await act(async () => undefined); // the initial state/catalogue answers
   return main;
@@ -197,13 +205,14 @@ describe('insert', () => {
 });
 
 describe('receipt', () => {
+  // Print jobs are kept by session for the whole file: each print test has a session of its own.
   const receiptOf = (
     identity: DepositState['identity'],
     extra: Partial<NonNullable<DepositState['receipt']>> = {},
-  ) => ({
+  ): DepositState => ({
     ...idle,
     state: 'receipt' as const,
-    sessionId: 'S1',
+    sessionId: extra.sessionId ?? 'S1',
     identity,
     deadlineAt: Date.now() + 15_000,
     receipt: {
@@ -211,11 +220,19 @@ describe('receipt', () => {
       identity: identity!,
       acceptedCount: 3,
       totalPoints: 35,
+      value: { amount: 350, currency: 'IDR' },
       voucher: null,
       willSync: false,
       ...extra,
     },
   });
+  // Noon UTC: 12 December 2026 in every time zone a test machine might use.
+  const voucher = {
+    id: 'V-01ABC',
+    payload: 'RVM2.RVM-E2E.4006381333931.35.350IDR.abc.def.sig',
+    number: '4006381333931',
+    expiresAt: Date.UTC(2026, 11, 12, 12),
+  };
 
   it('names the member and counts down to the start; Done ends it now', async () => {
     const main = await renderAt(receiptOf({ kind: 'member', memberId: '501', name: 'Siti' }));
@@ -227,12 +244,72 @@ describe('receipt', () => {
     expect(main.calls('deposit.done')).toHaveLength(1);
   });
 
-  it('shows the voucher as a QR code, and says the points will sync when offline', async () => {
-    await renderAt(
-      receiptOf({ kind: 'voucher' }, { voucher: { id: 'RVM-01ABC', payload: 'RVM1.01ABC.35.sig' }, willSync: true }),
-    );
-    expect(screen.getByRole('img', { name: 'RVM-01ABC' }).getAttribute('data-qr')).toBe('RVM1.01ABC.35.sig');
+  it('shows the voucher: QR code, the number in groups, valid until, and the money value; sync when offline', async () => {
+    await renderAt(receiptOf({ kind: 'voucher' }, { voucher, willSync: true }));
+    expect(screen.getByRole('img', { name: 'Kode voucher' }).getAttribute('data-qr')).toBe(voucher.payload);
+    expect(screen.getByTestId('voucher-number').textContent).toBe('4006 3813 33931');
+    expect(screen.getByTestId('voucher-expires').textContent).toBe('Berlaku sampai 12 Desember 2026');
+    expect(screen.getByTestId('receipt-value').textContent).toMatch(/^senilai Rp\s?350$/);
+    expect(screen.getByTestId('receipt-whose').textContent).toBe('Pindai voucher ini untuk menukar poin Anda.');
     expect(screen.getByTestId('will-sync').textContent).toContain('offline');
+    act(() => useKioskStore.getState().setLocale('en'));
+    expect(screen.getByTestId('voucher-expires').textContent).toBe('Valid until 12 December 2026');
+    expect(screen.getByTestId('receipt-value').textContent).toMatch(/^worth IDR\s?350$/);
+  });
+
+  it('says nothing of a voucher when there is none (a voucher session with no points), nor of printing without a printer', async () => {
+    await renderAt(receiptOf({ kind: 'voucher' }, { totalPoints: 0, acceptedCount: 0, value: null }));
+    expect(screen.getByTestId('receipt-whose').textContent).toBe('Terima kasih telah mendaur ulang.');
+    expect(screen.queryByTestId('voucher')).toBeNull();
+    expect(screen.queryByTestId('receipt-value')).toBeNull();
+    expect(screen.queryByRole('img')).toBeNull();
+    expect(document.body.textContent).not.toMatch(/voucher/i);
+    expect(screen.queryByTestId('print-receipt')).toBeNull();
+  });
+
+  it('follows the voucher print: printing, take it; a failed print keeps the code on screen', async () => {
+    const main = await renderAt(receiptOf({ kind: 'voucher' }, { sessionId: 'P1', voucher }));
+    main.print('OTHER', 'failed');
+    expect(screen.queryByTestId('print-state')).toBeNull();
+    main.print('P1', 'printing');
+    expect(screen.getByTestId('print-state').textContent).toBe('Mencetak voucher Anda…');
+    main.print('P1', 'printed');
+    expect(screen.getByTestId('print-state').textContent).toBe('Ambil voucher Anda dari printer');
+    cleanup();
+
+    const failing = await renderAt(receiptOf({ kind: 'voucher' }, { sessionId: 'P2', voucher }));
+    failing.print('P2', 'printing');
+    failing.print('P2', 'failed');
+    expect(screen.getByTestId('print-state').textContent).toBe(
+      'Printer tidak berfungsi. Voucher Anda ada di layar: pindai atau foto kodenya, atau catat nomornya.',
+    );
+    expect(screen.getByRole('img', { name: 'Kode voucher' }).getAttribute('data-qr')).toBe(voucher.payload);
+    expect(screen.getByTestId('voucher-number').textContent).toBe('4006 3813 33931');
+  });
+
+  it('offers "Print receipt" only with a receipt printer, and prints in the customer’s language', async () => {
+    await renderAt(receiptOf({ kind: 'guest' }, { sessionId: 'P3' }));
+    expect(screen.queryByTestId('print-receipt')).toBeNull();
+    cleanup();
+
+    const main = await renderAt(receiptOf({ kind: 'member', memberId: '501' }, { sessionId: 'P4' }), {
+      receiptPrinter: true,
+    });
+    act(() => useKioskStore.getState().setLocale('en'));
+    fireEvent.click(screen.getByRole('button', { name: 'Print receipt' }));
+    expect(main.calls('payout.printReceipt')).toEqual([{ sessionId: 'P4', locale: 'en' }]);
+    expect(screen.getByTestId('print-state').textContent).toBe('Printing your receipt…');
+    expect(screen.queryByTestId('print-receipt')).toBeNull();
+    expect(await screen.findByText('Take your receipt')).toBeTruthy();
+    cleanup();
+
+    const failing = await renderAt(receiptOf({ kind: 'guest' }, { sessionId: 'P5' }), {
+      receiptPrinter: true,
+      print: 'failed',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Print receipt' }));
+    expect(await screen.findByText('The printer is not working, sorry: no paper receipt this time.')).toBeTruthy();
+    expect(failing.calls('payout.printReceipt')).toHaveLength(1);
   });
 
   it('tells the customer when the machine could not take the last item in (no points for it)', async () => {

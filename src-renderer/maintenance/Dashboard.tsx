@@ -4,6 +4,7 @@ import type { MetricName, MetricsSample } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import type { MessageKey } from '../i18n/i18n';
 import { useT } from '../i18n/use-t';
+import { Printer } from './Printer';
 
 /** Live samples kept for the charts beyond the loaded history (one hour at 5 s). */
 const MAX_POINTS = 1500;
@@ -70,6 +71,7 @@ export function Dashboard() {
   }));
   return (
     <div className="dashboard" data-testid="dashboard" data-samples={samples.length}>
+      <Printer />
       <div className="tiles">
         {TILES.map((tile) => {
           const value = latest?.[tile.key] ?? null;

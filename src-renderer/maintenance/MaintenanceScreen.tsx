@@ -9,9 +9,10 @@ import { Controls } from './Controls';
 import { Dashboard } from './Dashboard';
 import { Deliveries } from './Deliveries';
 import { Logs } from './Logs';
+import { Vouchers } from './Vouchers';
 
-type Tab = 'dashboard' | 'alerts' | 'controls' | 'deliveries' | 'backups' | 'logs';
-const TABS: readonly Tab[] = ['dashboard', 'alerts', 'controls', 'deliveries', 'backups', 'logs'];
+type Tab = 'dashboard' | 'alerts' | 'controls' | 'deliveries' | 'vouchers' | 'backups' | 'logs';
+const TABS: readonly Tab[] = ['dashboard', 'alerts', 'controls', 'deliveries', 'vouchers', 'backups', 'logs'];
 /** Touches tell main the technician is still here, at most this often. */
 const TOUCH_EVERY_MS = 20_000;
 
@@ -74,6 +75,7 @@ export function MaintenanceScreen({
         {tab === 'alerts' && <Alerts alerts={alerts} onChange={loadAlerts} />}
         {tab === 'controls' && <Controls />}
         {tab === 'deliveries' && <Deliveries />}
+        {tab === 'vouchers' && <Vouchers />}
         {tab === 'backups' && <Backups />}
         {tab === 'logs' && <Logs />}
       </section>

@@ -1,11 +1,12 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildApi, contract, ok, type PinPadState, type Result } from '../../src-preload/contract';
+import { buildApi, contract, ok, type PinPadState, type PrinterState, type Result } from '../../src-preload/contract';
 import { ApiContext } from '../api-context';
 import { useKioskStore } from '../stores/kiosk.store';
 import { HiddenCorner, LONG_PRESS_MS } from './HiddenCorner';
 import { Controls } from './Controls';
 import { PinPad } from './PinPad';
+import { Printer } from './Printer';
 
 /** Main's answers to the PIN pad: a pad state, then what each unlock answers. */
 function fakeMain(pad: PinPadState, unlock: (pin: string) => Result<unknown>) {
@@ -148,5 +149,73 @@ describe('controls', () => {
     expect(calls).toContainEqual(['maintenance.resolveForeignStore', { choice: 'adopt' }]);
     expect(screen.getByTestId('outcome').textContent).toContain('this machine now owns the database');
     expect(screen.queryByTestId('foreign-store')).toBeNull();
+  });
+});
+
+describe('printer card', () => {
+  afterEach(cleanup);
+
+  const PAPER_OUT: PrinterState = {
+    configured: true,
+    kind: 'tcp',
+    connected: true,
+    fault: 'paper_out',
+    detail: 'the printer is out of paper: put in a new roll',
+    paperLow: true,
+    lastPrintAt: null,
+    checkedAt: Date.UTC(2026, 10, 12, 7, 5),
+  };
+
+  /** The printer as main sees it, its changes pushed; the test page answers `testPage`. */
+  function renderPrinter(testPage: Result<unknown>) {
+    const calls: string[] = [];
+    const listeners = new Set<(p: unknown) => void>();
+    const api = buildApi(contract, {
+      invoke: async (channel) => {
+        calls.push(channel);
+        if (channel === 'payout.printer') return ok(PAPER_OUT);
+        if (channel === 'payout.testPage') return testPage;
+        return { ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } };
+      },
+      subscribe: (channel, listener) => {
+        if (channel === 'payout.printerChanged') listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    });
+    render(
+      <ApiContext.Provider value={api}>
+        <Printer />
+      </ApiContext.Provider>,
+    );
+    return { calls, change: (state: PrinterState) => act(() => listeners.forEach((l) => l(state))) };
+  }
+
+  it('says the fault in words, stays current, and prints a test page', async () => {
+    useKioskStore.setState({ locale: 'en' });
+    const main = renderPrinter(ok({ sessionId: 'test-page', state: 'printed', fault: null, detail: null }));
+    expect((await screen.findByTestId('printer-fault')).textContent).toBe('paper out');
+    const card = screen.getByTestId('printer-card');
+    expect(card.textContent).toContain('TCP');
+    expect(card.textContent).toContain('put in a new roll');
+    expect(card.textContent).toMatch(/Last print\s*never/);
+    main.change({ ...PAPER_OUT, fault: 'cover_open', detail: 'the printer cover is open: close it' });
+    expect(screen.getByTestId('printer-fault').textContent).toBe('cover open');
+    main.change({ ...PAPER_OUT, fault: null, detail: null, paperLow: false });
+    expect(screen.getByTestId('printer-fault').textContent).toBe('ready');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Print test page' })));
+    expect(main.calls).toContain('payout.testPage');
+    expect(screen.getByTestId('printer-outcome').textContent).toBe('Printed.');
+  });
+
+  it('shows why a test page was refused (no permission) or failed', async () => {
+    useKioskStore.setState({ locale: 'id' });
+    renderPrinter({ ok: false, error: { code: 'FORBIDDEN', message: 'Agus may not test_hardware' } });
+    expect((await screen.findByTestId('printer-fault')).textContent).toBe('kertas habis');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cetak halaman uji' })));
+    expect(screen.getByTestId('printer-outcome').textContent).toBe('Gagal: Agus may not test_hardware');
+    cleanup();
+    renderPrinter(ok({ sessionId: 'test-page', state: 'failed', fault: 'no_answer', detail: 'no answer in 2 s' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cetak halaman uji' })));
+    expect(screen.getByTestId('printer-outcome').textContent).toBe('Tidak tercetak: tidak menjawab. no answer in 2 s');
   });
 });
