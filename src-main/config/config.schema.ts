@@ -147,13 +147,14 @@ const DepositSchema = z
 
 const HardwareSchema = z
   .object({
-    /** simulated: no moving parts (demo, tests); serial: a controller speaking NDJSON (README). */
-    driver: z.enum(['simulated', 'serial']).default('simulated'),
+    /** simulated: no moving parts (demo, tests); serial: NDJSON, protocol 1; esp32: rvm_app_esp32's ASCII lines (README). */
+    driver: z.enum(['simulated', 'serial', 'esp32']).default('simulated'),
     /** The controller's device; a stable /dev/serial/by-id/… name survives replugging (or a PTY for the simulator). */
     serialPath: z
       .string()
       .startsWith('/', 'must be an absolute device path such as /dev/ttyUSB0 or /dev/serial/by-id/…')
       .default('/dev/ttyUSB0'),
+    /** 115200: protocol 1's default, and the only speed rvm_app_esp32 speaks (fixed in its UART set-up). */
     baudRate: z.number().int().positive().default(115200),
     /** Bin level (percent) at or above which intake stops with "bin full". */
     binFullPercent: z.number().min(50).max(100).default(95),
