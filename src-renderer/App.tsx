@@ -3,7 +3,7 @@ import { ApiContext, useApi } from './api-context';
 import { AttractScreen } from './customer/AttractScreen';
 import { IdentifyScreen } from './customer/IdentifyScreen';
 import { InsertScreen } from './customer/InsertScreen';
-import { ReceiptScreen } from './customer/ReceiptScreen';
+import { ReceiptScreen, watchPrintJobs } from './customer/ReceiptScreen';
 import { playItemSound } from './customer/sounds';
 import { HiddenCorner } from './maintenance/HiddenCorner';
 import { PinPad } from './maintenance/PinPad';
@@ -46,10 +46,13 @@ export function App({ connection }: { connection: Connection }) {
       () => void api.maintenance.session().then((r) => !cancelled && setMaintenance(r.ok ? r.value : null)),
     );
     const stopReload = api.maintenance.onReload(() => window.location.reload());
+    // A voucher prints the moment its session ends: follow prints from the start, not from the receipt screen.
+    const stopPrint = watchPrintJobs(api);
     return () => {
       cancelled = true;
       stopMaintenance();
       stopReload();
+      stopPrint();
       stopLink();
       stopBeat();
       stopSession();

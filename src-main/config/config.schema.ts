@@ -378,6 +378,8 @@ export const SECRET_PATHS: readonly string[] = [
   'platform.v2.password',
   'platform.v2.apiKey',
   'monitor.alerts.webhookUrl',
+  'monitor.alerts.webhookSecret',
+  'monitor.alerts.email.password',
 ];
 
 /** The zone the machine shows and prints times in (machine.timeZone, else the v2 platform's, else the system's). */

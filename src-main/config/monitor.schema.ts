@@ -26,6 +26,9 @@ export const ALERT_METRICS = [
   'printerPaperLow',
   'configFault',
   'itemsPerHour',
+  'deliveryFailuresPerHour',
+  'detectorErrorsPerHour',
+  'rejectRatio',
   'backupUsePercent',
   'backupAgeH',
 ] as const;
@@ -48,6 +51,9 @@ export const DEFAULT_ALERT_RULE_IDS = [
   'storage_fault',
   'printer_fault',
   'printer_paper_low',
+  'delivery_failures',
+  'detector_errors',
+  'reject_ratio',
   'bin_nearly_full',
   'bin_full',
   'backup_space',
@@ -100,6 +106,28 @@ export const MonitorSchema = z
           }),
         /** POSTed a JSON body when an alert fires or resolves. Secret (it may carry a token): never shown. */
         webhookUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) address' }).optional(),
+        /**
+         * Signs each webhook body: header X-RVM-Signature: sha256=<HMAC-SHA256 of the body, hex>, so the
+         * receiver knows it came from this machine. Secret: prefer RVM_MONITOR__ALERTS__WEBHOOK_SECRET.
+         */
+        webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+        /** E-mail for each alert that fires or resolves, through the operator's mail server. */
+        email: z
+          .object({
+            host: z.string().min(1),
+            /** 587 with STARTTLS (secure: false), 465 with TLS from the start (secure: true). */
+            port: z.number().int().min(1).max(65535).default(587),
+            secure: z.boolean().default(false),
+            /** Refuse to send without TLS (STARTTLS on 587): credentials never cross in the clear. */
+            requireTls: z.boolean().default(true),
+            user: z.string().min(1).optional(),
+            /** Secret: prefer RVM_MONITOR__ALERTS__EMAIL__PASSWORD. */
+            password: z.string().min(1).optional(),
+            from: z.email('must be an e-mail address such as rvm-07@example.com'),
+            to: z.array(z.email('must be e-mail addresses')).min(1, 'must list at least one recipient'),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),

@@ -8,6 +8,7 @@ import type { HealthService } from '../kernel/health.service';
 import type { Logger } from '../log/logger';
 import type { MaintenanceAccess } from '../maintenance/maintenance-access';
 import type { MonitorModule } from '../monitor/monitor.module';
+import type { AlertNotifier } from '../notify/alert-notifier';
 import type { SystemMetrics } from '../monitor/sampler';
 import type { PayoutModule } from '../payout/payout.module';
 import type { PlatformModule } from '../platform/platform.module';
@@ -51,6 +52,8 @@ export interface CoreParts {
   readonly vision: VisionModule | undefined;
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;
+  /** Undefined without a store (the queue lives there). */
+  readonly notifier: AlertNotifier | undefined;
   readonly maintenance: MaintenanceAccess;
   readonly backup: BackupService | undefined;
   readonly models: ModelUpdater | undefined;

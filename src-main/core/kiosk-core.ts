@@ -13,6 +13,7 @@ import type { Router } from '../kernel/router';
 import type { MaintenanceAccess } from '../maintenance/maintenance-access';
 import { applyMachineStatus, savedMachineStatus } from '../maintenance/maintenance.handlers';
 import type { MonitorModule } from '../monitor/monitor.module';
+import type { AlertNotifier } from '../notify/alert-notifier';
 import type { PrometheusExporter } from '../monitor/prometheus';
 import { PayoutModule } from '../payout/payout.module';
 import type { PlatformModule } from '../platform/platform.module';
@@ -22,7 +23,14 @@ import type { ModelUpdater } from '../vision/model-updater';
 import type { VisionModule } from '../vision/vision.module';
 import { Lifecycle } from './lifecycle';
 import { createRoutes } from './routes';
-import { createMaintenanceAccess, createModelUpdater, createMonitor, createPlatform, createVision } from './wiring';
+import {
+  createMaintenanceAccess,
+  createModelUpdater,
+  createMonitor,
+  createNotifier,
+  createPlatform,
+  createVision,
+} from './wiring';
 import { UpdateWindow } from './update-window';
 import type { Liveness } from './watchdog';
 import type { CoreDeps, CoreParts } from './core-parts';
@@ -44,6 +52,7 @@ export class KioskCore implements CoreParts {
   readonly vision: VisionModule | undefined;
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;
+  readonly notifier: AlertNotifier | undefined;
   readonly maintenance: MaintenanceAccess;
   /** Undefined when the machine secret (the backup key's source) cannot be read. */
   readonly backup: BackupService | undefined;
@@ -98,6 +107,7 @@ export class KioskCore implements CoreParts {
     this.vision = createVision(this, deps, clock);
     this.models = createModelUpdater(this, deps, clock);
     this.backup = createBackupService({ dataDir, config: config.backup, appVersion: pkg.version, clock, logger });
+    this.notifier = createNotifier(this, deps, clock);
     this.monitor = createMonitor(this, deps, clock);
     this.maintenance = createMaintenanceAccess(this, deps, clock);
     this.lifecycle = new Lifecycle({
@@ -137,6 +147,14 @@ export class KioskCore implements CoreParts {
     this.#stops.push(this.hub.subscribe('deposit.session', () => this.updates.poll()));
     this.platform.start();
     applyMachineStatus(this.deposit.service, savedMachineStatus(this.store.repos?.settings));
+    this.notifier?.start();
+    // The link is back: alert notifications that waited for it go now, not at their next back-off.
+    this.#stops.push(
+      this.hub.subscribe(
+        'platform.changed',
+        (s) => (s as { state: string }).state === 'online' && this.notifier?.retryNow(),
+      ),
+    );
     this.monitor.start();
     this.backup?.start();
     this.payout.start();
@@ -165,6 +183,7 @@ export class KioskCore implements CoreParts {
       this.setup,
       this.backup,
       this.monitor,
+      this.notifier,
       this.payout,
     ])
       part?.stop();

@@ -1,4 +1,6 @@
 import { configHealth } from '../config/config.loader';
+import { machineTimeZone } from '../config/config.schema';
+import { AlertNotifier } from '../notify/alert-notifier';
 import type { Clock } from '../kernel/clock';
 import { auditTrail } from '../maintenance/audit-trail';
 import { MaintenanceAccess } from '../maintenance/maintenance-access';
@@ -81,11 +83,12 @@ export function createMonitor(core: CoreParts, deps: CoreDeps, clock: Clock): Mo
     clock,
     logger: deps.logger,
     hub: core.hub,
-    machineName: config.machine.name,
     sources: {
       vision: () => core.vision?.stats(),
       platform: () => core.platform.status(),
       acceptedSince: repos && ((since) => repos.sessions.acceptedSince(since)),
+      rejectedSince: repos && ((since) => repos.sessions.rejectedSince(since)),
+      platformFailures: () => core.platform.failures,
       hardware: () => ({ binLevelPercent: core.hardware.binLevelPercent(), ok: core.hardware.health().ok }),
       storageFull: () => core.deposit.service?.storageFull(),
       printer: () => {
@@ -99,6 +102,25 @@ export function createMonitor(core: CoreParts, deps: CoreDeps, clock: Clock): Mo
     },
     ...(deps.loaded.fallback ? { configProblem: configHealth(deps.loaded).detail } : {}),
     ...(deps.sampleSystem ? { sampleSystem: deps.sampleSystem } : {}),
+    ...(core.notifier ? { notifier: core.notifier } : {}),
+  });
+}
+
+/** Alert notifications (webhook, e-mail) through a durable queue in the store; undefined without a store. */
+export function createNotifier(
+  core: Pick<CoreParts, 'store'>,
+  deps: CoreDeps,
+  clock: Clock,
+): AlertNotifier | undefined {
+  const repos = core.store.repos;
+  if (!repos) return undefined;
+  const { config } = deps.loaded;
+  return new AlertNotifier({
+    config,
+    timeZone: machineTimeZone(config),
+    repo: repos.notifications,
+    clock,
+    logger: deps.logger,
   });
 }
 

@@ -17,6 +17,7 @@ export interface AppMetricSources {
               readonly workerMsEma: number | null;
               readonly detectionsPerSecond: number;
               readonly restarts: number;
+              readonly errors?: number;
             }
           | undefined;
         readonly droppedFrames: number;
@@ -28,6 +29,10 @@ export interface AppMetricSources {
   readonly platform: () => { readonly state: string; readonly backlog: { count: number; oldestAt: number | null } };
   /** Items accepted since `since`; undefined without a store. Throws when the store broke. */
   readonly acceptedSince: ((since: number) => number) | undefined;
+  /** Items handed back since `since` (for the reject ratio); undefined without a store. */
+  readonly rejectedSince?: ((since: number) => number) | undefined;
+  /** Failed exchanges with the platform since start (deliveries, heartbeats, logins). */
+  readonly platformFailures?: () => number;
   readonly hardware: () => { readonly binLevelPercent: number; readonly ok: boolean };
   /** Undefined when the store did not open (deposits cannot be saved either way). */
   readonly storageFull: () => boolean | undefined;
@@ -42,12 +47,27 @@ export interface AppMetricSources {
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const MIN_ITEMS_FOR_RATIO = 10;
+
+/** How much a count since start grew over the last hour (from the samples seen). */
+class LastHour {
+  readonly #history: Array<[at: number, total: number]> = [];
+
+  add(now: number, total: number): number {
+    this.#history.push([now, total]);
+    while (this.#history.length > 1 && now - this.#history[0]![0] > 3_600_000) this.#history.shift();
+    return total - this.#history[0]![1];
+  }
+}
 
 /** Turns the sources into one AppMetrics sample; keeps what rates need between samples. */
 export class AppMetricsCollector {
   readonly #s: AppMetricSources;
   /** Worker restart counts over the last 10 minutes, and the last dropped-frame count. */
   readonly #restartHistory: Array<[at: number, restarts: number]> = [];
+  readonly #platformFailures = new LastHour();
+  readonly #detectorErrors = new LastHour();
   #lastDropped: [at: number, dropped: number] | undefined;
   #backupStats: { at: number; usePercent: number | null; ageH: number | null } | undefined;
 
@@ -81,6 +101,15 @@ export class AppMetricsCollector {
       // A store that broke since start: the chart shows a gap, the deposit flow reports the cause.
     }
     const hardware = s.hardware();
+    let rejectRatio: number | null = null;
+    try {
+      const rejected = s.rejectedSince?.(now - 3_600_000);
+      const total = rejected === undefined || itemsPerHour === null ? 0 : rejected + itemsPerHour;
+      // Below 10 items an hour a ratio says little (1 of 1 is 100 %).
+      rejectRatio = total >= MIN_ITEMS_FOR_RATIO ? round2(rejected! / total) : null;
+    } catch {
+      // as itemsPerHour
+    }
     return {
       inferenceMs: vision?.inferenceMsEma === null || !vision ? null : round1(vision.inferenceMsEma),
       workerInferenceMs: vision?.workerMsEma == null ? null : round1(vision.workerMsEma),
@@ -106,6 +135,10 @@ export class AppMetricsCollector {
       configFault: s.configFault ? 1 : 0,
       ...printerMetrics(s.printer?.()),
       itemsPerHour,
+      deliveryFailuresPerHour:
+        platformOn && s.platformFailures ? this.#platformFailures.add(now, s.platformFailures()) : null,
+      detectorErrorsPerHour: vision?.errors === undefined ? null : this.#detectorErrors.add(now, vision.errors),
+      rejectRatio,
       ...this.#backupMetrics(now),
     };
   }

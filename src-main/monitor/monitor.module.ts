@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import ky, { isHTTPError, isTimeoutError } from 'ky';
 import type { Alert, ItemResult, MetricsSample } from '../../src-preload/contract';
 import type { Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
@@ -20,7 +19,6 @@ export interface MonitorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly hub: EventHub;
-  readonly machineName: string;
   /** Where the app's own numbers come from, read at each sample. */
   readonly sources: AppMetricSources;
   /**
@@ -30,9 +28,12 @@ export interface MonitorDeps {
   readonly configProblem?: string;
   /** Replaceable for tests and the benchmark. */
   readonly sampleSystem?: (dataDir: string) => Promise<SystemMetrics>;
+  /** The alert channels (webhook, e-mail: a durable queue): told of each alert that fires or resolves. */
+  readonly notifier?: {
+    notify(alert: Alert, change: 'fired' | 'resolved' | 'test'): void;
+    readonly channels: readonly string[];
+  };
 }
-
-const WEBHOOK_TIMEOUT_MS = 5000;
 
 /**
  * Samples the machine and the app every monitor.sampleS, keeps 24 h of history, and turns samples
@@ -140,6 +141,35 @@ export class MonitorModule {
       if (!alert) throw new AppFailure('BAD_REQUEST', `no alert ${id} (it may have resolved more than a day ago)`);
       return alert;
     },
+    testAlert: (_request, ctx) => {
+      const notifier = this.#d.notifier;
+      if (!notifier?.channels.length) {
+        throw new AppFailure(
+          'UNAVAILABLE',
+          'no alert channel is configured (monitor.alerts.webhookUrl, monitor.alerts.email), or the store is unavailable',
+        );
+      }
+      const now = this.#d.clock.now();
+      notifier.notify(
+        {
+          id: `test-${now}`,
+          rule: 'test',
+          title: `Test alert sent by ${ctx.technician ?? 'a technician'}`,
+          severity: 'warning',
+          state: 'resolved',
+          value: 0,
+          op: '>',
+          threshold: 0,
+          firedAt: now,
+          lastSeenAt: now,
+          resolvedAt: now,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
+        },
+        'test',
+      );
+      return { channels: [...notifier.channels] };
+    },
   };
 
   #announce(alert: Alert, change: 'fired' | 'resolved' | 'acknowledged'): void {
@@ -148,27 +178,7 @@ export class MonitorModule {
     else if (change === 'fired') this.#log.warn(line);
     else this.#log.info(change === 'acknowledged' ? `${line} by ${alert.acknowledgedBy}` : line);
     this.#d.hub.publish('monitor.alert', alert);
-    if (change !== 'acknowledged') void this.#webhook(alert, change);
-  }
-
-  async #webhook(alert: Alert, change: 'fired' | 'resolved'): Promise<void> {
-    const url = this.#d.config.monitor.alerts.webhookUrl;
-    if (!url) return;
-    try {
-      await ky.post(url, {
-        json: { machine: this.#d.machineName, machineId: this.#d.config.machine.id, change, alert },
-        timeout: WEBHOOK_TIMEOUT_MS,
-        retry: { limit: 2, methods: ['post'] },
-      });
-    } catch (error) {
-      // The URL may carry a token, and ky's messages quote it: name only the host and the status.
-      const why = isHTTPError(error)
-        ? `answered ${error.response.status}`
-        : isTimeoutError(error)
-          ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`
-          : 'unreachable';
-      this.#log.warn(`alert webhook at ${new URL(url).host} ${why}; the alert is on the dashboard and in this log`);
-    }
+    if (change !== 'acknowledged') this.#d.notifier?.notify(alert, change);
   }
 }
 

@@ -57,6 +57,9 @@ const EXPORTED: ReadonlyArray<[MetricName, string, string, { ms?: true; counter?
   ['printerPaperLow', 'rvm_printer_paper_low', '1 while the receipt printer reports its paper roll near its end'],
   ['configFault', 'rvm_config_fault', '1 while config.json is invalid and the last good copy is in use'],
   ['itemsPerHour', 'rvm_items_per_hour', 'Items accepted in the last hour'],
+  ['deliveryFailuresPerHour', 'rvm_platform_failures_last_hour', 'Failed exchanges with the platform in the last hour'],
+  ['detectorErrorsPerHour', 'rvm_detector_errors_last_hour', 'Detections that failed in the last hour'],
+  ['rejectRatio', 'rvm_reject_ratio', 'Share of items handed back in the last hour (at least 10 items)'],
 ];
 
 const HEALTH_VALUE = { ok: 0, degraded: 1, out_of_service: 2 } as const;

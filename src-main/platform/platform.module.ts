@@ -53,6 +53,7 @@ export class PlatformModule {
   readonly #log: Logger;
   #setupError: string | null = null;
   #lastSuccessAt: number | null = null;
+  #failures = 0;
   #lastFailure: PlatformError | null = null;
   #authRefused = false;
   #stopTimer: (() => void) | undefined;
@@ -144,6 +145,11 @@ export class PlatformModule {
     this.#qr?.stop();
     this.#live?.stop();
     this.worker?.stop();
+  }
+
+  /** Failed exchanges with the platform since start (the monitor's error-rate rule). */
+  get failures(): number {
+    return this.#failures;
   }
 
   status(): LinkStatus {
@@ -333,6 +339,7 @@ export class PlatformModule {
     const wasOnline = this.#lastFailure === null && this.#lastSuccessAt !== null;
     if (error) {
       this.#lastFailure = error;
+      this.#failures++;
     } else {
       this.#lastFailure = null;
       this.#lastSuccessAt = this.#d.clock.now();

@@ -80,6 +80,11 @@ describe('openStore', () => {
       fifth.db.prepare('SELECT id, number, expires_at AS expiresAt, redeemed_by AS by FROM vouchers').all(),
     ).toEqual([{ id: 'V1', number: null, expiresAt: null, by: null }]);
     fifth.db.close();
+    // 006: the durable queue of alert notifications.
+    const sixth = openStore(path, MIGRATIONS.slice(0, 6));
+    expect(sixth.migrated).toEqual([6]);
+    expect(sixth.db.prepare('SELECT COUNT(*) FROM alert_notifications').pluck().get()).toBe(0);
+    sixth.db.close();
     const again = openStore(path);
     expect(again.migrated).toEqual([]);
     again.db.close();

@@ -84,6 +84,7 @@ export class SessionRepo {
       openIds: db.prepare(`SELECT id FROM sessions WHERE status = 'open' ORDER BY opened_at`).pluck(),
       pointsSince: db.prepare(`SELECT COALESCE(SUM(points), 0) FROM items WHERE created_at >= ?`).pluck(),
       acceptedSince: db.prepare(`SELECT COUNT(*) FROM items WHERE created_at >= ? AND accepted = 1`).pluck(),
+      rejectedSince: db.prepare(`SELECT COUNT(*) FROM items WHERE created_at >= ? AND accepted = 0`).pluck(),
       hold: db.prepare(`INSERT INTO held_items (id, session_id, item, created_at) VALUES (?, ?, ?, ?)`),
       held: db.prepare(`SELECT item FROM held_items WHERE id = ?`).pluck(),
       heldIn: db.prepare(`SELECT id FROM held_items WHERE session_id = ? ORDER BY created_at, id`).pluck(),
@@ -220,6 +221,10 @@ export class SessionRepo {
   /** Items accepted since `since` (ms), for the maintenance screen's items per hour. */
   acceptedSince(since: number): number {
     return this.#sql.acceptedSince.get(since) as number;
+  }
+
+  rejectedSince(since: number): number {
+    return this.#sql.rejectedSince.get(since) as number;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger';
 import { AuditRepo } from './audit.repo';
 import { openStore, type Db } from './database';
 import { loadMachineSecret } from './machine-secret';
+import { NotificationRepo } from './notification.repo';
 import { OutboxRepo } from './outbox.repo';
 import { DB_FILE, applyStagedRestore } from './restore';
 import { SessionRepo } from './session.repo';
@@ -21,6 +22,8 @@ export interface Repos {
   readonly settings: SettingsRepo;
   /** Issued vouchers (written with their session's close). */
   readonly vouchers: VoucherRepo;
+  /** Alert notifications waiting for the webhook or the mail server. */
+  readonly notifications: NotificationRepo;
 }
 
 export interface StoreModule {
@@ -58,7 +61,14 @@ export function openStoreModule(deps: { dataDir: string; logger: Logger; now: nu
     checkOwner(settings, machineFingerprint(loadMachineSecret(deps.dataDir)));
     outbox.releaseInFlight(deps.now);
     const vouchers = new VoucherRepo(db);
-    repos = { sessions: new SessionRepo(db, outbox, vouchers), outbox, audit: new AuditRepo(db), settings, vouchers };
+    repos = {
+      sessions: new SessionRepo(db, outbox, vouchers),
+      outbox,
+      audit: new AuditRepo(db),
+      settings,
+      vouchers,
+      notifications: new NotificationRepo(db),
+    };
   } catch (error) {
     failure = (error as Error).message;
     foreign = error instanceof ForeignStoreError;

@@ -30,6 +30,8 @@ export interface VisionMetrics {
   readonly workerMsEma: number | null;
   readonly detectionsPerSecond: number;
   readonly restarts: number;
+  /** Detections that failed since start (hung, an error in the worker, lost in a restart). */
+  readonly errors: number;
   readonly inFlight: number;
 }
 
@@ -53,6 +55,7 @@ export class InferenceSupervisor {
   readonly #pending = new Map<number, Pending>();
   readonly #restartTimes: number[] = [];
   #restarts = 0;
+  #errors = 0;
   #unstable = false;
   #ema: number | null = null;
   #workerEma: number | null = null;
@@ -102,6 +105,7 @@ export class InferenceSupervisor {
     return new Promise<FrameResult>((resolve, reject) => {
       const cancelTimer = this.#o.clock.after(this.#o.hangMs, () => {
         this.#pending.delete(id);
+        this.#errors++;
         reject(new Error(`detection hung for more than ${this.#o.hangMs} ms; restarting the worker`));
         this.#restart(worker, 'a detection hung');
       });
@@ -128,6 +132,7 @@ export class InferenceSupervisor {
       inferenceMsP95: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : null,
       detectionsPerSecond: this.#completions.length / 10,
       restarts: this.#restarts,
+      errors: this.#errors,
       inFlight: this.#pending.size,
     };
   }
@@ -187,7 +192,10 @@ export class InferenceSupervisor {
     if (message.type === 'detections') {
       this.#workerEma = this.#workerEma === null ? message.ms.total : this.#workerEma * 0.9 + message.ms.total * 0.1;
       pending.resolve(message.result);
-    } else pending.reject(new Error(`detection failed: ${message.message}`));
+    } else {
+      this.#errors++;
+      pending.reject(new Error(`detection failed: ${message.message}`));
+    }
   }
 
   #restart(worker: WorkerHandle, reason: string): void {
@@ -224,6 +232,7 @@ export class InferenceSupervisor {
 
   #failPending(error: Error): void {
     for (const [id, p] of this.#pending) {
+      this.#errors++;
       p.cancelTimer();
       p.reject(error);
       this.#pending.delete(id);

@@ -43,6 +43,7 @@ describe('contract', () => {
       'monitor.alerts',
       'monitor.current',
       'monitor.history',
+      'monitor.testAlert',
       'payout.exportVouchers',
       'payout.printReceipt',
       'payout.printer',

@@ -47,6 +47,12 @@ export const MetricsSampleSchema = z.object({
   /** 1 while config.json is invalid and the kiosk runs on config.last-good.json, else 0. */
   configFault: n,
   itemsPerHour: n,
+  /** Failed exchanges with the platform in the last hour; null without a platform. */
+  deliveryFailuresPerHour: n,
+  /** Detections that failed in the last hour (hung, worker errors); null with vision off. */
+  detectorErrorsPerHour: n,
+  /** Share of items handed back in the last hour (0–1); null below 10 items. */
+  rejectRatio: n,
   /** The backup folder's size as a share of backup.maxTotalMb. */
   backupUsePercent: n,
   /** Hours since the newest database backup that verified; null before the first. */
@@ -93,6 +99,8 @@ export const monitorContract = {
   /** Active alerts, then those resolved in the last 24 h, newest first. */
   alerts: view('view_status', z.undefined(), z.array(AlertSchema)),
   acknowledge: action('view_status', z.object({ id: z.string().min(1) }), AlertSchema),
+  /** Sends a test alert on every configured channel (webhook, e-mail), through the same queue. */
+  testAlert: action('view_status', z.undefined(), z.object({ channels: z.array(z.string()) })),
   /** Sent when an alert fires, is acknowledged or resolves. */
   alert: event(AlertSchema),
 } as const;

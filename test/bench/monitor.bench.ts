@@ -87,6 +87,9 @@ const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
       printerPaperLow: null,
       configFault: 0,
       itemsPerHour: Math.round(60 + 20 * wave),
+      deliveryFailuresPerHour: 0,
+      detectorErrorsPerHour: 0,
+      rejectRatio: 0.1,
       backupUsePercent: 12.5,
       backupAgeH: (n % 720) / 720,
     });

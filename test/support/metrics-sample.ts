@@ -27,6 +27,9 @@ export const UNMEASURED: Omit<MetricsSample, 'at'> = {
   printerPaperLow: null,
   configFault: null,
   itemsPerHour: null,
+  deliveryFailuresPerHour: null,
+  detectorErrorsPerHour: null,
+  rejectRatio: null,
   backupUsePercent: null,
   backupAgeH: null,
 };
