@@ -2,6 +2,7 @@ import { useApi } from '../api-context';
 import { ConnectionIndicator } from '../components/ConnectionIndicator';
 import { LanguageToggle } from '../components/LanguageToggle';
 import { MaterialIcon } from '../components/MaterialIcon';
+import { money } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
 import { materialKey } from './materials';
@@ -95,16 +96,4 @@ function StatusBanner({ status }: { status: 'ok' | 'degraded' | 'out_of_service'
       {status === 'ok' ? t('attract.ready') : t('link.connecting')}
     </div>
   );
-}
-
-function money(value: { amount: number; currency: string }, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale === 'id' ? 'id-ID' : 'en-GB', {
-      style: 'currency',
-      currency: value.currency,
-      maximumFractionDigits: 0,
-    }).format(value.amount);
-  } catch {
-    return `${value.amount} ${value.currency}`;
-  }
 }

@@ -5,6 +5,7 @@ import { useApi } from '../api-context';
 import { Countdown } from '../components/Countdown';
 import { QrCode } from '../components/QrCode';
 import type { Locale, MessageKey } from '../i18n/i18n';
+import { intlLocale, money } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
 
@@ -150,21 +151,6 @@ export function groupNumber(number: string): string {
   return number.length === 13 ? `${number.slice(0, 4)} ${number.slice(4, 8)} ${number.slice(8)}` : number;
 }
 
-const intlLocale = (locale: Locale) => (locale === 'id' ? 'id-ID' : 'en-GB');
-
 function longDate(ms: number, locale: Locale): string {
   return new Date(ms).toLocaleDateString(intlLocale(locale), { day: 'numeric', month: 'long', year: 'numeric' });
-}
-
-/** An amount of money in the customer's (or technician's) language; whole amounts without decimals (Rp 350). */
-export function money(value: { amount: number; currency: string }, locale: Locale): string {
-  try {
-    return new Intl.NumberFormat(intlLocale(locale), {
-      style: 'currency',
-      currency: value.currency,
-      maximumFractionDigits: Number.isInteger(value.amount) ? 0 : 2,
-    }).format(value.amount);
-  } catch {
-    return `${value.amount} ${value.currency}`;
-  }
 }

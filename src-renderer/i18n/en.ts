@@ -103,6 +103,8 @@ export const en = {
   'mt.alerts.ack': 'Acknowledge',
   'mt.alerts.ackedBy': 'Seen by {name}',
   'mt.alerts.resolved': 'Resolved',
+  'mt.alerts.test': 'Send test alert',
+  'mt.alerts.testSent': 'test alert queued for {channels}',
   'mt.controls.vision': 'Camera and detector',
   'mt.controls.restartCamera': 'Restart camera',
   'mt.controls.restartWorker': 'Restart inference worker',

@@ -102,6 +102,8 @@ export const id = {
   'mt.alerts.ack': 'Tandai dilihat',
   'mt.alerts.ackedBy': 'Dilihat oleh {name}',
   'mt.alerts.resolved': 'Selesai',
+  'mt.alerts.test': 'Kirim peringatan uji',
+  'mt.alerts.testSent': 'peringatan uji diantrekan ke {channels}',
   'mt.controls.vision': 'Kamera dan detektor',
   'mt.controls.restartCamera': 'Mulai ulang kamera',
   'mt.controls.restartWorker': 'Mulai ulang proses inferensi',

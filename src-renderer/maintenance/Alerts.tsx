@@ -1,13 +1,36 @@
 import type { Alert } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
-import { Action } from './actions';
+import { Action, useAction } from './actions';
 
 /** Active and recent alerts; a technician acknowledges them (who and when are kept). */
 export function Alerts({ alerts, onChange }: { alerts: Alert[]; onChange: () => Promise<void> }) {
   const t = useT();
   const api = useApi();
-  if (!alerts.length) return <p>{t('mt.alerts.none')}</p>;
+  const action = useAction();
+  return (
+    <>
+      <div className="controls">
+        <Action
+          onClick={() =>
+            void action.run(
+              () => api.monitor.testAlert(),
+              (r) => t('mt.alerts.testSent', { channels: r.channels.join(', ') }),
+            )
+          }
+        >
+          {t('mt.alerts.test')}
+        </Action>
+        {action.view}
+      </div>
+      {alerts.length ? <AlertList alerts={alerts} onChange={onChange} /> : <p>{t('mt.alerts.none')}</p>}
+    </>
+  );
+}
+
+function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange: () => Promise<void> }) {
+  const t = useT();
+  const api = useApi();
   return (
     <ul className="alerts" data-testid="alerts">
       {alerts.map((a) => (

@@ -79,7 +79,7 @@ export function Dashboard() {
             value === null
               ? t('mt.na')
               : tile.flag
-                ? tile.flag[value >= 1 ? 1 : 0]
+                ? t(tile.flag[value >= 1 ? 1 : 0])
                 : `${formatNumber(value)}${tile.unit ? ` ${tile.unit}` : ''}`;
           const bad = tile.flag !== undefined && value !== null && value >= 1;
           return (

@@ -9,7 +9,8 @@ import {
 } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { QrCode } from '../components/QrCode';
-import { groupNumber, money } from '../customer/ReceiptScreen';
+import { groupNumber } from '../customer/ReceiptScreen';
+import { money } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
 import { Action, useCall } from './actions';

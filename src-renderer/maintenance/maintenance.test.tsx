@@ -4,6 +4,7 @@ import { buildApi, contract, ok, type PinPadState, type PrinterState, type Resul
 import { ApiContext } from '../api-context';
 import { useKioskStore } from '../stores/kiosk.store';
 import { HiddenCorner, LONG_PRESS_MS } from './HiddenCorner';
+import { Alerts } from './Alerts';
 import { Controls } from './Controls';
 import { PinPad } from './PinPad';
 import { Printer } from './Printer';
@@ -217,5 +218,38 @@ describe('printer card', () => {
     renderPrinter(ok({ sessionId: 'test-page', state: 'failed', fault: 'no_answer', detail: 'no answer in 2 s' }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cetak halaman uji' })));
     expect(screen.getByTestId('printer-outcome').textContent).toBe('Tidak tercetak: tidak menjawab. no answer in 2 s');
+  });
+});
+
+describe('alerts tab', () => {
+  afterEach(cleanup);
+
+  it('sends a test alert and says where it went, or why it could not', async () => {
+    useKioskStore.setState({ locale: 'en' });
+    const answers: Array<Result<unknown>> = [
+      ok({ channels: ['email', 'webhook'] }),
+      { ok: false, error: { code: 'UNAVAILABLE', message: 'no alert channel is configured' } },
+    ];
+    const calls: string[] = [];
+    const api = buildApi(contract, {
+      invoke: async (channel) => {
+        calls.push(channel);
+        return channel === 'monitor.testAlert' ? answers.shift()! : ok([]);
+      },
+      subscribe: () => () => undefined,
+    });
+    render(
+      <ApiContext.Provider value={api}>
+        <Alerts alerts={[]} onChange={async () => undefined} />
+      </ApiContext.Provider>,
+    );
+    expect(screen.getByText('No alerts.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Send test alert' }));
+    await act(async () => undefined);
+    expect(screen.getByTestId('outcome').textContent).toContain('test alert queued for email, webhook');
+    fireEvent.click(screen.getByRole('button', { name: 'Send test alert' }));
+    await act(async () => undefined);
+    expect(screen.getByTestId('outcome').textContent).toContain('no alert channel is configured');
+    expect(calls.filter((c) => c === 'monitor.testAlert')).toHaveLength(2);
   });
 });
