@@ -6,7 +6,10 @@ import { connect } from './transport/api';
 import '@fontsource/noto-sans/latin-400.css';
 import '@fontsource/noto-sans/latin-700.css';
 import '@fontsource/noto-sans/latin-800.css';
-import './styles.css';
+import './styles/base.css';
+import './styles/customer.css';
+import './styles/maintenance.css';
+import './styles/setup.css';
 
 // A kiosk has no context menu; a long press must not open one.
 window.addEventListener('contextmenu', (event) => event.preventDefault());
