@@ -12,6 +12,7 @@ const info: AppInfo = {
   environment: 'production',
   machineName: 'RVM Plaza Senayan',
   defaultLocale: 'id',
+  timeZone: 'Asia/Jakarta',
   runtime: 'headless',
   nodeVersion: '24.0.0',
   electronVersion: null,

@@ -312,6 +312,13 @@ function show(value: unknown): string {
 }
 
 /** The config as the maintenance screen may see it: secrets reduced to whether they are set. */
+/** The secret values set in this configuration (tokens, passwords, keys), for the logger to redact. */
+export function secretValues(config: Config): string[] {
+  return SECRET_PATHS.map((key) => getPath(config as unknown as Record<string, unknown>, key.split('.'))).filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+}
+
 export function redactConfig(config: Config): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, unknown>;
   for (const key of SECRET_PATHS) {

@@ -1,6 +1,7 @@
 import { arch, platform } from 'node:process';
 import pkg from '../../package.json' with { type: 'json' };
 import { redactConfig, type LoadedConfig } from '../config/config.loader';
+import { machineTimeZone } from '../config/config.schema';
 import type { Handlers } from '../kernel/contract-types';
 import type { HealthService } from '../kernel/health.service';
 
@@ -18,6 +19,7 @@ export function createAppHandlers(loaded: LoadedConfig, health: HealthService, r
       environment: config.environment,
       machineName: config.machine.name,
       defaultLocale: config.machine.defaultLocale,
+      timeZone: machineTimeZone(config),
       runtime: runtime.runtime,
       nodeVersion: process.versions.node,
       electronVersion: runtime.electronVersion,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { loadConfig, resolveDataDir, type LoadedConfig } from '../config/config.loader';
+import { loadConfig, resolveDataDir, secretValues, type LoadedConfig } from '../config/config.loader';
+import { machineTimeZone } from '../config/config.schema';
 import { createLogger, type Logger } from '../log/logger';
 import type { RuntimeInfo } from './app.handlers';
 import { systemClock } from '../kernel/clock';
@@ -30,8 +31,15 @@ export function bootstrap(
     dir: join(dataDir, 'logs'),
     level: config.log.level,
     maxFileMb: config.log.maxFileMb,
-    secrets: config.remote.token ? [config.remote.token] : [],
+    secrets: secretValues(config),
   });
+  // The machine's zone for every local time in this process (log lines, daily caps, receipts), set before
+  // anything reads the clock's zone. Unset config keeps the system's.
+  const zone = machineTimeZone(config);
+  if (zone !== process.env.TZ && (config.machine.timeZone || config.platform.profile === 'v2')) {
+    process.env.TZ = zone;
+    logger.info(`times are shown in ${zone}`);
+  }
   if (loaded.fallback) {
     const keys = loaded.fallback.problems.map((p) => `${p.key} (${p.rule})`).join('; ');
     logger.error(

@@ -10,6 +10,8 @@ export const AppInfoSchema = z.object({
   environment: z.enum(ENVIRONMENTS),
   machineName: z.string(),
   defaultLocale: z.enum(LOCALES),
+  /** The IANA zone every time on the screens is shown in (the machine's, not the viewer's browser's). */
+  timeZone: z.string(),
   runtime: z.enum(['electron', 'headless']),
   nodeVersion: z.string(),
   electronVersion: z.string().nullable(),

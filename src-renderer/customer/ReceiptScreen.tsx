@@ -4,8 +4,8 @@ import type { PrintJob, Receipt, RvmApi, Unsubscribe } from '../../src-preload/c
 import { useApi } from '../api-context';
 import { Countdown } from '../components/Countdown';
 import { QrCode } from '../components/QrCode';
-import type { Locale, MessageKey } from '../i18n/i18n';
-import { intlLocale, money } from '../i18n/format';
+import type { MessageKey } from '../i18n/i18n';
+import { formatTime, money } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
 
@@ -16,6 +16,7 @@ export function ReceiptScreen() {
   const receipt = useKioskStore((s) => s.deposit?.receipt);
   const deadlineAt = useKioskStore((s) => s.deposit?.deadlineAt ?? null);
   const locale = useKioskStore((s) => s.locale);
+  const timeZone = useKioskStore((s) => s.info?.timeZone);
   // The session ended because the machine could not take the last item in: say so, and that it earned nothing.
   const notTaken = useKioskStore((s) => s.deposit?.lastItem?.reason === 'not_taken');
   useEffect(() => watchPrintJobs(api), [api]);
@@ -61,7 +62,7 @@ export function ReceiptScreen() {
               {groupNumber(voucher.number)}
             </strong>
             <span className="receipt__expiry" data-testid="voucher-expires">
-              {t('receipt.validUntil', { date: longDate(voucher.expiresAt, locale) })}
+              {t('receipt.validUntil', { date: formatTime(voucher.expiresAt, locale, timeZone, 'longDate') })}
             </span>
           </div>
         )}
@@ -149,8 +150,4 @@ export function watchPrintJobs(api: RvmApi): Unsubscribe {
 /** 13 digits as 4-4-5 (1234 5678 90123): easy to read out and type at a till. */
 export function groupNumber(number: string): string {
   return number.length === 13 ? `${number.slice(0, 4)} ${number.slice(4, 8)} ${number.slice(8)}` : number;
-}
-
-function longDate(ms: number, locale: Locale): string {
-  return new Date(ms).toLocaleDateString(intlLocale(locale), { day: 'numeric', month: 'long', year: 'numeric' });
 }

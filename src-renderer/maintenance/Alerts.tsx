@@ -1,5 +1,6 @@
 import type { Alert } from '../../src-preload/contract';
 import { useApi } from '../api-context';
+import { useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { Action, useAction } from './actions';
 
@@ -30,6 +31,7 @@ export function Alerts({ alerts, onChange }: { alerts: Alert[]; onChange: () => 
 
 function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange: () => Promise<void> }) {
   const t = useT();
+  const time = useFormatTime();
   const api = useApi();
   return (
     <ul className="alerts" data-testid="alerts">
@@ -42,7 +44,7 @@ function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange: () => Prom
         >
           <strong>{a.title}</strong>
           <span>
-            {a.value} ({a.op} {a.threshold}) · {new Date(a.firedAt).toLocaleString()}
+            {a.value} ({a.op} {a.threshold}) · {time(a.firedAt)}
           </span>
           {a.state === 'resolved' && <span>{t('mt.alerts.resolved')}</span>}
           {a.acknowledgedBy ? (

@@ -1,11 +1,13 @@
 import type { BackupInfo, ExportTarget } from '../../src-preload/contract';
 import { useApi } from '../api-context';
+import { useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { Action, useAction, useCall } from './actions';
 
 /** Backups: make one now, verify, restore (asks first), copy to a drive. */
 export function Backups() {
   const t = useT();
+  const time = useFormatTime();
   const api = useApi();
   const { run, confirm, view } = useAction();
   const [list, load] = useCall(api.backup.list, [] as BackupInfo[]);
@@ -28,7 +30,7 @@ export function Backups() {
         {list.map((b) => (
           <li key={b.id} data-backup={b.id}>
             <strong>
-              {new Date(b.createdAt).toLocaleString()} · {b.kind}
+              {time(b.createdAt)} · {b.kind}
             </strong>
             <span>
               {(b.sizeBytes / 2 ** 20).toFixed(1)} MB ·{' '}
@@ -52,7 +54,7 @@ export function Backups() {
               <Action
                 onClick={() =>
                   confirm(
-                    t('mt.backup.restoreConfirm', { time: new Date(b.createdAt).toLocaleString() }),
+                    t('mt.backup.restoreConfirm', { time: time(b.createdAt) }),
                     () =>
                       void run(
                         () => api.backup.restore({ id: b.id }),

@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { MetricName, MetricsSample } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import type { MessageKey } from '../i18n/i18n';
+import { useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { Printer } from './Printer';
 
@@ -47,6 +48,7 @@ const TILES: readonly Tile[] = [
 /** Live tiles from the latest sample and history charts (last hour or day), updated every sample. */
 export function Dashboard() {
   const t = useT();
+  const time = useFormatTime();
   const api = useApi();
   const [rangeS, setRangeS] = useState(3600);
   const [samples, setSamples] = useState<MetricsSample[]>([]);
@@ -67,7 +69,7 @@ export function Dashboard() {
 
   const data = samples.map((s) => ({
     ...s,
-    time: new Date(s.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    time: time(s.at, 'time'),
   }));
   return (
     <div className="dashboard" data-testid="dashboard" data-samples={samples.length}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { MaintenanceSession, PinPadState, UnlockResult } from '../../src-preload/contract';
 import { useApi } from '../api-context';
+import { useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -14,6 +15,7 @@ export function PinPad({
   onUnlocked: (session: MaintenanceSession) => void;
 }) {
   const t = useT();
+  const time = useFormatTime();
   const api = useApi();
   const [pin, setPin] = useState('');
   const [pad, setPad] = useState<PinPadState | undefined>(undefined);
@@ -45,7 +47,7 @@ export function PinPad({
     pad && !pad.configured
       ? t('mt.pin.notConfigured')
       : locked !== null
-        ? t('mt.pin.locked', { time: new Date(locked).toLocaleTimeString() })
+        ? t('mt.pin.locked', { time: time(locked, 'time') })
         : refusal === 'wrong_pin'
           ? t('mt.pin.wrong', { count: String(pad?.remainingAttempts ?? 0) })
           : refusal === 'error'

@@ -1,9 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { PrinterState, PrintJob } from '../../src-preload/contract';
 import { useApi } from '../api-context';
-import type { Locale } from '../i18n/i18n';
+import { useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
-import { useKioskStore } from '../stores/kiosk.store';
 import { Action } from './actions';
 
 type Outcome = { readonly ok: boolean; readonly text: string };
@@ -12,7 +11,7 @@ type Outcome = { readonly ok: boolean; readonly text: string };
 export function Printer() {
   const t = useT();
   const api = useApi();
-  const locale = useKioskStore((s) => s.locale);
+  const time = useFormatTime();
   const [state, setState] = useState<PrinterState | undefined>();
   const [outcome, setOutcome] = useState<Outcome | undefined>();
   const describe = useDescribeJob();
@@ -51,8 +50,12 @@ export function Printer() {
           <Fact label={t('mt.printer.paperLow')} bad={state.paperLow}>
             {t(state.paperLow ? 'mt.yes' : 'mt.no')}
           </Fact>
-          <Fact label={t('mt.printer.lastPrint')}>{dateTime(state.lastPrintAt, locale) ?? t('mt.printer.never')}</Fact>
-          <Fact label={t('mt.printer.checkedAt')}>{dateTime(state.checkedAt, locale) ?? t('mt.printer.never')}</Fact>
+          <Fact label={t('mt.printer.lastPrint')}>
+            {state.lastPrintAt === null ? t('mt.printer.never') : time(state.lastPrintAt)}
+          </Fact>
+          <Fact label={t('mt.printer.checkedAt')}>
+            {state.checkedAt === null ? t('mt.printer.never') : time(state.checkedAt)}
+          </Fact>
         </dl>
       )}
       {state?.detail && <p className="printer-card__detail">{state.detail}</p>}
@@ -98,14 +101,4 @@ export function useDescribeJob(): (job: PrintJob) => Outcome {
           }),
         }
       : { ok: true, text: t('mt.printer.printed') };
-}
-
-/** A moment in the technician's language (24-hour clock in Indonesian); null stays null. */
-export function dateTime(ms: number | null, locale: Locale): string | null {
-  if (ms === null) return null;
-  return new Date(ms).toLocaleString(locale === 'id' ? 'id-ID' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    ...(locale === 'id' ? { hourCycle: 'h23' as const } : {}),
-  });
 }

@@ -10,11 +10,11 @@ import {
 import { useApi } from '../api-context';
 import { QrCode } from '../components/QrCode';
 import { groupNumber } from '../customer/ReceiptScreen';
-import { money } from '../i18n/format';
+import { money, useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
 import { Action, useCall } from './actions';
-import { dateTime, useDescribeJob } from './Printer';
+import { useDescribeJob } from './Printer';
 
 type Filter = (typeof VOUCHER_FILTERS)[number];
 type VoucherList = z.infer<typeof VoucherListSchema>;
@@ -126,7 +126,8 @@ function Count({ label, value, name }: { label: string; value: number; name: str
 function VoucherRow({ row, onReprint }: { row: VoucherListRow; onReprint: () => void }) {
   const t = useT();
   const locale = useKioskStore((s) => s.locale);
-  const at = (ms: number | null) => dateTime(ms, locale);
+  const time = useFormatTime();
+  const at = (ms: number | null) => (ms === null ? null : time(ms));
   const redeemed = row.redeemedAt === null ? null : at(row.redeemedAt);
   return (
     <li className="voucher-row" data-voucher={row.id} data-redeemed={row.redeemedAt !== null}>
