@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
-import { SerialPort } from 'serialport';
+import { ptyPair } from './pty-pair';
 import { ERROR_CODES, KioskLine, PROTOCOL_VERSION, type ErrorCode } from './controller-protocol';
 
 /**
@@ -134,39 +132,8 @@ export interface PtyController {
  */
 export async function startPtyController(path: string, bootMs = 0): Promise<PtyController> {
   const simulator = new ControllerSimulator();
-  let socat: ChildProcess | undefined;
-  let port: SerialPort | undefined;
-  const plug = async (boot = bootMs) => {
-    const child = spawn('socat', [`PTY,link=${path},raw,echo=0`, `PTY,link=${path}.sim,raw,echo=0`], {
-      stdio: 'ignore',
-    });
-    socat = child;
-    const exited = new Promise<never>((_, reject) => {
-      child.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`)));
-      child.once('exit', (code) => reject(new Error(`socat exited (${code}) before the PTY pair existed`)));
-    });
-    exited.catch(() => undefined);
-    await Promise.race([exited, Promise.all([waitForPath(`${path}.sim`, child), waitForPath(path, child)])]);
-    const opened = new SerialPort({ path: `${path}.sim`, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => opened.open((error) => (error ? reject(error) : resolve())));
-    port = opened;
-    simulator.attach(opened, boot);
-  };
-  const unplug = async () => {
-    const child = socat;
-    socat = undefined;
-    port?.destroy();
-    port = undefined;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await gone;
-  };
+  const pair = ptyPair(path, 115200);
+  const plug = async (boot = bootMs) => simulator.attach(await pair.plug(), boot);
   await plug();
-  return { simulator, path, unplug, plug, stop: unplug };
-}
-
-/** socat makes its links just after it starts; gives up when socat is gone. */
-async function waitForPath(path: string, socat: ChildProcess): Promise<void> {
-  while (!existsSync(path) && socat.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+  return { simulator, path, unplug: pair.unplug, plug, stop: pair.unplug };
 }

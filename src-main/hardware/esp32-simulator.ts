@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
-import { SerialPort } from 'serialport';
+import { ptyPair } from './pty-pair';
 import { ESP32_BAUD_RATE, ESP32_LOG_TAG, ESP32_REPLIES, esp32CommandOf, type Esp32Command } from './esp32-dialect';
 
 /** The firmware's log line for each command's action (ESP_LOGI in src/main.c), before it answers. */
@@ -179,42 +178,8 @@ export interface PtyEsp32 {
 /** The simulator behind a socat pseudo-terminal: the kiosk opens `path` as it opens /dev/ttyUSB0. */
 export async function startPtyEsp32(path: string): Promise<PtyEsp32> {
   const simulator = new Esp32Simulator();
-  let socat: ChildProcess | undefined;
-  let port: SerialPort | undefined;
-  const plug = async () => {
-    const child = spawn('socat', ['-d', '-d', `PTY,link=${path},raw,echo=0`, `PTY,link=${path}.sim,raw,echo=0`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    socat = child;
-    await socatReady(child);
-    const opened = new SerialPort({ path: `${path}.sim`, baudRate: ESP32_BAUD_RATE, autoOpen: false });
-    await new Promise<void>((resolve, reject) => opened.open((error) => (error ? reject(error) : resolve())));
-    port = opened;
-    simulator.attach(opened);
-  };
-  const unplug = async () => {
-    const child = socat;
-    socat = undefined;
-    port?.destroy();
-    port = undefined;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await gone;
-  };
+  const pair = ptyPair(path, ESP32_BAUD_RATE);
+  const plug = async () => simulator.attach(await pair.plug());
   await plug();
-  return { simulator, path, unplug, plug, stop: unplug };
-}
-
-/** socat -d -d says "starting data transfer loop" once both ends and their links exist. */
-function socatReady(socat: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let said = '';
-    socat.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`)));
-    socat.once('exit', (code) => reject(new Error(`socat exited (${code}) before the PTY pair existed: ${said}`)));
-    socat.stderr?.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      if (said.includes('starting data transfer loop')) resolve();
-    });
-  });
+  return { simulator, path, unplug: pair.unplug, plug, stop: pair.unplug };
 }

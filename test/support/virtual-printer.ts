@@ -1,11 +1,9 @@
 // A virtual ESC/POS receipt printer for tests: it keeps every byte it is sent and answers the real-time
 // status requests (DLE EOT 1, 2, 3, 4) from a state the test changes. Two front ends: a TCP listener
 // (a network printer) and a pseudo-terminal pair made by socat (a serial printer, or a device file).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
+import { ptyPair } from '../../src-main/hardware/pty-pair';
 import { decodeEscPos, type DecodedEscPos } from './escpos-decode';
 
 export interface VirtualPrinterState {
@@ -175,40 +173,13 @@ export interface PtyPrinter {
 
 /**
  * A printer behind a pseudo-terminal pair made by socat: `<dir>/host` is the kiosk's end (opened as a
- * serial port, or as a device file like /dev/usb/lp0), `<dir>/printer` is the virtual printer's.
+ * serial port, or as a device file like /dev/usb/lp0), `<dir>/host.sim` is the virtual printer's.
  */
 export async function startPtyPrinter(dir: string, state: Partial<VirtualPrinterState> = {}): Promise<PtyPrinter> {
   const printer = new VirtualPrinter(state);
-  const printerEnd = join(dir, 'printer');
-  const hostEnd = join(dir, 'host');
-  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${printerEnd}`, `pty,raw,echo=0,link=${hostEnd}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await socatReady(socat);
-  if (!existsSync(printerEnd) || !existsSync(hostEnd)) throw new Error(`socat started but ${dir} lacks its links`);
-  const port = new SerialPort({ path: printerEnd, baudRate: 19200, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  const pair = ptyPair(join(dir, 'host'), 19200);
+  const port = await pair.plug();
   port.on('data', (chunk: Buffer) => printer.receive(chunk, (bytes) => port.write(bytes)));
   port.on('error', () => undefined);
-  const close = async () => {
-    if (port.isOpen) await new Promise((resolve) => port.close(resolve));
-    if (socat.exitCode !== null) return;
-    const gone = new Promise((resolve) => socat.once('exit', resolve));
-    socat.kill('SIGTERM');
-    await gone;
-  };
-  return { printer, path: hostEnd, close };
-}
-
-/** socat -d -d says "starting data transfer loop" once both ends (and their links) exist. */
-function socatReady(socat: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    socat.once('error', (error) => reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`)));
-    socat.once('exit', (code) => reject(new Error(`socat exited (${code}) before the PTY pair existed: ${log}`)));
-    socat.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('starting data transfer loop')) resolve();
-    });
-  });
+  return { printer, path: pair.path, close: pair.unplug };
 }
