@@ -219,6 +219,8 @@ const VisionSchema = z
       .strict()
       .prefault({}),
     hangMs: z.number().int().min(1000).max(60_000).default(10_000),
+    /** An item still undecided this long after it was first seen is handed back as not recognised (never silence). */
+    undecidedItemMs: z.number().int().min(500).max(30_000).default(3000),
     /** Barcode → material. When not empty, an eligible barcode accepts an item the model is unsure of; others reject. */
     eligibleBarcodes: z
       .record(z.string().regex(/^\d{13}$/, 'keys are 13-digit EAN codes (UPC-A with a leading 0)'), z.string().min(1))

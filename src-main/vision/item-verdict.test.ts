@@ -108,6 +108,52 @@ describe('barcodes as a second signal', () => {
   });
 });
 
+describe('an item never goes unanswered', () => {
+  /** Frames every 250 ms from t = 1000. */
+  const timed = (agg: VerdictAggregator, frames: Detection[][], barcode: string | null = null) =>
+    frames.map((f, i) => agg.onFrame(f, barcode, 1000 + i * 250)).filter(Boolean);
+
+  it('answers unknown_item when the model sees nothing on it for the bound', () => {
+    const verdicts = timed(new VerdictAggregator(manifest, {}, 2000), Array(12).fill([]));
+    expect(verdicts).toEqual([
+      {
+        className: 'unknown',
+        material: null,
+        confidence: 0,
+        accepted: false,
+        reason: 'unknown_item',
+        box: [0, 0, 0, 0],
+      },
+    ]);
+    expect(ItemVerdictSchema.safeParse(verdicts[0]).success).toBe(true);
+  });
+
+  it('answers unknown_item, naming the best guess, when the votes keep disagreeing', () => {
+    const flip = Array.from({ length: 12 }, (_, i) => [i % 2 ? det('mineral', 0.8) : det('soda', 0.6)]);
+    const verdicts = timed(new VerdictAggregator(manifest, {}, 2000), flip);
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({ accepted: false, reason: 'unknown_item', className: 'mineral' });
+  });
+
+  it('does not cut short an item whose votes agree in time, and starts over for the next item', () => {
+    const agg = new VerdictAggregator(manifest, {}, 2000);
+    expect(timed(agg, [[], [], [det('mineral')], [det('mineral')], [det('mineral')]])).toMatchObject([
+      { accepted: true, className: 'mineral' },
+    ]);
+    expect(agg.onEmpty()).toBeNull();
+    expect(agg.onFrame([], null, 10_000)).toBeNull();
+    expect(agg.onFrame([], null, 11_000)).toBeNull();
+    expect(agg.onFrame([], null, 12_000)).toMatchObject({ reason: 'unknown_item' });
+  });
+
+  it('lets an eligible barcode take what the model could not name', () => {
+    const agg = new VerdictAggregator(manifest, { '8991002101234': 'pet' }, 2000);
+    expect(timed(agg, Array(12).fill([]), '8991002101234')).toMatchObject([
+      { accepted: true, material: 'pet', barcode: '8991002101234' },
+    ]);
+  });
+});
+
 describe('model manifest', () => {
   it('loads the example shipped in models/ and resolves the model beside it', () => {
     const m = loadManifest('models/manifest.example.json');

@@ -5,10 +5,15 @@ import type { Detection } from './yolo-decode';
 
 type Vote = { readonly key: string; readonly best: Detection | undefined };
 
+/** How long an item may stay in the chamber undecided before it is answered "not recognised". */
+export const UNDECIDED_ITEM_MS = 3000;
+
 /**
  * Turns per-frame detections of one item into one verdict: N consecutive frames that agree (same
  * class, or "more than one item") decide; the class rules of the model manifest say what it means.
- * After a verdict nothing more is said until the chamber is empty again.
+ * An item never goes unanswered: still undecided `undecidedMs` after it was first seen (the model sees
+ * nothing on it, or its votes keep disagreeing), it is `unknown_item` and handed back. After a verdict
+ * nothing more is said until the chamber is empty again.
  */
 export class VerdictAggregator {
   #streakKey: string | undefined;
@@ -16,6 +21,9 @@ export class VerdictAggregator {
   #seenSomething = false;
   #decided = false;
   #barcode: string | null = null;
+  /** Frame time the item was first seen, and the best detection any of its frames had. */
+  #firstAt: number | undefined;
+  #bestSeen: Detection | undefined;
 
   /**
    * eligibleBarcodes (barcode → material): when not empty, an eligible barcode accepts an item the
@@ -24,17 +32,23 @@ export class VerdictAggregator {
   constructor(
     private readonly manifest: Manifest,
     private readonly eligibleBarcodes: Readonly<Record<string, string>> = {},
+    private readonly undecidedMs = UNDECIDED_ITEM_MS,
   ) {}
 
-  /** One frame while something is in the chamber; returns the verdict when the votes agree. */
-  onFrame(detections: readonly Detection[], barcode: string | null = null): ItemVerdict | null {
+  /**
+   * One frame (taken at `at`, ms) while something is in the chamber; returns the verdict when the votes
+   * agree, or `unknown_item` once the item has been undecided for too long.
+   */
+  onFrame(detections: readonly Detection[], barcode: string | null = null, at?: number): ItemVerdict | null {
     if (this.#decided) return null;
     this.#barcode = barcode ?? this.#barcode;
+    if (at !== undefined) this.#firstAt ??= at;
+    for (const d of detections) if (!this.#bestSeen || d.score > this.#bestSeen.score) this.#bestSeen = d;
     const vote = this.#vote(detections);
     if (!vote) {
       this.#streakKey = undefined;
       this.#streak = [];
-      return null;
+      return this.#undecided(at);
     }
     this.#seenSomething = true;
     if (vote.key !== this.#streakKey) {
@@ -42,7 +56,7 @@ export class VerdictAggregator {
       this.#streak = [];
     }
     this.#streak.push(vote.best!);
-    if (this.#streak.length < this.manifest.votes) return null;
+    if (this.#streak.length < this.manifest.votes) return this.#undecided(at);
     this.#decided = true;
     const verdict =
       vote.key === '*multiple*' ? this.#reject(this.#streak, 'multiple_items') : this.#classify(this.#streak);
@@ -58,7 +72,27 @@ export class VerdictAggregator {
     this.#seenSomething = false;
     this.#decided = false;
     this.#barcode = null;
+    this.#firstAt = undefined;
+    this.#bestSeen = undefined;
     return verdict;
+  }
+
+  /** Never silence: an item seen for undecidedMs without agreeing votes is not recognised. */
+  #undecided(at: number | undefined): ItemVerdict | null {
+    if (at === undefined || this.#firstAt === undefined || at - this.#firstAt < this.undecidedMs) return null;
+    this.#decided = true;
+    const seen = this.#bestSeen;
+    const verdict: ItemVerdict = seen
+      ? this.#reject([seen], 'unknown_item')
+      : {
+          className: 'unknown',
+          material: null,
+          confidence: 0,
+          accepted: false,
+          reason: 'unknown_item',
+          box: [0, 0, 0, 0],
+        };
+    return this.#withBarcode(verdict);
   }
 
   #withBarcode(verdict: ItemVerdict): ItemVerdict {

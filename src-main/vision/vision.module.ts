@@ -187,6 +187,7 @@ export class VisionModule {
       logger: log,
       gate: new PresenceGate({ region: config.region }),
       eligibleBarcodes: config.eligibleBarcodes,
+      undecidedItemMs: config.undecidedItemMs,
       onVerdict: (verdict, latencyMs, frame) => {
         this.#verdictLatencyMs = latencyMs;
         this.#d.onVerdict(verdict, frame);

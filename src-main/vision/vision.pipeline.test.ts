@@ -71,6 +71,47 @@ describe('vision pipeline: replay camera → presence gate → worker → verdic
     expect(verdicts[0]).toMatchObject({ accepted: false, reason: 'unknown_item' });
   }, 40_000);
 
+  it('answers an item the model sees nothing on: unknown_item within the bound, never silence', async () => {
+    // A plain grey board on the chamber floor: the gate sees something arrive, the COCO model sees nothing.
+    const folder = join(t.dir, 'blank-item');
+    mkdirSync(folder);
+    const { width, height } = await sharp(CHAMBER).metadata();
+    const empty = join(t.dir, 'empty.png');
+    const board = join(t.dir, 'board.png');
+    const square = await sharp({
+      create: { width: Math.round(width / 3), height: Math.round(height / 3), channels: 3, background: '#7a7a7a' },
+    })
+      .png()
+      .toBuffer();
+    await sharp(empty)
+      .composite([{ input: square, gravity: 'centre' }])
+      .png()
+      .toFile(board);
+    const sequence = [...Array(6).fill(empty), ...Array(16).fill(board), ...Array(6).fill(empty)];
+    sequence.forEach((file, i) => copyFileSync(file, join(folder, `${String(i).padStart(3, '0')}.png`)));
+    const manifest = {
+      ...ManifestSchema.parse({ model: 'm.onnx', detectConfidence: 0.4, classes: { bottle: { material: 'pet' } } }),
+      modelPath: MODEL,
+    };
+    const verdicts: ItemVerdict[] = [];
+    let emptied = 0;
+    const camera = new ReplayCamera({ folder, fps: 4, size: [640, 640], loop: false });
+    const pipeline = new VisionPipeline({
+      camera,
+      supervisor,
+      manifest,
+      logger,
+      undecidedItemMs: 1500,
+      onVerdict: (v) => verdicts.push(v),
+      onChamberEmpty: () => emptied++,
+    });
+    pipeline.start();
+    await expect.poll(() => camera.state, { timeout: 20_000, interval: 100 }).toBe('ended');
+    await expect.poll(() => emptied, { timeout: 5000 }).toBe(1);
+    pipeline.stop();
+    expect(verdicts).toEqual([expect.objectContaining({ accepted: false, reason: 'unknown_item' })]);
+  }, 40_000);
+
   it('says so when the chamber it learnt as empty holds an item (a replay with no empty frames)', async () => {
     // Only bottle frames: the presence gate learns the bottle as the empty chamber and nothing ever arrives.
     const folder = join(t.dir, 'full');

@@ -20,6 +20,8 @@ export interface PipelineDeps {
   readonly onChamberEmpty: () => void;
   /** Barcode → material; when not empty, barcodes decide what the model is unsure of (see VerdictAggregator). */
   readonly eligibleBarcodes?: Readonly<Record<string, string>>;
+  /** An item undecided this long after it was first seen is answered unknown_item (ms). */
+  readonly undecidedItemMs?: number;
   /** Grey thumbnail sampling step for the presence gate. */
   readonly thumbStep?: number;
   /** Every camera frame as it arrives (the customer's live view). */
@@ -54,7 +56,7 @@ export class VisionPipeline {
   constructor(deps: PipelineDeps) {
     this.#d = deps;
     this.#gate = deps.gate ?? new PresenceGate();
-    this.#verdicts = new VerdictAggregator(deps.manifest, deps.eligibleBarcodes ?? {});
+    this.#verdicts = new VerdictAggregator(deps.manifest, deps.eligibleBarcodes ?? {}, deps.undecidedItemMs);
   }
 
   get droppedFrames(): number {
@@ -132,12 +134,13 @@ export class VisionPipeline {
     this.#d.onDetections?.(result.detections);
     if (result.detections.length > 0 || result.barcode) this.#gate.somethingDetected();
     else if (this.#gate.nothingDetected()) {
-      // Present for a long time, nothing moving and nothing seen: a change of light, not an item.
+      // Present for a long time, nothing moving and nothing seen: a change of light, not an item (or an
+      // item left behind after its "not recognised"): it becomes part of the empty chamber.
       this.#d.logger.info('presence: nothing detected for a while; re-learnt the empty chamber');
       this.#emptyCheckedAt = undefined;
       return this.#chamberEmpty(frame);
     }
-    const verdict = this.#verdicts.onFrame(result.detections, result.barcode);
+    const verdict = this.#verdicts.onFrame(result.detections, result.barcode, frame.at);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);
   }
 
