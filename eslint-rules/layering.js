@@ -34,6 +34,7 @@ export const MAIN_LAYERS = {
   monitor: ['kernel', 'config', 'fs', 'log'],
   printer: ['kernel', 'config', 'log'],
   notify: ['kernel', 'config', 'store', 'log'],
+  dataset: ['kernel', 'config', 'image', 'vision', 'fs', 'log'],
   payout: ['kernel', 'config', 'store', 'printer', 'fs', 'log'],
   deposit: ['kernel', 'config', 'store', 'hardware', 'image', 'fs', 'log'],
   platform: ['kernel', 'config', 'store', 'fs', 'log'],
@@ -52,6 +53,7 @@ export const MAIN_LAYERS = {
     'payout',
     'printer',
     'notify',
+    'dataset',
     'platform',
     'backup',
     'vision',
@@ -62,7 +64,7 @@ export const MAIN_LAYERS = {
     'log',
   ],
   remote: ['core', 'kernel', 'config', 'assets', 'payout', 'log'],
-  cli: ['backup', 'hardware', 'maintenance', 'payout', 'platform', 'store', 'vision'],
+  cli: ['backup', 'dataset', 'hardware', 'maintenance', 'payout', 'platform', 'store', 'vision'],
   electron: ['core', 'cli', 'remote', 'kernel', 'config', 'assets', 'vision', 'log'],
 };
 

@@ -29,6 +29,7 @@ await Promise.all([
       'maintenance-cli': 'src-main/maintenance/maintenance.cli.ts',
       'backup-cli': 'src-main/backup/backup.cli.ts',
       'voucher-cli': 'src-main/payout/voucher.cli.ts',
+      'dataset-cli': 'src-main/dataset/dataset.cli.ts',
       'controller-sim-cli': 'src-main/hardware/controller-sim.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
     },

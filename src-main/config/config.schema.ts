@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cidr } from './cidr';
 import { MonitorSchema } from './monitor.schema';
 import { PrinterConfigSchema } from './printer.schema';
+import { VisionSchema } from './vision.schema';
 import { VoucherSchema } from './voucher.schema';
 import { isIanaZone, PlatformSchema } from './platform.schema';
 import { ENVIRONMENTS, LOCALES, PERMISSIONS } from '../../src-preload/contract';
@@ -158,73 +159,6 @@ const HardwareSchema = z
     baudRate: z.number().int().positive().default(115200),
     /** Bin level (percent) at or above which intake stops with "bin full". */
     binFullPercent: z.number().min(50).max(100).default(95),
-  })
-  .strict();
-
-const CameraSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('v4l2'),
-      device: z.string().startsWith('/dev/', 'must be a device path such as /dev/video0').default('/dev/video0'),
-      width: z.number().int().positive().default(1280),
-      height: z.number().int().positive().default(720),
-      fps: z.number().int().min(1).max(60).default(15),
-      /**
-       * What the camera is asked to send: mjpeg (most USB cameras at 720p and up), yuyv422 (raw, for
-       * cameras that offer nothing else), or auto: mjpeg, and raw if the camera refuses it.
-       */
-      inputFormat: z.enum(['auto', 'mjpeg', 'yuyv422']).default('auto'),
-    })
-    .strict(),
-  z.object({ kind: z.literal('stream'), url: z.string().min(1) }).strict(),
-  z
-    .object({
-      kind: z.literal('replay'),
-      folder: z.string().min(1),
-      fps: z.number().min(0.1).max(60).default(5),
-      loop: z.boolean().default(true),
-    })
-    .strict(),
-]);
-
-const VisionSchema = z
-  .object({
-    /** Off only for machines without a camera (tests, UI work); a kiosk needs it to take items. */
-    enabled: z.boolean().default(true),
-    /** The model manifest; empty means <data folder>/models/manifest.json. */
-    manifest: z.string().default(''),
-    camera: CameraSchema.default({
-      kind: 'v4l2',
-      device: '/dev/video0',
-      width: 1280,
-      height: 720,
-      fps: 15,
-      inputFormat: 'auto',
-    }),
-    /** onnxruntime threads in the worker; leave one core to main and ffmpeg. */
-    threads: z.number().int().min(1).max(16).default(1),
-    /**
-     * Dynamically quantised (ConvInteger) models: `auto` times the model as it is and dequantised to
-     * float at load and runs the faster; `keep` and `float` force one.
-     */
-    integerConvs: z.enum(['auto', 'keep', 'float']).default('auto'),
-    /** The chamber floor, as fractions of the frame, for the presence gate. */
-    region: z
-      .object({
-        x: z.number().min(0).max(1).default(0),
-        y: z.number().min(0).max(1).default(0),
-        w: z.number().gt(0).max(1).default(1),
-        h: z.number().gt(0).max(1).default(1),
-      })
-      .strict()
-      .prefault({}),
-    hangMs: z.number().int().min(1000).max(60_000).default(10_000),
-    /** An item still undecided this long after it was first seen is handed back as not recognised (never silence). */
-    undecidedItemMs: z.number().int().min(500).max(30_000).default(3000),
-    /** Barcode → material. When not empty, an eligible barcode accepts an item the model is unsure of; others reject. */
-    eligibleBarcodes: z
-      .record(z.string().regex(/^\d{13}$/, 'keys are 13-digit EAN codes (UPC-A with a leading 0)'), z.string().min(1))
-      .default({}),
   })
   .strict();
 

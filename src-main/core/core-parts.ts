@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/config.loader';
 import type { BackupService } from '../backup/backup.service';
+import type { DatasetModule } from '../dataset/dataset.module';
 import type { DepositModule } from '../deposit/deposit.module';
 import type { Hardware } from '../hardware/hardware';
 import type { Clock } from '../kernel/clock';
@@ -50,6 +51,8 @@ export interface CoreParts {
   readonly deposit: DepositModule;
   readonly payout: PayoutModule;
   readonly vision: VisionModule | undefined;
+  /** Training data kept from customers' items; undefined with vision or the dataset off. */
+  readonly dataset: DatasetModule | undefined;
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;
   /** Undefined without a store (the queue lives there). */

@@ -1,6 +1,7 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { configHealth } from '../config/config.loader';
 import { createBackupService, type BackupService } from '../backup/backup.service';
+import type { DatasetModule } from '../dataset/dataset.module';
 import { createDepositModule, type DepositModule } from '../deposit/deposit.module';
 import { pointValueOf, moneyFor } from '../deposit/pricing';
 import type { Hardware } from '../hardware/hardware';
@@ -27,6 +28,7 @@ import {
   createMaintenanceAccess,
   createModelUpdater,
   createMonitor,
+  createDataset,
   createNotifier,
   createPlatform,
   createVision,
@@ -50,6 +52,7 @@ export class KioskCore implements CoreParts {
   /** Vouchers (issue, redeem at the till) and receipts on the printer. */
   readonly payout: PayoutModule;
   readonly vision: VisionModule | undefined;
+  readonly dataset: DatasetModule | undefined;
   readonly platform: PlatformModule;
   readonly monitor: MonitorModule;
   readonly notifier: AlertNotifier | undefined;
@@ -105,6 +108,7 @@ export class KioskCore implements CoreParts {
     const service = this.deposit.service;
     this.platform = createPlatform(this, deps, clock);
     this.vision = createVision(this, deps, clock);
+    this.dataset = createDataset(this, deps);
     this.models = createModelUpdater(this, deps, clock);
     this.backup = createBackupService({ dataDir, config: config.backup, appVersion: pkg.version, clock, logger });
     this.notifier = createNotifier(this, deps, clock);
@@ -189,6 +193,7 @@ export class KioskCore implements CoreParts {
       part?.stop();
     this.platform.stop();
     this.vision?.stop();
+    this.dataset?.close();
     this.deposit.stop();
     this.hardware.close();
     this.store.close();

@@ -1,4 +1,5 @@
 import { createBackupHandlers } from '../backup/backup.handlers';
+import { datasetOff } from '../dataset/dataset.module';
 import type { Clock } from '../kernel/clock';
 import { createRouter, type Router } from '../kernel/router';
 import { createMaintenanceHandlers } from '../maintenance/maintenance.handlers';
@@ -19,6 +20,7 @@ export function createRoutes(core: CoreParts, deps: CoreDeps, clock: Clock): Rou
       monitor: core.monitor.handlers,
       setup: core.setup.handlers(),
       payout: core.payout.handlers(),
+      dataset: core.dataset?.handlers() ?? datasetOff(),
       backup: createBackupHandlers({
         backup: core.backup,
         deposit: service,

@@ -1,5 +1,6 @@
 import { configHealth } from '../config/config.loader';
 import { machineTimeZone } from '../config/config.schema';
+import { DatasetModule } from '../dataset/dataset.module';
 import { AlertNotifier } from '../notify/alert-notifier';
 import type { Clock } from '../kernel/clock';
 import { auditTrail } from '../maintenance/audit-trail';
@@ -51,12 +52,33 @@ export function createVision(core: CoreParts, deps: CoreDeps, clock: Clock): Vis
     logger: deps.logger,
     readBarcodes: Object.keys({ ...config.vision.eligibleBarcodes, ...config.deposit.barcodePoints }).length > 0,
     ...(deps.visionLauncher ? { launcher: deps.visionLauncher } : {}),
-    onVerdict: (verdict, frame) => void core.deposit.intake.take(verdict, frame),
+    onVerdict: (verdict, frame) => {
+      // Training data from customers' items only (not a technician's hands at work between sessions).
+      if (service?.snapshot().state === 'inserting') core.dataset?.capture(verdict, frame);
+      void core.deposit.intake.take(verdict, frame);
+    },
     onChamberEmpty: () => service?.chamberCleared(),
     onPreview: (frame) => core.hub.publish('vision.preview', frame),
     previewActive: () => service?.snapshot().state === 'inserting',
     outOfService: (key, reason) => service?.setOutOfService(key, reason),
   });
+}
+
+/** The machine's own training data; undefined with vision or the dataset off. */
+export function createDataset(core: Pick<CoreParts, 'vision'>, deps: CoreDeps): DatasetModule | undefined {
+  const { config } = deps.loaded;
+  if (!config.vision.enabled || !config.vision.dataset.enabled) return undefined;
+  try {
+    return new DatasetModule({
+      config,
+      dataDir: deps.dataDir,
+      logger: deps.logger,
+      modelVersion: () => core.vision?.modelVersion ?? null,
+    });
+  } catch (error) {
+    deps.logger.scope('dataset').error(`training data is off: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Model updates named by the platform, swapped in only while the kiosk is idle; undefined with vision off. */

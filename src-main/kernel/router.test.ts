@@ -36,6 +36,7 @@ function routerWith(app: Partial<Handlers['app']>, guard?: CallGuard) {
       backup: everyCall(),
       setup: everyCall(),
       payout: everyCall(),
+      dataset: everyCall(),
       maintenance: new Proxy(
         { resetBin: (_req: unknown, c: { technician?: string }) => ({ binLevelPercent: c.technician ? 0 : 100 }) },
         { get: (target, name) => (name === 'resetBin' ? target.resetBin : unused) },

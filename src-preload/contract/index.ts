@@ -7,6 +7,7 @@ import { platformContract } from './platform.contract';
 import { visionContract } from './vision.contract';
 import { setupContract } from './setup.contract';
 import { payoutContract } from './payout.contract';
+import { datasetContract } from './dataset.contract';
 import { channelOf, type ContractApi } from './api';
 import type { ContractDef } from './define';
 
@@ -22,6 +23,7 @@ export * from './platform.contract';
 export * from './vision.contract';
 export * from './setup.contract';
 export * from './payout.contract';
+export * from './dataset.contract';
 
 /**
  * The single source of truth for what the renderer may call and receive. Each feature is one
@@ -37,6 +39,7 @@ export const contract = {
   backup: backupContract,
   setup: setupContract,
   payout: payoutContract,
+  dataset: datasetContract,
 } as const satisfies ContractDef;
 
 export type Contract = typeof contract;
