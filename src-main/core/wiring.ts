@@ -16,10 +16,11 @@ import type { CoreDeps, CoreParts } from './core-parts';
 // Wiring for the modules with the most connections, kept apart so the root stays readable. Each
 // function only passes one module's ports to another; none holds behaviour.
 
-/** The MyRVM link: the store's outbox and sessions to deliver, and what its heartbeat and discovery report. */
+/** The MyRVM link: the store's outbox and sessions to deliver, and what its heartbeat, discovery and commands reach. */
 export function createPlatform(core: CoreParts, deps: CoreDeps, clock: Clock): PlatformModule {
   const { config } = deps.loaded;
   const service = core.deposit.service;
+  const repos = core.store.repos;
   return new PlatformModule({
     config,
     dataDir: deps.dataDir,
@@ -27,16 +28,29 @@ export function createPlatform(core: CoreParts, deps: CoreDeps, clock: Clock): P
     clock,
     logger: deps.logger,
     appVersion: pkg.version,
-    outbox: core.store.repos?.outbox,
-    sessions: core.store.repos?.sessions,
+    outbox: repos?.outbox,
+    sessions: repos?.sessions,
+    settings: repos?.settings,
     binLevelPercent: () => core.hardware.binLevelPercent(),
     qrTarget: core.deposit.qrTarget,
     cameras: () => chamberCameras(config.vision, !!service?.snapshot().outOfService.some((r) => r.code === 'camera')),
-    onRestart: () => core.lifecycle.restartWhenIdle('the platform asked'),
+    onRestart: (why) => core.lifecycle.restartWhenIdle(why),
     onModelTarget: (target) => void core.models?.offer(target),
     modelVersion: () => core.vision?.modelVersion ?? null,
     vitals: () => core.monitor.latest(),
     alerts: () => core.monitor.activeAlerts(),
+    // Platform commands (v1): what they act on, each audited.
+    hardware: core.hardware,
+    customerIdle: () => core.lifecycle.customerIdle(),
+    audit: auditTrail(repos?.audit, clock, deps.logger),
+    maintenance: (reason) => service?.setOutOfService('maintenance', reason),
+    technicianIn: () => core.maintenance.open,
+    ...(config.vision.enabled
+      ? {
+          offerModel: async (target) =>
+            core.models?.offer(target) ?? { state: 'refused', reason: 'the model updater is not running' },
+        }
+      : {}),
   });
 }
 

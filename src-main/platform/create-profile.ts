@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { Config } from '../config/config.schema';
+import { machineTimeZone, type Config } from '../config/config.schema';
 import { readV1Credentials, type V1Credentials } from './credentials';
 import { PlatformHttp } from './http';
+import type { MachineAddresses } from './network-address';
 import type { PlatformError } from './platform-error';
 import type { PlatformProfile } from './profile';
 import { V1Profile } from './v1.profile';
@@ -16,6 +17,14 @@ export interface ProfileSetup {
   readonly onOutcome?: (error: PlatformError | null) => void;
   /** v1 credentials already read (setup's connection test), instead of the file. */
   readonly credentials?: V1Credentials;
+  /** The machine's LAN and VPN addresses (v1 handshake and heartbeat). */
+  readonly addresses?: () => MachineAddresses;
+  /** The component names the platform's commands may use (v1 handshake `hardware_info`). */
+  readonly components?: () => { readonly sensors: readonly string[]; readonly actuators: readonly string[] };
+  /** The running model's version (v2 detection results). */
+  readonly modelVersion?: () => string | null;
+  /** Notes worth a warning (a v2 server without the engine ping route). */
+  readonly log?: (message: string) => void;
 }
 
 /** Where the v1 provisioning file is kept: platform.v1.credentialsFile, else <data>/rvm-credentials.json. */
@@ -45,8 +54,10 @@ export function createProfile(setup: ProfileSetup): PlatformProfile {
       credentials: setup.credentials ?? readV1Credentials(file),
       credentialsFile: setup.credentials ? undefined : file,
       appVersion: setup.appVersion,
-      timezone: p.v2.timezone,
+      timezone: machineTimeZone(config),
       now: setup.now,
+      ...(setup.addresses ? { addresses: setup.addresses } : {}),
+      ...(setup.components ? { components: setup.components } : {}),
     });
     return profile;
   }
@@ -60,7 +71,7 @@ export function createProfile(setup: ProfileSetup): PlatformProfile {
     apiKey: v2.apiKey,
     deviceName: config.machine.name,
     appVersion: setup.appVersion,
-    timezone: v2.timezone,
+    timezone: machineTimeZone(config),
     wasteTypes: v2.wasteTypes,
     typicalWeightG: (material) => {
       const m = materials[material];
@@ -68,6 +79,8 @@ export function createProfile(setup: ProfileSetup): PlatformProfile {
     },
     live: p.live.url ? { url: p.live.url, channel: `rvm.${v2.rvmId}` } : null,
     now: setup.now,
+    ...(setup.modelVersion ? { modelVersion: setup.modelVersion } : {}),
+    ...(setup.log ? { log: setup.log } : {}),
   });
   return profile;
 }

@@ -1,15 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../config/config.schema';
-import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
+import { readPlatformState, updatePlatformState } from './platform-state';
 import type { PlatformProfile } from './profile';
-
-/** What the platform remembers of this kiosk between runs (<data>/platform-state.json). */
-interface PlatformState {
-  /** The processing engine registered for this machine. */
-  engineId?: string | number;
-}
 
 /**
  * The detector as a processing engine, when the profile can register one and the configuration asks
@@ -24,12 +16,11 @@ export async function registerEngine(o: {
 }): Promise<void> {
   const engine = o.config.platform.v2.processingEngine;
   if (!engine.register || !engine.serverAddress) return;
-  const statePath = join(o.dataDir, 'platform-state.json');
-  let state: PlatformState = {};
+  let knownId: string | number | undefined;
   try {
-    if (existsSync(statePath)) state = JSON.parse(readFileSync(statePath, 'utf8')) as PlatformState;
+    knownId = readPlatformState(o.dataDir).engineId;
   } catch (error) {
-    o.log.warn(`${statePath} unreadable (${(error as Error).message}); registering the engine anew`);
+    o.log.warn(`${(error as Error).message}; registering the engine anew`);
   }
   try {
     const id = await o.register(
@@ -39,10 +30,10 @@ export async function registerEngine(o: {
         serverAddress: engine.serverAddress,
         port: engine.port,
       },
-      state.engineId,
+      knownId,
     );
-    if (id !== state.engineId) {
-      writeFileAtomic(statePath, JSON.stringify({ ...state, engineId: id }, null, 2));
+    if (id !== knownId) {
+      updatePlatformState(o.dataDir, { engineId: id });
       o.log.info(`registered processing engine ${id} with the platform`);
     }
   } catch (error) {

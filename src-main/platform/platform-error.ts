@@ -20,6 +20,11 @@ export class PlatformError extends Error {
       /** Laravel's 422 `errors`: field → messages. */
       readonly fieldErrors?: Readonly<Record<string, readonly string[]>>;
       readonly body?: unknown;
+      /**
+       * 'endpoint': the refusal concerns this endpoint only (it wants a credential the machine does not
+       * hold, e.g. the v1 dev line's bearer on sync-offline), not the machine's own credentials.
+       */
+      readonly authScope?: 'endpoint';
     } = {},
   ) {
     super(message);

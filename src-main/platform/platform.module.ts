@@ -1,78 +1,70 @@
-import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import sharp from 'sharp';
+import { rm } from 'node:fs/promises';
 import type { LinkStatus } from '../../src-preload/contract';
-import type { Config } from '../config/config.schema';
-import type { Clock } from '../kernel/clock';
+import { machineTimeZone } from '../config/config.schema';
 import type { Handlers } from '../kernel/contract-types';
-import type { EventHub } from '../kernel/event-hub';
 import type { HealthProbe } from '../kernel/health.service';
 import { AppFailure } from '../kernel/router';
 import type { Logger } from '../log/logger';
-import type { OutboxJob, OutboxRepo } from '../store/outbox.repo';
-import type { SessionRepo } from '../store/session.repo';
+import type { OutboxJob } from '../store/outbox.repo';
 import { createProfile } from './create-profile';
-import { registerEngine } from './engine-registration';
-import { healthSnapshot, type HealthSources } from './health-snapshot';
-import { OutboxWorker } from './outbox.worker';
+import { GuestSessions } from './guest-sessions';
+import { healthSnapshot } from './health-snapshot';
+import { commandRunner, deliveryContext, type PlatformModuleDeps } from './link-parts';
+import { LinkState } from './link-state';
 import { LiveEvents, type LiveEventName } from './live-events';
+import { componentNames, hardwareComponents } from './machine-components';
+import { machineAddresses } from './network-address';
+import { OutboxWorker } from './outbox.worker';
 import { PlatformError } from './platform-error';
-import { QrLogin, type QrTarget } from './qr-login';
-import type { DeliveryContext, ModelTarget, PlatformCommand, PlatformProfile } from './profile';
+import { Upkeep } from './platform-upkeep';
+import type { CommandResult, DeliveryContext, PlatformProfile, TechnicianCommand } from './profile';
+import { QrLogin } from './qr-login';
+import type { CommandRunner } from './v1-commands';
 
-export interface PlatformModuleDeps extends Omit<HealthSources, 'depositsSinceStart'> {
-  readonly config: Config;
-  readonly dataDir: string;
-  readonly outbox: OutboxRepo | undefined;
-  readonly sessions: SessionRepo | undefined;
-  readonly hub: EventHub;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** The platform named a model to run at connect (a profile with `modelTarget`: v1's ai_model). */
-  readonly onModelTarget?: (target: ModelTarget) => void;
-  /** The platform asked for an orderly restart (v1 RESTART). */
-  readonly onRestart?: () => void;
-  /** The deposit flow, for the member QR login (absent with a broken store). */
-  readonly qrTarget?: QrTarget | undefined;
-}
-
-/** A link that has not answered for this long counts as offline even between failures. */
-const STALE_MS = 120_000;
-/** Timezone sync (a profile that can): at connect and then daily. */
-const TIMEZONE_SYNC_MS = 24 * 3600_000;
+export type { PlatformModuleDeps } from './link-parts';
 
 /**
  * The MyRVM link: the profile for the configured server generation, the connection status, the
- * heartbeat and the outbox worker. With `platform.profile = none`, or credentials that cannot be read,
- * the kiosk keeps working offline and every deposit waits in the outbox.
+ * heartbeat and its commands, the upkeep and the outbox worker. With `platform.profile = none`, or
+ * credentials that cannot be read, the kiosk keeps working offline and every deposit waits in the outbox.
  */
 export class PlatformModule {
   readonly profile: PlatformProfile | undefined;
   readonly worker: OutboxWorker | undefined;
   readonly #d: PlatformModuleDeps;
   readonly #log: Logger;
+  readonly #timezone: string;
+  readonly #link: LinkState;
   #setupError: string | null = null;
-  #lastSuccessAt: number | null = null;
-  #failures = 0;
-  #lastFailure: PlatformError | null = null;
-  #authRefused = false;
   #stopTimer: (() => void) | undefined;
   #connecting: Promise<void> | undefined;
   #lastPublished = '';
   #depositsSinceStart = 0;
   #liveEventsHandled = 0;
   readonly #unsubscribe: Array<() => void> = [];
-  #standIn: Promise<Uint8Array> | undefined;
   #started = false;
+  #bearerWarned = false;
   readonly #qr: QrLogin | undefined;
   #live: LiveEvents | undefined;
-  #timezoneSyncedAt: number | null = null;
+  readonly #commands: CommandRunner | undefined;
+  readonly #upkeep: Upkeep | undefined;
+  readonly #guests: GuestSessions | undefined;
+  readonly #context: DeliveryContext;
 
   constructor(deps: PlatformModuleDeps) {
     this.#d = deps;
     this.#log = deps.logger.scope('platform');
+    this.#context = deliveryContext({
+      deps,
+      running: () => this.#started,
+      platformSession: async (id) => (await this.#guests?.ref(deps.sessions?.get(id))) ?? null,
+    });
     const p = deps.config.platform;
+    this.#timezone = machineTimeZone(deps.config);
+    this.#link = new LinkState({ profile: p.profile, setupError: () => this.#setupError, clock: deps.clock });
     if (p.profile === 'none') return;
+    const addresses = deps.addresses ?? (() => machineAddresses());
+    const components = deps.hardware ? hardwareComponents(deps.hardware) : undefined;
     let profile: PlatformProfile;
     try {
       profile = createProfile({
@@ -81,6 +73,10 @@ export class PlatformModule {
         appVersion: deps.appVersion,
         now: () => deps.clock.now(),
         onOutcome: (error) => this.#onOutcome(error),
+        addresses,
+        ...(components ? { components: () => componentNames(components) } : {}),
+        ...(deps.modelVersion ? { modelVersion: deps.modelVersion } : {}),
+        log: (message) => this.#log.warn(message),
       });
     } catch (error) {
       this.#setupError = (error as Error).message;
@@ -88,10 +84,24 @@ export class PlatformModule {
       return;
     }
     this.profile = profile;
-    if (deps.qrTarget) {
+    this.#commands = commandRunner(profile, deps, components, this.#log);
+    this.#upkeep = new Upkeep({
+      profile,
+      config: deps.config,
+      dataDir: deps.dataDir,
+      clock: deps.clock,
+      log: this.#log,
+      timezone: this.#timezone,
+      addresses,
+      commands: this.#commands,
+    });
+    this.#guests = new GuestSessions({ kv: deps.settings, open: profile.openGuestSession, log: this.#log });
+    const target = deps.qrTarget;
+    if (target) {
+      const shows = deps.showsQr;
       this.#qr = new QrLogin({
         profile,
-        target: deps.qrTarget,
+        target: shows ? { ...target, identifying: () => target.identifying() && shows() } : target,
         clock: deps.clock,
         logger: this.#log,
         pollMs: p.pollMs,
@@ -105,9 +115,7 @@ export class PlatformModule {
         logger: this.#log,
         concurrency: p.concurrency,
         backoff: p.backoff,
-        onAuthRefused: () => {
-          this.#authRefused = true;
-        },
+        onAuthRefused: (error) => this.#onAuthRefused(error),
         onQuarantined: () => this.#publish(),
       });
     }
@@ -116,7 +124,7 @@ export class PlatformModule {
   /** Whether the platform answered lately: deposits made while it does not are capped (offline caps). */
   online(): boolean {
     // On every item's path: the link alone, without counting the outbox.
-    return this.#link().state === 'online';
+    return this.#link.state().state === 'online';
   }
 
   start(): void {
@@ -131,6 +139,12 @@ export class PlatformModule {
       this.#d.hub.subscribe('deposit.session', () => {
         this.worker?.kick();
         this.#qr?.update();
+        // Commands waiting for the customer: after this event has reached every listener (a command
+        // changes the deposit state, and screens must see the changes in order).
+        queueMicrotask(() => this.#commands?.poke());
+      }),
+      this.#d.hub.subscribe('maintenance.changed', (payload) => {
+        if (!(payload as { open: boolean }).open) this.#commands?.technicianLeft();
       }),
     );
     this.worker?.start();
@@ -149,7 +163,22 @@ export class PlatformModule {
 
   /** Failed exchanges with the platform since start (the monitor's error-rate rule). */
   get failures(): number {
-    return this.#failures;
+    return this.#link.failures;
+  }
+
+  /** Whether the platform's operator holds the machine in maintenance (v1 dev line). */
+  get operatorMaintenance(): boolean {
+    return this.#commands?.inMaintenance ?? false;
+  }
+
+  /** Platform commands waiting for the customer to finish (diagnostics; tests wait on it). */
+  get commandsWaiting(): number {
+    return this.#commands?.waiting ?? 0;
+  }
+
+  /** The identify screen started or stopped showing the member code (see `showsQr`). */
+  qrShownChanged(): void {
+    this.#qr?.update();
   }
 
   status(): LinkStatus {
@@ -163,23 +192,7 @@ export class PlatformModule {
     };
     const profile = this.#d.config.platform.profile;
     const live = this.#live?.subscribed ?? false;
-    return { profile, ...this.#link(), lastSuccessAt: this.#lastSuccessAt, backlog, live };
-  }
-
-  /** The link's state and why, from the last exchanges. */
-  #link(): Pick<LinkStatus, 'state' | 'lastError'> {
-    if (this.#d.config.platform.profile === 'none') return { state: 'disabled', lastError: null };
-    if (this.#setupError) return { state: 'degraded', lastError: this.#setupError };
-    const now = this.#d.clock.now();
-    const fresh = this.#lastSuccessAt !== null && now - this.#lastSuccessAt < STALE_MS;
-    const failure = this.#lastFailure;
-    if (!failure && fresh && !this.#authRefused) return { state: 'online', lastError: null };
-    const answered = failure && !(failure.kind === 'network' || failure.kind === 'timeout');
-    return {
-      state: answered || (fresh && !failure) ? 'degraded' : 'offline',
-      lastError:
-        failure?.message ?? (this.#authRefused ? 'the platform refused the machine credentials' : 'not connected yet'),
-    };
+    return { profile, ...this.#link.state(), lastSuccessAt: this.#link.lastSuccessAt, backlog, live };
   }
 
   readonly handlers: Handlers['platform'] = {
@@ -197,19 +210,37 @@ export class PlatformModule {
     discard: ({ id, reason }, ctx) =>
       this.#resolve(id, { action: 'discard', actor: ctx.technician ?? '(unknown)', reason }),
     syncTimezone: async () => {
-      const sync = this.profile?.syncTimezone;
-      if (!sync) {
+      if (!this.profile?.syncTimezone || !this.#upkeep) {
         throw new AppFailure('BAD_REQUEST', 'timezone sync is a v2 platform feature (platform.profile = v2)');
       }
       try {
-        await sync('manual');
+        return { timezone: this.#timezone, syncedAt: await this.#upkeep.syncTimezone('manual') };
       } catch (error) {
         throw new AppFailure('UNAVAILABLE', `timezone sync failed: ${(error as Error).message}`);
       }
-      this.#timezoneSyncedAt = this.#d.clock.now();
-      return { timezone: this.#d.config.platform.v2.timezone, syncedAt: this.#timezoneSyncedAt };
     },
   };
+
+  /**
+   * A technician's command (v1): posted to the platform's /kiosk/maintenance/command, which records it
+   * and does not relay it to the machine, then carried out here after its 200. Refused by the
+   * platform (403: no full access): not carried out.
+   */
+  async technicianCommand(command: TechnicianCommand, technician: string): Promise<CommandResult> {
+    const post = this.profile?.postTechnicianCommand;
+    if (!post || !this.#commands) {
+      throw new AppFailure('BAD_REQUEST', 'technician commands go through a v1 platform (platform.profile = v1)');
+    }
+    let requestId: string;
+    try {
+      requestId = await post(command);
+    } catch (error) {
+      if (!(error instanceof PlatformError)) throw error;
+      const result = this.#commands.refusedTechnician(command.command, technician, error.message);
+      throw new AppFailure(error.status === 403 ? 'FORBIDDEN' : 'UNAVAILABLE', result.detail);
+    }
+    return this.#commands.runTechnician(command.command, technician, requestId);
+  }
 
   #resolve(id: number, decision: { action: 'retry' | 'discard'; actor: string; reason?: string }): LinkStatus {
     const outbox = this.#d.outbox;
@@ -235,16 +266,19 @@ export class PlatformModule {
       : { status: 'degraded', detail: `${s.profile} ${s.state}: ${s.lastError ?? ''}${backlog}` };
   };
 
-  /** Handshake/login when not connected, else heartbeat; then again after heartbeatS. */
+  /** Handshake/login when not connected, else heartbeat (with command results) and upkeep; then again. */
   async #tick(): Promise<void> {
     const profile = this.profile!;
     try {
       if (!profile.connected) await this.#connect();
       else {
-        this.#handle(
-          await profile.heartbeat(healthSnapshot({ ...this.#d, depositsSinceStart: () => this.#depositsSinceStart })),
-        );
-        await this.#dailyTimezoneSync();
+        const commands = this.#commands!;
+        const extras = commands.extras();
+        const health = healthSnapshot({ ...this.#d, depositsSinceStart: () => this.#depositsSinceStart });
+        const received = await profile.heartbeat(health, extras);
+        commands.reported(extras);
+        commands.take(received);
+        await this.#upkeep!.afterHeartbeat();
       }
     } catch (error) {
       if (error instanceof PlatformError && error.status === 403 && profile.connected) {
@@ -254,38 +288,27 @@ export class PlatformModule {
     if (!this.#started) return; // stopped meanwhile: the store may be closed
     this.#publish();
     const p = this.#d.config.platform;
+    const everyS = Math.min(p.heartbeatS, profile.maxHeartbeatS ?? Infinity);
     // Not connected: retry sooner (but not in a tight loop).
-    const wait = profile.connected ? p.heartbeatS * 1000 : Math.min(p.heartbeatS * 1000, 5000);
+    const wait = profile.connected ? everyS * 1000 : Math.min(everyS * 1000, 5000);
     this.#stopTimer = this.#d.clock.after(wait, () => void this.#tick());
   }
 
   #connect(): Promise<void> {
     this.#connecting ??= this.profile!.connect()
       .then(() => {
-        this.#authRefused = false;
+        this.#link.authRefused = false;
         this.#log.info(`connected to ${this.#d.config.platform.baseUrl} (${this.profile!.name})`);
         const profile = this.profile!;
-        if (profile.syncTimezone) this.#timezoneSyncedAt = this.#d.clock.now(); // part of connect
         this.worker?.resume();
         this.#startLive();
         if (profile.modelTarget) this.#d.onModelTarget?.(profile.modelTarget);
-        if (profile.registerEngine) {
-          const { config, dataDir } = this.#d;
-          void registerEngine({ register: profile.registerEngine, config, dataDir, log: this.#log });
-        }
+        this.#upkeep?.afterConnect();
       })
       .finally(() => {
         this.#connecting = undefined;
       });
     return this.#connecting;
-  }
-
-  async #dailyTimezoneSync(): Promise<void> {
-    const sync = this.profile?.syncTimezone;
-    if (!sync || this.#timezoneSyncedAt === null) return;
-    if (this.#d.clock.now() - this.#timezoneSyncedAt < TIMEZONE_SYNC_MS) return;
-    await sync('automatic');
-    this.#timezoneSyncedAt = this.#d.clock.now();
   }
 
   /** Live events, once the channel is known (v1: from the handshake) and a key is configured. */
@@ -325,30 +348,23 @@ export class PlatformModule {
     return this.#liveEventsHandled;
   }
 
-  #handle(commands: PlatformCommand[]): void {
-    for (const command of commands) {
-      if (command.action === 'RESTART') {
-        this.#log.warn('the platform asked for a restart');
-        this.#d.onRestart?.();
-      } else this.#log.warn(`platform command ${command.action} is not supported by this kiosk; ignored`);
+  /** A delivery's 401/403: the machine's credentials, unless only that endpoint wants another one. */
+  #onAuthRefused(error: PlatformError): void {
+    if (error.details.authScope !== 'endpoint') {
+      this.#link.authRefused = true;
+      return;
     }
+    if (!this.#bearerWarned) this.#log.warn(error.message);
+    this.#bearerWarned = true;
   }
 
   #onOutcome(error: PlatformError | null): void {
     if (!this.#started) return;
-    const wasOnline = this.#lastFailure === null && this.#lastSuccessAt !== null;
-    if (error) {
-      this.#lastFailure = error;
-      this.#failures++;
-    } else {
-      this.#lastFailure = null;
-      this.#lastSuccessAt = this.#d.clock.now();
-      if (!wasOnline) {
-        // Back from an outage: whatever backed off is due now.
-        const due = this.#d.outbox?.dueNow(this.#d.clock.now()) ?? 0;
-        if (due) this.#log.info(`platform reachable again: ${due} waiting deliveries are due`);
-        this.worker?.kick();
-      }
+    if (this.#link.outcome(error)) {
+      // Back from an outage: whatever backed off is due now.
+      const due = this.#d.outbox?.dueNow(this.#d.clock.now()) ?? 0;
+      if (due) this.#log.info(`platform reachable again: ${due} waiting deliveries are due`);
+      this.worker?.kick();
     }
     this.#publish();
   }
@@ -366,25 +382,8 @@ export class PlatformModule {
       await this.#connect();
     }
     await this.profile!.deliver(job, this.#context);
-    // Delivered: the item's frame is on the platform now.
+    // Delivered: the item's frame is on the platform now; a session's guest reference is done with.
     if (job.kind === 'deposit.item' && job.payload.imagePath) await rm(job.payload.imagePath, { force: true });
+    if (job.kind === 'deposit.session') this.#guests?.forget(job.payload.id);
   }
-
-  readonly #context: DeliveryContext = {
-    session: (id) => this.#d.sessions?.get(id),
-    acceptedItems: (id) => this.#d.sessions?.acceptedItems(id) ?? [],
-    saveProgress: (job, progress) => {
-      // Stopping (the store may be closed): abandon the delivery; the next start resumes it.
-      if (!this.#started) throw new Error('the kiosk is stopping');
-      this.#d.outbox?.saveProgress(job.id, progress, this.#d.clock.now());
-    },
-    image: async (path) => {
-      if (path && existsSync(path)) return readFile(path);
-      // No frame (simulated hardware, a frame lost to a crash): a plain grey stand-in, labelled by size.
-      this.#standIn ??= sharp({ create: { width: 64, height: 64, channels: 3, background: '#727272' } })
-        .jpeg()
-        .toBuffer();
-      return this.#standIn;
-    },
-  };
 }

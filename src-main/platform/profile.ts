@@ -9,6 +9,11 @@ export interface DeliveryContext {
   saveProgress(job: OutboxJob, progress: unknown): void;
   /** The verdict frame as JPEG bytes, or a stand-in when the item has none (simulated or lost). */
   image(path: string | null | undefined): Promise<Uint8Array>;
+  /**
+   * The platform's reference for a session: the member's claim, else the platform session opened for a
+   * guest or donation customer (opened at the session's first delivery and kept), else null.
+   */
+  platformSession(sessionId: string): Promise<string | null>;
 }
 
 export interface HealthSnapshot {
@@ -59,10 +64,54 @@ export type QrStatus =
       readonly platformSession: string;
     };
 
-/** A command the platform asked the machine to run (v1 heartbeat). */
+/** A command the platform asked the machine to run (v1 heartbeat), `payload` as the server sent it. */
 export interface PlatformCommand {
   readonly action: string;
+  readonly payload?: unknown;
   readonly timestamp?: string | undefined;
+}
+
+/** How a platform command ended; the next heartbeat reports it (the platform has no acknowledgement call). */
+export interface CommandResult {
+  readonly action: string;
+  /** The command's own timestamp, which tells two commands of one action apart. */
+  readonly timestamp: string | null;
+  readonly result: 'done' | 'failed' | 'refused';
+  readonly detail: string;
+  readonly at: number;
+}
+
+/** What a heartbeat tells besides the machine's health (v1). */
+export interface HeartbeatExtras {
+  /** A CAPTURE_IMAGE frame was uploaded since the last heartbeat. */
+  readonly captureComplete: boolean;
+  readonly commandResults: readonly CommandResult[];
+}
+
+/** The commands a technician may send through v1 `/kiosk/maintenance/command`. */
+export const TECHNICIAN_COMMANDS = [
+  'test_motor',
+  'open_door',
+  'close_door',
+  'test_led',
+  'test_sensor',
+  'check_connection',
+  'reboot_edge',
+  'check_model_update',
+] as const;
+export type TechnicianCommandName = (typeof TECHNICIAN_COMMANDS)[number];
+
+export interface TechnicianCommand {
+  readonly command: TechnicianCommandName;
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** From the technician's platform PIN check. */
+  readonly assignmentId: string | number;
+}
+
+/** What v2 keeps about where the machine is (PATCH /rvm/self/update). */
+export interface SelfUpdate {
+  readonly ipAddress?: string;
+  readonly timezone?: string;
 }
 
 /** Where live events come from (Pusher protocol), when the server offers them. */
@@ -76,6 +125,8 @@ export type PinResult =
   | {
       readonly ok: true;
       readonly technician: string;
+      /** The platform's assignment of this technician to this machine (sent with their commands). */
+      readonly assignmentId?: string | number;
       readonly permissions: Record<string, boolean>;
       readonly expiresAt: string;
     }
@@ -124,7 +175,7 @@ export interface PlatformProfile {
   /** Handshake (v1) or login + self-claim (v2); run at start and after the link comes back. */
   connect(): Promise<void>;
   readonly connected: boolean;
-  heartbeat(health: HealthSnapshot): Promise<PlatformCommand[]>;
+  heartbeat(health: HealthSnapshot, extras?: HeartbeatExtras): Promise<PlatformCommand[]>;
   /** Delivers one outbox job; throws PlatformError. Must be safe to repeat (idempotency key). */
   deliver(job: OutboxJob, context: DeliveryContext): Promise<void>;
   createQr(): Promise<QrSession>;
@@ -147,4 +198,18 @@ export interface PlatformProfile {
   readonly registerEngine?: (engine: EngineSpec, knownId: string | number | undefined) => Promise<string | number>;
   /** The platform's view of this machine (v2). */
   readonly machineStatus?: () => Promise<RemoteMachineStatus>;
+  /** Opens the platform's session for a guest or donation customer; resolves to its reference. */
+  readonly openGuestSession?: () => Promise<string>;
+  /** The longest heartbeat interval the server tolerates (v1: it marks a machine offline after 120 s). */
+  readonly maxHeartbeatS?: number;
+  /** Sends a chamber frame to the platform's training images (v1 `/dataset/upload`); resolves to its id. */
+  readonly uploadTrainingImage?: (jpeg: Uint8Array) => Promise<string | number>;
+  /** The operator's status for this machine (v1 `/kiosk/config` `status`); null where the server gives none. */
+  readonly operatorStatus?: () => Promise<string | null>;
+  /** Whether the last handshake said the operator holds the machine in maintenance (v1 policy); null: not said. */
+  readonly maintenancePolicy?: boolean | null;
+  /** Tells the platform the machine's address and time zone (v2). */
+  readonly updateSelf?: (fields: SelfUpdate) => Promise<void>;
+  /** Posts a technician's command to the platform (v1); resolves to its request id. */
+  readonly postTechnicianCommand?: (command: TechnicianCommand) => Promise<string>;
 }

@@ -1,11 +1,13 @@
-import { z } from 'zod';
-import type { OutboxJob, OutboxJobOf } from '../store/outbox.repo';
+import type { z } from 'zod';
+import type { OutboxJob } from '../store/outbox.repo';
 import type { V1Credentials } from './credentials';
 import type { PlatformHttp } from './http';
+import type { MachineAddresses } from './network-address';
 import { PlatformError } from './platform-error';
 import type {
   DeliveryContext,
   HealthSnapshot,
+  HeartbeatExtras,
   LiveChannel,
   ModelTarget,
   PinResult,
@@ -14,131 +16,25 @@ import type {
   ProfileLabels,
   QrSession,
   QrStatus,
+  TechnicianCommand,
 } from './profile';
-
-// Requests, as the v1 server validates them (PLATFORM-API.md).
-const HealthMetrics = z.object({
-  cpu_usage_percent: z.number().min(0).max(100).nullable(),
-  memory_usage_percent: z.number().min(0).max(100).nullable(),
-  disk_usage_percent: z.number().min(0).max(100).nullable(),
-  cpu_temperature: z.number().nullable(),
-});
-const HandshakeRequest = z.object({
-  hardware_id: z.string().min(1).max(100),
-  name: z.string().min(1).max(255),
-  timezone: z.string().max(50).optional(),
-  firmware_version: z.string().optional(),
-  ai_model_version: z.string().optional(),
-  health_metrics: HealthMetrics.optional(),
-});
-const HeartbeatRequest = z.object({
-  hardware_id: z.string().min(1).max(100),
-  status: z.literal('online'),
-  version: z.string(),
-  health_metrics: HealthMetrics,
-  bin_capacity: z.number().min(0).max(100),
-  discovery: z.object({
-    cameras: z.array(z.object({ id: z.string(), path: z.string(), name: z.string(), status: z.string() })),
-  }),
-  ip_local: z.string().optional(),
-  tailscale_ip: z.string().nullable(),
-  diagnostics: z.object({
-    alerts: z.array(
-      z.object({
-        rule: z.string(),
-        title: z.string(),
-        severity: z.enum(['warning', 'critical']),
-        value: z.number(),
-        fired_at: z.string(),
-      }),
-    ),
-  }),
-});
-const DepositData = z.object({
-  session_id: z.string().min(1),
-  material: z.string().min(1),
-  weight_g: z.number().nonnegative().nullable(),
-  classification_confidence: z.number().min(0).max(1),
-  is_accepted: z.literal(true),
-  idempotency_key: z.string().min(1),
-  item_id: z.string(),
-  class_name: z.string(),
-  points: z.number().int().nonnegative(),
-  barcode: z.string().nullable(),
-});
-const SyncRequest = z.object({
-  transactions: z
-    .array(
-      z.object({
-        items: z.array(
-          z.object({ type: z.string().min(1), weight: z.number().nonnegative(), points: z.number().int().min(0) }),
-        ),
-        timestamp: z.string(),
-        session_id: z.string(),
-        idempotency_key: z.string(),
-        identity: z.string(),
-        member_id: z.string().nullable(),
-        platform_session: z.string().nullable(),
-      }),
-    )
-    .min(1),
-});
-
-// Answers (only what the kiosk uses; unknown fields are allowed).
-const HandshakeData = z.object({
-  identity: z.object({ rvm_id: z.number().int(), rvm_uuid: z.string().min(1), rvm_name: z.string() }),
-  websocket: z
-    .object({
-      channel: z.string(),
-      host: z.string(),
-      port: z.coerce.number().int(),
-      scheme: z.string(),
-      auth_token: z.string().nullish(),
-    })
-    .nullish(),
-  policy: z.object({ is_maintenance_mode: z.boolean().optional() }).loose().nullish(),
-  ai_model: z
-    .object({
-      target_version: z.string().max(64).nullish(),
-      hash: z.string().max(200).nullish(),
-      update_source_url: z.string().max(2000).nullish(),
-    })
-    .loose()
-    .nullish(),
-});
-const HeartbeatBody = z.object({
-  status: z.literal('success'),
-  server_time: z.string().optional(),
-  commands: z.array(z.object({ action: z.string(), timestamp: z.string().optional() })).default([]),
-});
-const TokenData = z.object({
-  token: z.string().min(1),
-  expires_at: z.string().optional(),
-  expires_in: z.number().positive().optional(),
-  qr_content: z.string().min(1),
-});
-const StatusData = z.object({
-  status: z.enum(['pending', 'claimed', 'expired']),
-  session_id: z.string().optional(),
-  user: z.object({ id: z.union([z.number(), z.string()]), name: z.string().optional() }).nullish(),
-});
-
-const PinRequest = z.object({ pin: z.string().length(6, 'a PIN is exactly 6 characters') });
-const PinData = z.object({
-  technician_name: z.string(),
-  assignment_id: z.union([z.number(), z.string()]),
-  permissions: z.record(z.string(), z.boolean()),
-  session_expires_at: z.string(),
-});
-const MaintenanceData = z
-  .object({
-    machine: z.object({ name: z.string(), status: z.string() }).loose(),
-    hardware: z.object({}).loose().optional(),
-  })
-  .loose();
-const KioskConfigData = z
-  .object({ machine_name: z.string(), timezone: z.string().optional(), qr_refresh_interval: z.number().optional() })
-  .loose();
+import { DONATION_USER, depositItem, syncSession } from './v1-delivery';
+import {
+  DatasetData,
+  GuestData,
+  HandshakeData,
+  HandshakeRequest,
+  HeartbeatBody,
+  HeartbeatRequest,
+  KioskConfigData,
+  MaintenanceData,
+  PinData,
+  PinRequest,
+  StatusData,
+  TechnicianCommandData,
+  TechnicianCommandRequest,
+  TokenData,
+} from './v1.schemas';
 
 export interface V1Options {
   readonly http: PlatformHttp;
@@ -148,6 +44,10 @@ export interface V1Options {
   readonly appVersion: string;
   readonly timezone: string;
   readonly now: () => number;
+  /** The machine's LAN and VPN addresses, now. */
+  readonly addresses?: () => MachineAddresses;
+  /** The component names the platform's READ_SENSOR / TRIGGER_ACTUATOR commands may use. */
+  readonly components?: () => { readonly sensors: readonly string[]; readonly actuators: readonly string[] };
 }
 
 /** The current MyRVM server: machine key for edge calls, machine UUID for kiosk calls. */
@@ -155,10 +55,16 @@ export class V1Profile implements PlatformProfile {
   readonly name = 'v1';
   readonly labels: ProfileLabels = { connect: 'handshake', heartbeat: 'heartbeat', liveSettings: 'platform.live.key' };
   readonly credentialsFile: string | undefined;
+  /** The dev line marks a machine offline after 120 s without a heartbeat. */
+  readonly maxHeartbeatS = 60;
   #uuid: string | undefined;
+  #rvmId: number | undefined;
+  #donationUserId = DONATION_USER;
   #live: LiveChannel | null = null;
   /** From the last handshake; null when the platform names no complete target. */
   modelTarget: ModelTarget | null = null;
+  /** The last handshake's policy.is_maintenance_mode; null when it said nothing. */
+  maintenancePolicy: boolean | null = null;
   constructor(private readonly o: V1Options) {
     this.credentialsFile = o.credentialsFile;
   }
@@ -173,6 +79,8 @@ export class V1Profile implements PlatformProfile {
   }
 
   async connect(): Promise<void> {
+    const addresses = this.o.addresses?.() ?? { local: null, vpn: null };
+    const components = this.o.components?.();
     const data = await this.o.http.send(
       {
         method: 'POST',
@@ -181,13 +89,26 @@ export class V1Profile implements PlatformProfile {
         json: {
           hardware_id: this.o.credentials.serial_number,
           name: this.o.credentials.name,
+          ...(addresses.local ? { ip_local: addresses.local } : {}),
+          ip_vpn: addresses.vpn,
           timezone: this.o.timezone,
           firmware_version: this.o.appVersion,
+          ...(components
+            ? {
+                hardware_info: {
+                  sensors: components.sensors.map((name) => ({ name })),
+                  actuators: components.actuators.map((name) => ({ name })),
+                },
+              }
+            : {}),
         },
       },
       HandshakeData,
     );
     this.#uuid = data.identity.rvm_uuid;
+    this.#rvmId = data.identity.rvm_id;
+    this.#donationUserId = data.policy?.system_donation_user_id ?? DONATION_USER;
+    this.maintenancePolicy = data.policy?.is_maintenance_mode ?? null;
     const ai = data.ai_model;
     this.modelTarget =
       ai?.target_version && ai.hash && ai.update_source_url
@@ -197,7 +118,9 @@ export class V1Profile implements PlatformProfile {
     this.#live = ws ? { url: `${ws.scheme}://${ws.host}:${ws.port}`, channel: ws.channel } : null;
   }
 
-  async heartbeat(h: HealthSnapshot): Promise<PlatformCommand[]> {
+  async heartbeat(h: HealthSnapshot, extras?: HeartbeatExtras): Promise<PlatformCommand[]> {
+    const addresses = this.o.addresses?.() ?? { local: null, vpn: null };
+    const results = extras?.commandResults ?? [];
     const body = await this.o.http.send(
       {
         method: 'POST',
@@ -215,7 +138,9 @@ export class V1Profile implements PlatformProfile {
           },
           bin_capacity: h.binLevelPercent,
           discovery: { cameras: [...h.cameras] },
-          tailscale_ip: null,
+          ...(addresses.local ? { ip_local: addresses.local } : {}),
+          tailscale_ip: addresses.vpn,
+          ...(extras?.captureComplete ? { capture_complete: true as const } : {}),
           diagnostics: {
             alerts: h.alerts.map((a) => ({
               rule: a.rule,
@@ -224,6 +149,18 @@ export class V1Profile implements PlatformProfile {
               value: a.value,
               fired_at: new Date(a.firedAt).toISOString(),
             })),
+            // The doc names no field for command results: they ride in diagnostics, like the alerts.
+            ...(results.length
+              ? {
+                  command_results: results.map((r) => ({
+                    action: r.action,
+                    timestamp: r.timestamp,
+                    result: r.result,
+                    detail: r.detail.slice(0, 500),
+                    finished_at: new Date(r.at).toISOString(),
+                  })),
+                }
+              : {}),
           },
         },
       },
@@ -236,78 +173,13 @@ export class V1Profile implements PlatformProfile {
   async deliver(job: OutboxJob, context: DeliveryContext): Promise<void> {
     switch (job.kind) {
       case 'deposit.item':
-        return this.#depositItem(job, context);
+        return depositItem(this.o.http, job, context);
       case 'deposit.session':
-        return this.#syncSession(job, context);
+        return syncSession(this.o.http, job, context, {
+          donationUserId: this.#donationUserId,
+          machineId: this.#rvmId,
+        });
     }
-  }
-
-  /** The item's image and classification: POST /edge/deposit (multipart). Stores evidence; no points. */
-  async #depositItem(job: OutboxJobOf<'deposit.item'>, context: DeliveryContext): Promise<void> {
-    const item = job.payload;
-    const session = context.session(item.sessionId);
-    const data = DepositData.safeParse({
-      session_id: session?.platformSession ?? item.sessionId,
-      material: item.material,
-      weight_g: item.weightG,
-      classification_confidence: item.confidence,
-      is_accepted: true,
-      idempotency_key: job.idempotencyKey,
-      item_id: item.id,
-      class_name: item.className,
-      points: item.points,
-      barcode: item.barcode,
-    });
-    if (!data.success) {
-      const issue = data.error.issues[0];
-      throw new PlatformError('bad-request', `deposit ${item.id}: ${issue?.path.join('.')} ${issue?.message}`);
-    }
-    const form = new FormData();
-    const jpeg = await context.image(item.imagePath);
-    form.set('image', new Blob([jpeg.slice()], { type: 'image/jpeg' }), `${item.id}.jpg`);
-    form.set('status', 'ACCEPTED');
-    form.set('data', JSON.stringify(data.data));
-    form.set('session_id', data.data.session_id);
-    await this.o.http.send(
-      { method: 'POST', path: '/api/v1/edge/deposit', form, idempotencyKey: job.idempotencyKey },
-      z.unknown(),
-    );
-  }
-
-  /** The session's credit: POST /edge/sync-offline, one transaction with every accepted item. */
-  async #syncSession(job: OutboxJobOf<'deposit.session'>, context: DeliveryContext): Promise<void> {
-    const payload = job.payload;
-    const session = context.session(payload.id);
-    if (!session) throw new PlatformError('bad-request', `session ${payload.id} is not in the local store`);
-    const items = context.acceptedItems(session.id);
-    if (items.length === 0) return; // nothing to credit: an empty session is not a transaction
-    await this.o.http.send(
-      {
-        method: 'POST',
-        path: '/api/v1/edge/sync-offline',
-        schema: SyncRequest,
-        json: {
-          transactions: [
-            {
-              items: items.map((i) => ({
-                type: i.material ?? i.className,
-                weight: (i.weightG ?? 0) / 1000,
-                points: i.points,
-              })),
-              timestamp: new Date(session.closedAt ?? payload.closedAt).toISOString(),
-              session_id: session.id,
-              idempotency_key: job.idempotencyKey,
-              identity: session.identity ?? 'guest',
-              member_id: session.memberId,
-              platform_session: session.platformSession,
-            },
-          ],
-        },
-        idempotencyKey: job.idempotencyKey,
-      },
-      z.unknown(),
-      true,
-    );
   }
 
   async createQr(): Promise<QrSession> {
@@ -350,6 +222,7 @@ export class V1Profile implements PlatformProfile {
       return {
         ok: true,
         technician: data.technician_name,
+        assignmentId: data.assignment_id,
         permissions: data.permissions,
         expiresAt: data.session_expires_at,
       };
@@ -380,4 +253,34 @@ export class V1Profile implements PlatformProfile {
   async kioskConfig(): Promise<z.infer<typeof KioskConfigData>> {
     return this.o.http.send({ method: 'GET', path: '/api/v1/kiosk/config' }, KioskConfigData);
   }
+
+  /** The operator's status for this machine: `maintenance` when they put it there (dev line; null on master). */
+  readonly operatorStatus = async (): Promise<string | null> => (await this.kioskConfig()).status ?? null;
+
+  /** A guest or donation customer's session on the platform: POST /kiosk/session/guest → `guest_…`. */
+  readonly openGuestSession = async (): Promise<string> =>
+    (await this.o.http.send({ method: 'POST', path: '/api/v1/kiosk/session/guest' }, GuestData)).session_id;
+
+  /** A chamber frame for the platform's training images (dev line `/dataset/upload`, machine key). */
+  readonly uploadTrainingImage = async (jpeg: Uint8Array): Promise<string | number> => {
+    const form = new FormData();
+    form.set('image', new Blob([jpeg.slice()], { type: 'image/jpeg' }), `capture-${this.o.now()}.jpg`);
+    const data = await this.o.http.send({ method: 'POST', path: '/api/v1/dataset/upload', form }, DatasetData);
+    return data.id;
+  };
+
+  /** A technician's command through the platform (which records it and does not relay it to the machine). */
+  readonly postTechnicianCommand = async (c: TechnicianCommand): Promise<string> => {
+    const data = await this.o.http.send(
+      {
+        method: 'POST',
+        path: '/api/v1/kiosk/maintenance/command',
+        schema: TechnicianCommandRequest,
+        json: { command: c.command, ...(c.params ? { params: { ...c.params } } : {}), assignment_id: c.assignmentId },
+        answers: [403],
+      },
+      TechnicianCommandData,
+    );
+    return String(data.request_id);
+  };
 }

@@ -14,21 +14,22 @@ import type {
   QrSession,
   QrStatus,
   RemoteMachineStatus,
+  SelfUpdate,
 } from './profile';
+import { V2Auth } from './v2-auth';
+import { machineStatus, openGuestSession, registerEngine, updateSelf, type V2Machine } from './v2-machine';
 import {
   ClaimRequest,
   CreateData,
   DepositData,
   DepositRequest,
   DetectionRequest,
-  EngineRequest,
   ItemProgress,
   LoginData,
   LoginRequest,
   MetricsRequest,
   ProcessRequest,
   RvmRef,
-  RvmStatusData,
   StatusData,
   TimezoneRequest,
   UploadData,
@@ -49,12 +50,14 @@ export interface V2Options {
   /** Typical weight in grams of an item of this material, when the machine has no scale. */
   readonly typicalWeightG: (material: string) => number | undefined;
   readonly live: LiveChannel | null;
-  /** Reported with detection results. */
-  readonly modelVersion?: string | undefined;
+  /** The running model's version, reported with detection results. */
+  readonly modelVersion?: () => string | null;
   readonly now: () => number;
+  /** Engine registration notes (a server without the ping route). */
+  readonly log?: (message: string) => void;
 }
 
-/** The MyRVM Platform (v2): a bearer token from the machine's own account; re-login once on 401. */
+/** The MyRVM Platform (v2): a bearer token from the machine's own account; one shared re-login on 401. */
 export class V2Profile implements PlatformProfile {
   readonly name = 'v2';
   readonly labels: ProfileLabels = {
@@ -62,20 +65,31 @@ export class V2Profile implements PlatformProfile {
     heartbeat: 'metrics',
     liveSettings: 'platform.live.key and url',
   };
-  #token: string | undefined;
+  readonly #auth: V2Auth;
+  readonly #machine: V2Machine;
 
-  constructor(private readonly o: V2Options) {}
+  constructor(private readonly o: V2Options) {
+    this.#auth = new V2Auth(() => this.#login());
+    this.#machine = { http: o.http, auth: this.#auth, rvmId: o.rvmId, apiKey: o.apiKey };
+    this.updateSelf = o.apiKey ? (fields) => updateSelf(this.#machine, fields) : undefined;
+  }
 
   get connected(): boolean {
-    return this.#token !== undefined;
+    return this.#auth.token !== undefined;
+  }
+
+  /** Logins so far (one per connect, plus one per round of refused tokens). */
+  get logins(): number {
+    return this.#auth.logins;
   }
 
   headers(): Record<string, string | undefined> {
-    return { Authorization: this.#token ? `Bearer ${this.#token}` : undefined };
+    const token = this.#auth.token;
+    return { Authorization: token ? `Bearer ${token}` : undefined };
   }
 
   async connect(): Promise<void> {
-    await this.#login();
+    await this.#auth.renew(this.#auth.token);
     if (this.o.apiKey) {
       await this.o.http.send(
         {
@@ -96,34 +110,22 @@ export class V2Profile implements PlatformProfile {
     await this.syncTimezone('automatic');
   }
 
-  async #login(): Promise<void> {
-    this.#token = undefined;
+  async #login(): Promise<string> {
     const data = await this.o.http.send(
       {
         method: 'POST',
         path: '/api/v2/auth/login',
         schema: LoginRequest,
         json: { email: this.o.email, password: this.o.password },
+        headers: { Authorization: undefined },
       },
       LoginData,
     );
-    this.#token = data.token;
-  }
-
-  /** Runs an authenticated request; a 401 logs in again once and repeats it. */
-  async #authed<T>(run: () => Promise<T>): Promise<T> {
-    if (!this.#token) await this.#login();
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof PlatformError) || error.status !== 401) throw error;
-      await this.#login();
-      return run();
-    }
+    return data.token;
   }
 
   readonly syncTimezone = async (method: 'automatic' | 'manual'): Promise<void> => {
-    await this.#authed(() =>
+    await this.#auth.run(() =>
       this.o.http.send(
         {
           method: 'POST',
@@ -181,6 +183,8 @@ export class V2Profile implements PlatformProfile {
     // v2 credits per deposit; a session summary has nothing more to tell it.
     if (job.kind === 'deposit.session') return;
     const item = job.payload;
+    // A rejected item is no deposit: v2 has no call that reports one without creating it.
+    if (!item.accepted) return;
     // Progress this code did not write starts the delivery over: every step repeats safely (its own key).
     const recorded = ItemProgress.nullable().safeParse(job.progress);
     const progress: ItemProgress = recorded.success ? { ...recorded.data } : {};
@@ -193,7 +197,7 @@ export class V2Profile implements PlatformProfile {
       const form = new FormData();
       form.set('file', new Blob([jpeg.slice()], { type: 'image/jpeg' }), `${item.id}.jpg`);
       form.set('metadata', JSON.stringify({ item_id: item.id, rvm_id: this.o.rvmId, kind: 'verdict_frame' }));
-      const uploaded = await this.#authed(() =>
+      const uploaded = await this.#auth.run(() =>
         this.o.http.send(
           { method: 'POST', path: '/api/v2/upload', form, idempotencyKey: `${job.idempotencyKey}:upload` },
           UploadData,
@@ -202,8 +206,9 @@ export class V2Profile implements PlatformProfile {
       step({ filePath: uploaded.file_path });
     }
     if (progress.depositId === undefined) {
-      const request = this.#depositRequest(job, item, context, jpeg);
-      const created = await this.#authed(() =>
+      const session = await context.platformSession(item.sessionId);
+      const request = this.#depositRequest(job, item, session, jpeg);
+      const created = await this.#auth.run(() =>
         this.o.http.send(
           {
             method: 'POST',
@@ -219,7 +224,7 @@ export class V2Profile implements PlatformProfile {
     }
     if (!progress.processed) {
       try {
-        await this.#authed(() =>
+        await this.#auth.run(() =>
           this.o.http.send(
             {
               method: 'POST',
@@ -241,7 +246,9 @@ export class V2Profile implements PlatformProfile {
     // Jobs queued before boxes were kept have nothing truthful to report.
     if (!item.box) return;
     const box = item.box;
-    await this.#authed(() =>
+    // The model running now: the job does not record which one judged it (the conservative reading).
+    const modelVersion = this.o.modelVersion?.() ?? null;
+    await this.#auth.run(() =>
       this.o.http.send(
         {
           method: 'POST',
@@ -260,7 +267,7 @@ export class V2Profile implements PlatformProfile {
             ],
             status: 'completed',
             timestamp: new Date(item.at).toISOString(),
-            ...(this.o.modelVersion ? { model_version: this.o.modelVersion } : {}),
+            ...(modelVersion ? { model_version: modelVersion } : {}),
           },
           idempotencyKey: `${job.idempotencyKey}:detection`,
         },
@@ -269,7 +276,7 @@ export class V2Profile implements PlatformProfile {
     );
   }
 
-  #depositRequest(job: OutboxJobOf<'deposit.item'>, item: ItemJobPayload, context: DeliveryContext, jpeg: Uint8Array) {
+  #depositRequest(job: OutboxJobOf<'deposit.item'>, item: ItemJobPayload, session: string | null, jpeg: Uint8Array) {
     const material = item.material ?? '';
     const wasteType = this.o.wasteTypes[material];
     if (!wasteType) {
@@ -279,10 +286,9 @@ export class V2Profile implements PlatformProfile {
       );
     }
     const grams = item.weightG ?? this.o.typicalWeightG(material);
-    const session = context.session(item.sessionId);
     return {
       rvm_id: this.o.rvmId,
-      ...(session?.platformSession ? { session_token: session.platformSession } : {}),
+      ...(session ? { session_token: session } : {}),
       waste_type: wasteType,
       weight: Math.min(100, Math.max(0.001, (grams ?? 1) / 1000)),
       quantity: 1,
@@ -335,54 +341,15 @@ export class V2Profile implements PlatformProfile {
   }
 
   /** What the platform believes about this machine (technician's connection test). */
-  readonly machineStatus = async (): Promise<RemoteMachineStatus> => {
-    const s = await this.#authed(() =>
-      this.o.http.send({ method: 'GET', path: `/api/v2/rvm-status/${this.o.rvmId}` }, RvmStatusData),
-    );
-    return { name: s.rvm_name ?? `RVM ${s.rvm_id}`, status: s.current_status };
-  };
+  readonly machineStatus = (): Promise<RemoteMachineStatus> => machineStatus(this.#machine);
 
-  /**
-   * Registers this machine's processing engine (once: the id is kept by the caller) or, with a known
-   * id, pings it; a 404 on ping means the platform forgot it and it is registered again.
-   */
-  readonly registerEngine = async (
-    engine: EngineSpec,
-    knownId: string | number | undefined,
-  ): Promise<string | number> => {
-    if (knownId !== undefined) {
-      try {
-        await this.#authed(() =>
-          this.o.http.send(
-            { method: 'POST', path: `/api/v2/processing-engines/${knownId}/ping`, answers: [404] },
-            z.unknown(),
-          ),
-        );
-        return knownId;
-      } catch (error) {
-        if (!(error instanceof PlatformError && error.status === 404)) throw error;
-      }
-    }
-    const created = await this.#authed(() =>
-      this.o.http.send(
-        {
-          method: 'POST',
-          path: '/api/v2/processing-engines',
-          schema: EngineRequest,
-          json: {
-            name: engine.name,
-            type: engine.type,
-            server_address: engine.serverAddress,
-            port: engine.port,
-            model_path: engine.modelPath,
-            processing_timeout: 30,
-            auto_failover: false,
-            is_active: true,
-          },
-        },
-        z.object({ id: z.union([z.number(), z.string()]) }),
-      ),
-    );
-    return created.id;
-  };
+  /** Registers this machine's processing engine, or pings the one it registered (v2-machine.ts). */
+  readonly registerEngine = (engine: EngineSpec, knownId: string | number | undefined): Promise<string | number> =>
+    registerEngine(this.#machine, engine, knownId, this.o.log);
+
+  /** A guest (donation) session for a customer without an account: created, then activated. */
+  readonly openGuestSession = (): Promise<string> => openGuestSession(this.#machine);
+
+  /** The machine's address and time zone, with the machine key (only with platform.v2.apiKey). */
+  readonly updateSelf: ((fields: SelfUpdate) => Promise<void>) | undefined;
 }

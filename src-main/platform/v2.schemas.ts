@@ -78,6 +78,13 @@ export const EngineRequest = z.object({
   is_active: z.boolean(),
 });
 
+/** PATCH /rvm/self/update: each field optional; the kiosk sends what changed. */
+export const SelfUpdateRequest = z.object({
+  ip_address: z.union([z.ipv4(), z.ipv6()]).optional(),
+  timezone: z.string().min(1).max(100).optional(),
+});
+export const ActivateGuestRequest = z.object({ session_token: z.string().min(1) });
+
 // Answers (only what the kiosk uses; unknown fields are allowed).
 export const RvmStatusData = z
   .object({ rvm_id: z.union([z.number(), z.string()]), rvm_name: z.string().optional(), current_status: z.string() })

@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformHttp } from '../../src-main/platform/http';
-import { PlatformError } from '../../src-main/platform/platform-error';
 import type { DeliveryContext, HealthSnapshot } from '../../src-main/platform/profile';
 import { V1Profile } from '../../src-main/platform/v1.profile';
 import { V2Profile } from '../../src-main/platform/v2.profile';
-import type { ItemJobPayload } from '../../src-main/store/outbox-jobs';
-import type { OutboxJob } from '../../src-main/store/outbox.repo';
-import type { SessionRow } from '../../src-main/store/session.repo';
 import { PlatformDouble } from '../platform-double/double';
+import { ITEM, SESSION, itemJob, refusal, sessionJob } from './platform-fixtures';
 
 // Every endpoint the profiles use, against the double, with the refusals the contract names
 // (401/403/404/422/429). Delivery through the real store is covered by platform.outbox/v2 tests.
@@ -28,58 +25,8 @@ const health: HealthSnapshot = {
   ],
 };
 
-const session: SessionRow = {
-  id: 'S1',
-  status: 'closed',
-  identity: 'member',
-  memberId: '501',
-  openedAt: Date.parse('2026-11-20T10:00:00Z'),
-  acceptedCount: 1,
-  rejectedCount: 0,
-  totalPoints: 10,
-  platformSession: 'sess_1',
-  memberName: 'Siti',
-  closedAt: Date.parse('2026-11-20T10:01:00Z'),
-};
-
-const item: ItemJobPayload = {
-  id: 'I1',
-  sessionId: 'S1',
-  seq: 1,
-  accepted: true,
-  reason: null,
-  material: 'pet',
-  className: 'pet_bottle',
-  confidence: 0.91,
-  points: 10,
-  barcode: null,
-  weightG: 24,
-  at: Date.parse('2026-11-20T10:00:30Z'),
-  box: [10, 20, 110, 220],
-};
-
-const claimed = (key: string) => ({
-  id: 1,
-  idempotencyKey: key,
-  orderingKey: 'S1',
-  status: 'in_flight' as const,
-  attempts: 1,
-  nextAttemptAt: 0,
-  lastError: null,
-  createdAt: 0,
-  progress: null,
-});
-const itemJob = (payload: ItemJobPayload, key: string): OutboxJob => ({
-  ...claimed(key),
-  kind: 'deposit.item',
-  payload,
-});
-/** S1's job as SessionRepo.close writes it. */
-const sessionJob = (key: string): OutboxJob => ({
-  ...claimed(key),
-  kind: 'deposit.session',
-  payload: { ...session, status: 'closed', closedAt: session.closedAt!, reason: 'finished', voucherId: null },
-});
+const session = SESSION;
+const item = ITEM;
 
 /** A JPEG-sized stand-in for the frame; `empty` gives the server nothing to store. */
 function context(image = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), progress: unknown[] = []): DeliveryContext {
@@ -88,16 +35,8 @@ function context(image = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), progress: unk
     acceptedItems: () => [item],
     saveProgress: (_job, p) => progress.push(structuredClone(p)),
     image: () => Promise.resolve(image),
+    platformSession: async (id) => (id === 'S1' ? session.platformSession : null),
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<PlatformError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PlatformError);
-  return error as PlatformError;
 }
 
 let double: PlatformDouble;
@@ -140,10 +79,8 @@ describe('v1 endpoints', () => {
   it('heartbeat: metrics, bin level and cameras sent, commands returned; 403 without a technician', async () => {
     const profile = v1();
     await profile.connect();
-    double.commands.push(
-      { action: 'RESTART', timestamp: '2026-11-20T10:00:00Z' },
-      { action: 'GIT_PULL', timestamp: '' },
-    );
+    double.command('RESTART');
+    double.command('GIT_PULL');
     expect((await profile.heartbeat(health)).map((c) => c.action)).toEqual(['RESTART', 'GIT_PULL']);
     expect(double.heartbeats[0]).toMatchObject({
       hardware_id: double.o.serial,
@@ -188,7 +125,7 @@ describe('v1 endpoints', () => {
   it('sync-offline: the session credit as one transaction', async () => {
     const profile = v1();
     await profile.connect();
-    await profile.deliver(sessionJob('session:S1'), context());
+    await profile.deliver(sessionJob(SESSION, 'session:S1'), context());
     expect(double.syncs[0]).toMatchObject({
       key: 'session:S1',
       body: {
@@ -265,7 +202,7 @@ describe('v2 endpoints', () => {
       wasteTypes: { pet: 'plastic' },
       typicalWeightG: () => 25,
       live: null,
-      modelVersion: 'yolov8n-320',
+      modelVersion: () => 'yolov8n-320',
       now: () => Date.now(),
     });
     return profile;

@@ -1,22 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ItemVerdict } from '../../src-preload/contract';
 import type { KioskCore } from '../../src-main/core/kiosk-core';
 import { SimulatedHardware } from '../../src-main/hardware/hardware';
 import { openStore } from '../../src-main/store/database';
 import { PlatformDouble } from '../platform-double/double';
 import { makeTestCore } from '../support/test-core';
 import { waitFor } from '../support/wait-for';
-
-const pet = (): ItemVerdict => ({
-  className: 'pet_bottle',
-  material: 'pet',
-  confidence: 0.93,
-  accepted: true,
-  reason: null,
-  box: [10, 10, 100, 200],
-});
+import { pet } from './platform-fixtures';
 
 /** Runs `sessions` guest sessions of `items` accepted PET bottles each through the real deposit service. */
 async function deposit(core: KioskCore, sessions: number, items: number): Promise<string[]> {
@@ -168,7 +159,7 @@ describe('outbox delivery to the v1 platform', () => {
     expect(double.deposits).toHaveLength(0);
   });
 
-  it('RESTART from the heartbeat waits for the customer to finish; other commands are ignored', async () => {
+  it('RESTART from the heartbeat waits for the customer to finish; other commands are refused', async () => {
     double = await new PlatformDouble().start();
     let restarts = 0;
     const t = v1Core(double, {}, () => restarts++);
@@ -178,14 +169,15 @@ describe('outbox delivery to the v1 platform', () => {
     const service = t.core.deposit.service!;
     service.start();
     service.identify({ kind: 'guest' });
-    double.commands.push({ action: 'GIT_PULL', timestamp: '' }, { action: 'RESTART', timestamp: '' });
+    double.command('GIT_PULL');
+    double.command('RESTART');
     await waitFor('the heartbeat that carries them', () => double.commands.length === 0, 8000);
-    await waitFor('the restart request, held for the customer', () => t.core.lifecycle.restartPending, 8000);
+    await waitFor('the restart, held for the customer', () => t.core.platform.commandsWaiting === 1, 8000);
     expect(restarts).toBe(0);
     service.finish();
     expect(restarts).toBe(0); // the receipt is still on screen
     service.done();
-    expect(restarts).toBe(1);
+    await waitFor('the restart', () => restarts === 1);
     service.start();
     service.cancel();
     expect(restarts).toBe(1);

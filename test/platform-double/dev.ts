@@ -8,7 +8,9 @@ import { createInterface } from 'node:readline';
 import { PlatformDouble } from './double';
 
 const port = Number(process.env.PLATFORM_PORT ?? 8000);
-const double = await new PlatformDouble({ port }).start();
+// PLATFORM_LINE=dev: the v1 newest development line (commands with payloads, bearer-only sync …).
+const v1Line = process.env.PLATFORM_LINE === 'dev' ? 'dev' : 'master';
+const double = await new PlatformDouble({ port, line: v1Line }).start();
 // Outside the repository unless asked: a provisioning file is a secret, even a development one.
 const credentials = resolve(process.env.PLATFORM_CREDENTIALS_OUT ?? join(tmpdir(), 'rvm-credentials.dev.json'));
 writeFileSync(
@@ -25,7 +27,7 @@ writeFileSync(
   ),
   { mode: 0o600 },
 );
-console.log(`MyRVM platform double listening on ${double.url} (both /api/v1 and /api/v2)
+console.log(`MyRVM platform double listening on ${double.url} (both /api/v1 (${v1Line} line) and /api/v2)
 
 v1 kiosk:  RVM_PLATFORM__PROFILE=v1 RVM_PLATFORM__BASE_URL=${double.url} \\
            RVM_PLATFORM__V1__CREDENTIALS_FILE=${credentials} \\
@@ -35,7 +37,8 @@ v2 kiosk:  RVM_PLATFORM__PROFILE=v2 RVM_PLATFORM__BASE_URL=${double.url} RVM_PLA
            RVM_PLATFORM__LIVE__KEY=${double.o.pusherKey} RVM_PLATFORM__LIVE__URL=${double.url.replace('http:', 'ws:')} npm run serve
 Live events (Pusher protocol) at ${double.url.replace('http:', 'ws:')}/app/${double.o.pusherKey}; test with: npm run platform -- check
 
-commands: claim (the phone claims the latest QR), down, up, live-down, live-up, slow <ms>, status, quit`);
+commands: claim (the phone claims the latest QR), down, up, live-down, live-up, slow <ms>, status, quit,
+          cmd <ACTION> [payload JSON] (a v1 heartbeat command, e.g. cmd READ_SENSOR {"component_name":"bin_level"})`);
 
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
@@ -56,6 +59,14 @@ input.on('line', (line) => {
     console.log(
       `${double.deposits.length} deposits, ${double.syncs.length} session syncs, ${double.heartbeats.length} heartbeats`,
     );
+  } else if (command === 'cmd' && arg) {
+    const payload = line.trim().split(/\s+/).slice(2).join(' ');
+    try {
+      double.command(arg, payload ? (JSON.parse(payload) as unknown) : undefined);
+      console.log(`${arg} queued for the next heartbeat`);
+    } catch (error) {
+      console.log(`payload is not JSON: ${(error as Error).message}`);
+    }
   } else if (command === 'quit') {
     void double.close().then(() => process.exit(0));
   } else if (command) console.log(`unknown command ${command}`);

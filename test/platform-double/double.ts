@@ -7,7 +7,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z, type ZodType } from 'zod';
+import { z } from 'zod';
+import { formOf, json, readBody, Reply, unprocessable, validate } from './http-kit';
+import * as v1 from './v1-routes';
+import { activateGuest, selfUpdate, type V2State } from './v2-routes';
 
 export interface Faults {
   /** Every request: the connection is destroyed before an answer (server "down"). */
@@ -25,8 +28,10 @@ export interface Faults {
   liveDown: boolean;
   /** v1: the machine is blocked (every edge call 403 MACHINE_BLOCKED). */
   blocked: boolean;
-  /** v1: no technician is assigned (heartbeat 403; everything else works). */
+  /** v1 master line: no technician is assigned (heartbeat 403; everything else works). */
   noTechnician: boolean;
+  /** v2: the server has no `processing-engines/{id}/ping` route (Laravel's route-not-found 404). */
+  enginePingMissing: boolean;
 }
 
 export interface DoubleOptions {
@@ -45,6 +50,10 @@ export interface DoubleOptions {
   readonly pusherKey?: string;
   /** QR session lifetime; by default the servers' own (v1 300 s, v2 600 s). */
   readonly qrTtlS?: number;
+  /** Which v1 server line answers: `master` (the table) or `dev` (the newest development line). */
+  readonly line?: v1.V1Line;
+  /** Dev line: the "System Donation" user's id (policy.system_donation_user_id). */
+  readonly donationUserId?: number;
 }
 
 export interface RecordedDeposit {
@@ -61,26 +70,9 @@ interface QrSession {
   expiresAt: number;
   user?: { id: number; name: string };
   sessionId?: string;
+  mode?: 'guest_donation';
 }
 
-const V1Handshake = z.object({ hardware_id: z.string().min(1).max(100), name: z.string().min(1).max(255) }).loose();
-const V1Heartbeat = z
-  .object({
-    hardware_id: z.string().min(1).max(100),
-    status: z.string(),
-    bin_capacity: z.number().min(0).max(100).optional(),
-  })
-  .loose();
-const V1Sync = z.object({
-  transactions: z.array(
-    z
-      .object({
-        items: z.array(z.object({ type: z.string(), weight: z.number(), points: z.number().int() })),
-        timestamp: z.string(),
-      })
-      .loose(),
-  ),
-});
 const V2Login = z.object({ email: z.email(), password: z.string().min(6) });
 const V2Deposit = z
   .object({
@@ -132,15 +124,7 @@ const V2Engine = z
   })
   .loose();
 
-class Reply {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {}
-}
-
-export class PlatformDouble {
+export class PlatformDouble implements v1.V1State, V2State {
   readonly faults: Faults = {
     down: false,
     slowMs: 0,
@@ -151,16 +135,35 @@ export class PlatformDouble {
     liveDown: false,
     blocked: false,
     noTechnician: false,
+    enginePingMissing: false,
   };
   /** Deposits as processed (a repeated key is not recorded twice). */
   readonly deposits: RecordedDeposit[] = [];
   readonly syncs: RecordedDeposit[] = [];
   readonly v2Deposits = new Map<number, { status: string; body: z.infer<typeof V2Deposit>; reward?: number }>();
   readonly heartbeats: unknown[] = [];
+  /** v1 handshakes as validated. */
+  readonly handshakes: unknown[] = [];
   readonly metrics: unknown[] = [];
   /** Every request seen: method, path, status (for contract tests). */
   readonly log: Array<{ method: string; path: string; status: number | 'dropped' }> = [];
-  readonly commands: Array<{ action: string; timestamp: string }> = [];
+  /** Commands for the machine's next heartbeat (queue them with `command()`). */
+  readonly commands: v1.QueuedCommand[] = [];
+  /** v1: the platform session ids handed to guest and donation customers. */
+  readonly guestSessions: string[] = [];
+  /** v1 dev line: training images, and what the v1 technician commands the double recorded. */
+  readonly datasetUploads: v1.V1State['datasetUploads'] = [];
+  readonly technicianCommands: v1.V1State['technicianCommands'] = [];
+  /** v1 dev line: the machine's status as the platform shows it, and its last capture. */
+  machineStatus: 'online' | 'maintenance' = 'online';
+  lastCaptureAt: number | null = null;
+  /** v1 dev line: sync-offline wants a bearer (as the server is); false: takes the machine key. */
+  syncBearerOnly = true;
+  /** v1 dev line: points balances the offline sync credits (the donation user and the phone's users). */
+  readonly balances = new Map<number, number>();
+  /** v2: PATCH /rvm/self/update bodies and activated guest sessions. */
+  readonly selfUpdates: unknown[] = [];
+  readonly guestActivations: string[] = [];
   /** v2 uploads (file size, metadata) and detection results, as processed. */
   readonly uploads: Array<{ path: string; size: number; type: string; metadata: unknown }> = [];
   readonly detections: unknown[] = [];
@@ -172,6 +175,9 @@ export class PlatformDouble {
   /** The next v2 deposit is refused with a 422 on this field (contract tests). */
   forceValidationError: { field: string; message: string } | undefined;
   readonly o: Required<DoubleOptions>;
+  readonly line: v1.V1Line;
+  readonly donationUserId: number;
+  readonly machineApiKey: string;
   readonly rvmUuid = randomUUID();
   readonly #idempotent = new Map<string, Reply>();
   readonly #qr = new Map<string, QrSession>();
@@ -197,9 +203,15 @@ export class PlatformDouble {
       seed: 42,
       pusherKey: 'double-pusher-key',
       qrTtlS: 0,
+      line: 'master',
+      donationUserId: 3,
       ...options,
     };
     this.#dice = this.o.seed;
+    this.line = this.o.line;
+    this.donationUserId = this.o.donationUserId;
+    this.machineApiKey = this.o.machineApiKey;
+    for (const id of [this.donationUserId, 501]) this.balances.set(id, 0);
   }
 
   get url(): string {
@@ -231,6 +243,7 @@ export class PlatformDouble {
     const qr = this.#qr.get(token);
     if (!qr || qr.status !== 'pending') return false;
     Object.assign(qr, { status: 'claimed', user, sessionId: `sess_${randomBytes(6).toString('hex')}` });
+    if (!this.balances.has(user.id)) this.balances.set(user.id, 0);
     const timestamp = new Date().toISOString();
     if (qr.profile === 'v1') {
       this.broadcast(`rvm.${this.rvmUuid}`, 'session.authorized', {
@@ -258,6 +271,11 @@ export class PlatformDouble {
       sent++;
     }
     return sent;
+  }
+
+  /** The operator sends a command to the machine (delivered with its next heartbeat, at most once). */
+  command(action: string, payload?: unknown): void {
+    v1.queueCommand(this, action, payload);
   }
 
   /** Live-event clients subscribed to a channel right now. */
@@ -415,14 +433,9 @@ export class PlatformDouble {
     };
     // ---- v1 edge (machine key) ----
     if (url.pathname.startsWith('/api/v1/edge/')) {
-      const apiKey = header('x-rvm-api-key');
-      if (!apiKey) throw new Reply(401, { status: 'error', message: 'API key missing', error_code: 'MISSING_API_KEY' });
-      if (apiKey !== this.o.apiKey)
-        throw new Reply(401, { status: 'error', message: 'Invalid API key', error_code: 'INVALID_API_KEY' });
-      if (this.faults.blocked)
-        throw new Reply(403, { status: 'error', message: 'Machine is blocked', error_code: 'MACHINE_BLOCKED' });
+      this.#machineKey(header('x-rvm-api-key'));
       if (route === 'POST /api/v1/edge/handshake') {
-        validate(V1Handshake, json(raw));
+        this.handshakes.push(validate(v1.V1Handshake, json(raw)));
         return new Reply(200, {
           status: 'success',
           data: {
@@ -435,20 +448,15 @@ export class PlatformDouble {
               port: this.#port,
               scheme: 'ws',
             },
-            policy: { is_maintenance_mode: false, bin_full_threshold_percent: 90 },
+            policy: v1.handshakePolicy(this),
             ai_model: this.aiModel,
           },
         });
       }
       if (route === 'POST /api/v1/edge/heartbeat') {
-        if (this.faults.noTechnician)
-          throw new Reply(403, { status: 'error', message: 'No active technician assignment for this machine' });
-        this.heartbeats.push(validate(V1Heartbeat, json(raw)));
-        return new Reply(200, {
-          status: 'success',
-          server_time: new Date().toISOString(),
-          commands: this.commands.splice(0),
-        });
+        const { record, reply } = v1.heartbeat(this, raw, this.faults.noTechnician);
+        this.heartbeats.push(record);
+        return reply;
       }
       if (route === 'POST /api/v1/edge/deposit') {
         const form = await formOf(req, raw);
@@ -480,12 +488,13 @@ export class PlatformDouble {
         });
       }
       if (route === 'POST /api/v1/edge/sync-offline') {
-        const body = json(raw) as { transactions?: unknown };
-        if (!Array.isArray(body?.transactions)) throw new Reply(422, { status: 'error', message: 'Invalid format' });
-        const parsed = validate(V1Sync, body);
-        this.syncs.push({ profile: 'v1', key, body: parsed, at: Date.now() });
-        return new Reply(200, { status: 'success', synced_count: parsed.transactions.length });
+        const bearer = header('authorization')?.startsWith('Bearer ') ? header('authorization') : undefined;
+        return v1.syncOffline(this, raw, key, bearer);
       }
+    }
+    if (route === 'POST /api/v1/dataset/upload' && this.line === 'dev') {
+      this.#machineKey(header('x-rvm-api-key'));
+      return v1.datasetUpload(this, req, raw, this.o.rvmId);
     }
     // ---- v1 kiosk (machine UUID) ----
     if (url.pathname.startsWith('/api/v1/kiosk/')) {
@@ -540,7 +549,7 @@ export class PlatformDouble {
         return new Reply(200, {
           success: true,
           data: {
-            machine: { name: 'Double RVM', status: 'online', last_activity: new Date().toISOString() },
+            machine: { name: 'Double RVM', status: this.machineStatus, last_activity: new Date().toISOString() },
             connections: { websocket: this.#live.size > 0 },
             hardware: { door_status: 'closed', conveyor_status: 'idle', bin_level: 40 },
             ai_model: { version: null, last_updated: null },
@@ -556,15 +565,12 @@ export class PlatformDouble {
             applied_theme: 'light',
             timezone: 'Asia/Jakarta',
             qr_refresh_interval: 300,
+            ...(this.line === 'dev' ? { status: this.machineStatus } : {}),
           },
         });
       }
-      if (route === 'POST /api/v1/kiosk/session/guest') {
-        return new Reply(200, {
-          success: true,
-          data: { session_id: `guest_${randomBytes(6).toString('hex')}`, type: 'guest', display_name: 'Tamu' },
-        });
-      }
+      if (route === 'POST /api/v1/kiosk/session/guest') return v1.guestSession(this);
+      if (route === 'POST /api/v1/kiosk/maintenance/command') return v1.technicianCommand(this, raw);
     }
     // ---- v2 ----
     if (route === 'POST /api/v2/auth/login') {
@@ -589,6 +595,10 @@ export class PlatformDouble {
         message: 'claimed',
         data: { rvm_id: body.rvm_id, name: 'Double RVM', timezone: 'Asia/Jakarta', timezone_offset: '+07:00' },
       });
+    }
+    if (route === 'PATCH /api/v2/rvm/self/update') return selfUpdate(this, raw, header('x-api-key'), this.o.rvmId);
+    if (route === 'POST /api/v2/rvm/session/activate-guest') {
+      return activateGuest(this, raw, (token) => this.#qr.get(token), this.o.rvmId);
     }
     if (route === 'POST /api/v2/rvm/session/create') {
       const body = validate(z.object({ rvm_id: z.number().int() }), json(raw));
@@ -716,7 +726,7 @@ export class PlatformDouble {
         return new Reply(201, { success: true, message: 'created', data: { id, ...body } });
       }
       const ping = /^POST \/api\/v2\/processing-engines\/(\d+)\/ping$/.exec(route);
-      if (ping) {
+      if (ping && !this.faults.enginePingMissing) {
         const engine = this.engines.get(Number(ping[1]));
         if (!engine) throw new Reply(404, { success: false, message: 'Processing engine not found' });
         engine.pings++;
@@ -731,54 +741,19 @@ export class PlatformDouble {
     throw new Reply(404, { message: `The route ${url.pathname.slice(1)} could not be found.` });
   }
 
+  /** The v1 machine key check (edge calls and the dataset upload). */
+  #machineKey(apiKey: string | undefined): void {
+    if (!apiKey) throw new Reply(401, { status: 'error', message: 'API key missing', error_code: 'MISSING_API_KEY' });
+    if (apiKey !== this.o.apiKey)
+      throw new Reply(401, { status: 'error', message: 'Invalid API key', error_code: 'INVALID_API_KEY' });
+    if (this.faults.blocked)
+      throw new Reply(403, { status: 'error', message: 'Machine is blocked', error_code: 'MACHINE_BLOCKED' });
+  }
+
   #qrOf(token: string | null): QrSession {
     const qr = token ? this.#qr.get(token) : undefined;
     if (!qr) throw new Reply(404, { success: false, message: 'Session not found' });
     if (qr.status === 'pending' && Date.now() > qr.expiresAt) qr.status = 'expired';
     return qr;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function json(raw: Buffer): unknown {
-  try {
-    return raw.length ? JSON.parse(raw.toString('utf8')) : {};
-  } catch {
-    throw new Reply(400, { message: 'Malformed JSON body' });
-  }
-}
-
-async function formOf(req: IncomingMessage, raw: Buffer, field = 'image'): Promise<FormData> {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('multipart/form-data')) throw unprocessable({ [field]: [`The ${field} field is required.`] });
-  return new Request('http://double/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
-}
-
-/** Laravel's 422: `{message, errors: {field: [messages]}}`. */
-function unprocessable(errors: Record<string, string[]>): Reply {
-  const [first] = Object.values(errors);
-  const more = Object.values(errors).flat().length - 1;
-  return new Reply(422, {
-    message: `${first?.[0]}${more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''})` : ''}`,
-    errors,
-  });
-}
-
-function validate<T>(schema: ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const errors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path.join('.') || 'body';
-    (errors[field] ??= []).push(`The ${field.replace(/_/g, ' ')} field is invalid: ${issue.message}.`);
-  }
-  throw unprocessable(errors);
 }
