@@ -30,6 +30,7 @@ await Promise.all([
       'backup-cli': 'src-main/backup/backup.cli.ts',
       'voucher-cli': 'src-main/payout/voucher.cli.ts',
       'dataset-cli': 'src-main/dataset/dataset.cli.ts',
+      'model-cli': 'src-main/vision/model.cli.ts',
       'controller-sim-cli': 'src-main/hardware/controller-sim.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
     },

@@ -22,6 +22,10 @@ export const CLI_COMMANDS = {
     summary: 'the local store: sessions, items, outbox backlog; issued vouchers',
     run: async (args: readonly string[], out: Out) => (await import('../store/store.cli')).runStoreCli(args, out),
   },
+  model: {
+    summary: 'the chamber model: status, install a model package from a drive, roll back',
+    run: async (args: readonly string[], out: Out) => (await import('../vision/model.cli')).runModelCli(args, out),
+  },
   dataset: {
     summary: 'training data kept on this machine: stats; export as a YOLO dataset',
     run: async (args: readonly string[], out: Out) => (await import('../dataset/dataset.cli')).runDatasetCli(args, out),

@@ -64,6 +64,18 @@ describe('KioskCore with vision', () => {
     expect(k.vision?.supervisor?.state).toBe('model_refused');
   });
 
+  it('refuses a manifest that names classes its model does not have, with the classes named', async () => {
+    // Rules written for a chamber model (mineral, soda) put beside the COCO fixture: not half-applied.
+    const { core: k } = await core({ RVM_VISION__CAMERA: '{"kind": "replay", "folder": "/nonexistent"}' }, (dir) => {
+      mkdirSync(join(dir, 'models'));
+      const classes = { mineral: { material: 'pet' }, soda: { material: 'aluminium' }, bottle: { material: 'pet' } };
+      writeFileSync(join(dir, 'models', 'manifest.json'), JSON.stringify({ model: MODEL, classes }));
+    });
+    await expect
+      .poll(async () => JSON.stringify(await k.router.dispatch('app.health', undefined, ctx)), { timeout: 15_000 })
+      .toMatch(/names classes the model does not have \(mineral, soda\); the model's are person, bicycle/);
+  });
+
   it('credits an item the camera sees during a session', async () => {
     const { core: k } = await core({}, async (dir) => {
       // The replay: an empty chamber floor, then the chamber with a bottle, then empty again.

@@ -28,6 +28,15 @@ export const ManifestSchema = z
     minConfidence: z.number().min(0).max(1).default(0.5),
     /** What each class of the model means; a class not listed is an "unknown item". */
     classes: z.record(z.string().min(1), ClassRule),
+    /** The customer's words for each class, per language (the overlay names materials, not model classes). */
+    labels: z
+      .record(z.string().min(1), z.object({ id: z.string().min(1).max(40), en: z.string().min(1).max(40) }).strict())
+      .default({}),
+    /** SHA-256 (hex) of the model file: a package installed from a drive is checked against it. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the SHA-256 of the model file (64 hex digits)')
+      .optional(),
   })
   .strict();
 
@@ -49,4 +58,16 @@ export function loadManifest(path: string): Manifest {
   }
   const modelPath = isAbsolute(parsed.data.model) ? parsed.data.model : resolve(dirname(path), parsed.data.model);
   return { ...parsed.data, modelPath };
+}
+
+/**
+ * The manifest's classes the model does not have (a manifest written for another model, or rules kept
+ * from an older model after a retrain): a manifest naming them is refused rather than half-applied.
+ */
+export function classesMissingFromModel(
+  manifest: Pick<Manifest, 'classes' | 'labels'>,
+  names: readonly string[],
+): string[] {
+  const known = new Set(names);
+  return [...new Set([...Object.keys(manifest.classes), ...Object.keys(manifest.labels)])].filter((c) => !known.has(c));
 }

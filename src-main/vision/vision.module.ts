@@ -11,7 +11,7 @@ import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import { InferenceSupervisor, type VisionMetrics } from './inference.supervisor';
 import { workerLiveness } from './worker-liveness';
-import { loadManifest, type Manifest } from './model-manifest';
+import { classesMissingFromModel, loadManifest, type Manifest } from './model-manifest';
 import { PresenceGate } from './presence-gate';
 import { PreviewStream } from './preview-stream';
 import { VisionPipeline, type PipelineDeps } from './vision.pipeline';
@@ -111,6 +111,12 @@ export class VisionModule {
     } catch (error) {
       return this.#refuse(`the model cannot run: ${(error as Error).message}`);
     }
+    try {
+      checkClasses(manifest, supervisor, path);
+    } catch (error) {
+      supervisor.stop();
+      return this.#refuse(`the model cannot run: ${(error as Error).message}`);
+    }
     if (this.#stopped) return supervisor.stop();
     this.#d.outOfService('vision', null);
     this.#run(manifest, path, supervisor);
@@ -127,6 +133,7 @@ export class VisionModule {
     const candidate = this.#supervisorFor(manifest);
     try {
       await candidate.start();
+      checkClasses(manifest, candidate, manifestPath);
     } catch (error) {
       candidate.stop();
       throw new Error(`the new model does not load: ${(error as Error).message}`, { cause: error });
@@ -312,5 +319,17 @@ export function activeModel(dataDir: string): ActiveModel | undefined {
       : undefined;
   } catch {
     return undefined; // unreadable: the configured manifest is used
+  }
+}
+
+/** Refuses a manifest that names classes the model does not have (its names come from the loaded model). */
+function checkClasses(manifest: Manifest, supervisor: InferenceSupervisor, path: string): void {
+  const names = supervisor.info?.names;
+  if (!names) return;
+  const missing = classesMissingFromModel(manifest, names);
+  if (missing.length) {
+    throw new Error(
+      `${path} names classes the model does not have (${missing.join(', ')}); the model's are ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}: install the model with its own manifest (a model package)`,
+    );
   }
 }
