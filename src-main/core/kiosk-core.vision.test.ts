@@ -112,5 +112,9 @@ describe('KioskCore with vision', () => {
     expect(sample.workerInferenceMs).toBeGreaterThan(0);
     expect(sample.inferenceMs).toBeGreaterThanOrEqual(sample.workerInferenceMs! * 0.5);
     expect(sample.verdictLatencyMs).toBeGreaterThan(0);
+    // The platform's CAPTURE_IMAGE gets the newest chamber picture, without the letterbox bars.
+    const picture = await sharp(Buffer.from((await k.vision!.captureFrame())!)).metadata();
+    expect(picture).toMatchObject({ format: 'jpeg', width: 640 });
+    expect(picture.height).toBeLessThan(640);
   }, 40_000);
 });

@@ -49,6 +49,8 @@ export function createPlatform(core: CoreParts, deps: CoreDeps, clock: Clock): P
       ? {
           offerModel: async (target) =>
             core.models?.offer(target) ?? { state: 'refused', reason: 'the model updater is not running' },
+          // CAPTURE_IMAGE: the newest chamber picture (null before the camera delivered one).
+          captureFrame: async () => (await core.vision?.captureFrame()) ?? null,
         }
       : {}),
   });

@@ -1,6 +1,6 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { ItemVerdict } from '../../src-preload/contract';
-import type { Letterbox } from '../image/letterbox';
+import { pictureRegion, type Letterbox } from '../image/letterbox';
 import type { Logger } from '../log/logger';
 import type { DatasetStore, NewSample, NormBox } from './dataset.store';
 
@@ -46,14 +46,9 @@ export async function captureSample(
   try {
     const lb = frame.letterbox;
     // The picture without the letterbox bars: the camera's view at the model's scale.
-    const width = Math.round(lb.srcWidth * lb.scale);
-    const height = Math.round(lb.srcHeight * lb.scale);
-    let image = sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } }).extract({
-      left: Math.round(lb.padX),
-      top: Math.round(lb.padY),
-      width: Math.min(width, frame.width - Math.round(lb.padX)),
-      height: Math.min(height, frame.height - Math.round(lb.padY)),
-    });
+    const region = pictureRegion(frame.width, frame.height, lb);
+    const { width, height } = region;
+    let image = sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } }).extract(region);
     const box = normalise(verdict.box, lb);
     if (person && box) image = await blurRegion(await image.raw().toBuffer({ resolveWithObject: true }), box);
     const jpeg = await image.jpeg({ quality: 85 }).toBuffer();

@@ -133,7 +133,7 @@ describe('DepositService', () => {
     expect(s.count('SELECT COUNT(*) FROM items')).toBe(2);
   });
 
-  it('records rejections with their reason, no points, no delivery job, and returns the item', async () => {
+  it('records rejections with their reason and no points, queues them for the platform, and returns the item', async () => {
     const s = setup();
     s.service.start();
     s.service.identify({ kind: 'guest' });
@@ -142,7 +142,17 @@ describe('DepositService', () => {
     expect(hand).toMatchObject({ accepted: false, reason: 'reject_class', points: 0 });
     expect(heavy).toMatchObject({ accepted: false, reason: 'weight_out_of_range', points: 0 });
     expect(s.hardware.returned).toHaveLength(2);
-    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(0);
+    // Delivered as rejected (v1 records them): no points in either job.
+    expect(
+      s.db
+        .prepare(`SELECT payload FROM outbox WHERE kind = 'deposit.item'`)
+        .pluck()
+        .all()
+        .map((p) => JSON.parse(p as string)),
+    ).toEqual([
+      expect.objectContaining({ accepted: false, reason: 'reject_class', points: 0 }),
+      expect.objectContaining({ accepted: false, reason: 'weight_out_of_range', points: 0 }),
+    ]);
     expect(s.service.snapshot()).toMatchObject({ rejectedCount: 2, totalPoints: 0 });
   });
 
@@ -265,7 +275,9 @@ describe('DepositService', () => {
     expect(s.db.prepare(`SELECT close_reason || ':' || total_points FROM sessions`).pluck().get()).toBe(
       'out_of_service:10',
     );
-    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(1);
+    // One credited, one handed back (queued as rejected, 0 points).
+    expect(s.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'deposit.item'`)).toBe(2);
+    expect(s.count(`SELECT sum(json_extract(payload, '$.points')) FROM outbox WHERE kind = 'deposit.item'`)).toBe(10);
     expect(s.count('SELECT COUNT(*) FROM held_items')).toBe(0);
     // The controller reports healthy again: back in service without a restart.
     jammed = false;

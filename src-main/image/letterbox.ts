@@ -81,3 +81,19 @@ export function hwcToChw(rgb: Uint8Array, width: number, height: number): Float3
   }
   return out;
 }
+
+/** Where the camera's picture lies inside a letterboxed frame (the bars left out), for cropping it back. */
+export function pictureRegion(
+  frameWidth: number,
+  frameHeight: number,
+  lb: Letterbox,
+): { left: number; top: number; width: number; height: number } {
+  const left = Math.round(lb.padX);
+  const top = Math.round(lb.padY);
+  return {
+    left,
+    top,
+    width: Math.min(Math.round(lb.srcWidth * lb.scale), frameWidth - left),
+    height: Math.min(Math.round(lb.srcHeight * lb.scale), frameHeight - top),
+  };
+}

@@ -13,12 +13,12 @@ export const ItemJobPayload = z
     sessionId: z.string().min(1),
     /** The item's number in its session (accepted and rejected items counted). */
     seq: z.number().int().positive(),
-    /** Always true: only accepted items are queued. */
+    /** Rejected items are queued too (v1 records them; v2 skips them). */
     accepted: z.boolean(),
     className: z.string(),
     material: z.string().nullable(),
     confidence: z.number(),
-    /** Always null: an accepted item has no reject reason. */
+    /** Why a rejected item was handed back; null for an accepted one. */
     reason: z.string().nullable(),
     points: z.number(),
     barcode: z.string().nullable(),

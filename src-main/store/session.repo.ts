@@ -130,17 +130,16 @@ export class SessionRepo {
         item.at,
       );
       this.#sql.addTotals.run(item.accepted ? 1 : 0, item.accepted ? 0 : 1, item.points, item.sessionId);
-      if (item.accepted) {
-        this.#outbox.enqueue(
-          {
-            idempotencyKey: `item:${item.id}`,
-            kind: 'deposit.item',
-            orderingKey: item.sessionId,
-            payload: { ...item, seq },
-          },
-          item.at,
-        );
-      }
+      // Rejected items too: the v1 server records them (status REJECTED, with the reason); v2 has no call for them.
+      this.#outbox.enqueue(
+        {
+          idempotencyKey: `item:${item.id}`,
+          kind: 'deposit.item',
+          orderingKey: item.sessionId,
+          payload: { ...item, seq },
+        },
+        item.at,
+      );
       return seq;
     })();
   }

@@ -40,7 +40,7 @@ describe('npm run store -- stats', () => {
     expect(runStoreCli(['stats'], (l) => lines.push(l), { RVM_DATA_DIR: t.dir })).toBe(0);
     expect(lines.join('\n')).toMatch(/sessions\s+open 0, closed 1/);
     expect(lines.join('\n')).toMatch(/items\s+accepted 1, rejected 1/);
-    expect(lines.join('\n')).toMatch(/outbox\s+pending 2 \(oldest 0 min\)/);
+    expect(lines.join('\n')).toMatch(/outbox\s+pending 3 \(oldest 0 min\)/);
 
     const vouchers: string[] = [];
     runStoreCli(['vouchers'], (l) => vouchers.push(l), { RVM_DATA_DIR: t.dir });
@@ -48,7 +48,7 @@ describe('npm run store -- stats', () => {
 
     const json: string[] = [];
     runStoreCli(['stats', '--json', '--db', join(t.dir, 'rvm.db')], (l) => json.push(l));
-    expect(JSON.parse(json[0]!)).toMatchObject({ points: { total: 10 }, outbox: { pending: { count: 2 } } });
+    expect(JSON.parse(json[0]!)).toMatchObject({ points: { total: 10 }, outbox: { pending: { count: 3 } } });
   });
 
   it('says what is wrong when there is no database or no command', () => {

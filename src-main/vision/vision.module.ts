@@ -1,9 +1,10 @@
-import type { Frame } from '../camera/camera';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import type { ItemVerdict, PreviewFrame } from '../../src-preload/contract';
-import type { Camera, CameraState } from '../camera/camera';
+import type { Camera, CameraState, Frame } from '../camera/camera';
+import { pictureRegion } from '../image/letterbox';
 import { FfmpegCamera } from '../camera/ffmpeg.camera';
 import { ReplayCamera } from '../camera/replay.camera';
 import type { Config } from '../config/config.schema';
@@ -51,6 +52,7 @@ export class VisionModule {
   #pipeline: VisionPipeline | undefined;
   #camera: Camera | undefined;
   #manifest: Manifest | undefined;
+  #latestFrame: Frame | undefined;
   #manifestPath: string | undefined;
   #starting: Promise<void> | undefined;
   #stopped = false;
@@ -217,7 +219,8 @@ export class VisionModule {
 
   #previewHooks(log: Logger): Pick<PipelineDeps, 'onFrame' | 'onDetections'> {
     const publish = this.#d.onPreview;
-    if (!publish) return {};
+    const keep = (frame: Frame) => (this.#latestFrame = frame);
+    if (!publish) return { onFrame: keep };
     let warned = false;
     const preview = new PreviewStream({
       fps: 12,
@@ -230,7 +233,26 @@ export class VisionModule {
         warned = true;
       },
     });
-    return { onFrame: (frame) => preview.frame(frame), onDetections: (list) => preview.detections(list) };
+    return {
+      onFrame: (frame) => {
+        keep(frame);
+        preview.frame(frame);
+      },
+      onDetections: (list) => preview.detections(list),
+    };
+  }
+
+  /**
+   * The newest camera frame as JPEG (the platform's CAPTURE_IMAGE: a chamber picture for its dataset),
+   * the camera's view without the letterbox bars; null before the camera delivered one.
+   */
+  async captureFrame(): Promise<Uint8Array | null> {
+    const frame = this.#latestFrame;
+    if (!frame) return null;
+    return sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+      .extract(pictureRegion(frame.width, frame.height, frame.letterbox))
+      .jpeg({ quality: 90 })
+      .toBuffer();
   }
 
   /** For the monitor: the detector's numbers, frames dropped so far, and the camera's state (undefined before it starts). */
