@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApi, contract, ok, type AppInfo, type Heartbeat } from '../src-preload/contract';
 import { App } from './App';
+import { idle } from './customer/fake-main';
 import { indicatorOf, useKioskStore } from './stores/kiosk.store';
 import type { Connection } from './transport/api';
 import type { LinkState } from './transport/ws-transport';
@@ -20,13 +21,14 @@ const info: AppInfo = {
   arch: 'x64',
 };
 
-/** An in-memory main process: answers app.info and lets the test push heartbeats and link states. */
+/** An in-memory main process: answers app.info and deposit.state, and lets the test push heartbeats and link states. */
 function fakeMain() {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const linkListeners = new Set<(s: LinkState) => void>();
+  const answers: Record<string, unknown> = { 'app.info': info, 'deposit.state': idle };
   const api = buildApi(contract, {
     invoke: async (channel) =>
-      channel === 'app.info' ? ok(info) : { ok: false, error: { code: 'INTERNAL', message: 'n/a' } },
+      channel in answers ? ok(answers[channel]) : { ok: false, error: { code: 'INTERNAL', message: 'n/a' } },
     subscribe: (channel, listener) => {
       const set = listeners.get(channel) ?? new Set();
       listeners.set(channel, set.add(listener));
@@ -62,6 +64,8 @@ beforeEach(() => {
     link: 'connecting',
     heartbeat: undefined,
     heartbeatAt: undefined,
+    deposit: undefined,
+    intake: undefined,
   });
 });
 afterEach(() => {
@@ -70,15 +74,27 @@ afterEach(() => {
 });
 
 describe('attract screen', () => {
-  it('shows the machine name and turns the indicator online with the first heartbeat', async () => {
+  it('shows the machine name and says "ready" with the first heartbeat; Start waits for it', async () => {
     const main = fakeMain();
     render(<App connection={main.connection} />);
     expect(await screen.findByText('RVM Plaza Senayan')).toBeTruthy();
     expect(screen.getByRole('status').dataset.indicator).toBe('connecting');
+    expect(screen.getByRole('status').textContent).toBe('Menghubungkan…');
+    expect(screen.getByRole('button', { name: 'Mulai' }).hasAttribute('disabled')).toBe(true);
     main.beat('ok');
     expect(screen.getByRole('status').dataset.indicator).toBe('online');
-    expect(screen.getByRole('status').textContent).toBe('Terhubung');
-    expect(screen.getByTestId('status-banner').textContent).toBe('Mesin siap');
+    expect(screen.getByRole('status').textContent).toBe('Siap digunakan');
+    expect(screen.getByRole('button', { name: 'Mulai' }).hasAttribute('disabled')).toBe(false);
+  });
+
+  it('a degraded machine (platform unreachable, slow) still says "ready" to customers: it takes items', async () => {
+    const main = fakeMain();
+    render(<App connection={main.connection} />);
+    await screen.findByText('RVM Plaza Senayan');
+    main.beat('degraded');
+    expect(screen.getByRole('status').dataset.indicator).toBe('degraded');
+    expect(screen.getByRole('status').textContent).toBe('Siap digunakan');
+    expect(document.body.textContent).not.toMatch(/Terganggu|lambat/);
   });
 
   it('switches between Indonesian and English with one large button', async () => {
@@ -87,11 +103,12 @@ describe('attract screen', () => {
     await screen.findByText('RVM Plaza Senayan');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Kembalikan botol & kaleng');
     expect(document.documentElement.lang).toBe('id');
-    fireEvent.click(screen.getByRole('button', { name: 'Bahasa' }));
+    // The toggle reads the other language's own name, and that is its accessible name too.
+    fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Return bottles & cans');
     expect(document.documentElement.lang).toBe('en');
     expect(screen.getByText('Version 1.2.3')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Language' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Bahasa Indonesia' }));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Kembalikan botol & kaleng');
   });
 
@@ -100,8 +117,10 @@ describe('attract screen', () => {
     render(<App connection={main.connection} />);
     await screen.findByText('RVM Plaza Senayan');
     main.beat('out_of_service');
-    expect(screen.getByRole('alert').textContent).toContain('tidak dapat menerima barang');
+    expect(screen.getByRole('alert').textContent).toContain('Sementara tidak tersedia');
+    expect(screen.getByRole('status').textContent).toBe('Sementara tidak tersedia');
     expect(screen.getByRole('status').dataset.indicator).toBe('degraded');
+    expect(screen.queryByRole('button', { name: 'Mulai' })).toBeNull();
   });
 
   it('shows offline when the link closes, and unsubscribes on unmount', async () => {
@@ -111,6 +130,7 @@ describe('attract screen', () => {
     main.beat('ok');
     main.link('closed');
     expect(screen.getByRole('status').dataset.indicator).toBe('offline');
+    expect(screen.getByRole('alert').textContent).toContain('Layar tidak terhubung ke mesin.');
     expect(main.subscribers()).toBe(1);
     view.unmount();
     expect(main.subscribers()).toBe(0);

@@ -1,8 +1,21 @@
 import qrcode from 'qrcode-generator';
 import { useMemo } from 'react';
 
-/** A QR code as one SVG path (crisp at any size, no canvas), with the standard 4-module quiet zone. */
-export function QrCode({ value, size, label }: { value: string; size: number; label: string }) {
+/**
+ * A QR code as one SVG path (crisp at any size, no canvas), with the standard 4-module quiet zone.
+ * `size` is its size where no style sizes it; `keyContent` marks it for the layout checks.
+ */
+export function QrCode({
+  value,
+  size,
+  label,
+  keyContent,
+}: {
+  value: string;
+  size: number;
+  label: string;
+  keyContent?: string;
+}) {
   const { path, modules } = useMemo(() => {
     const qr = qrcode(0, 'M');
     qr.addData(value);
@@ -20,6 +33,7 @@ export function QrCode({ value, size, label }: { value: string; size: number; la
       role="img"
       aria-label={label}
       data-qr={value}
+      data-key-content={keyContent}
       width={size}
       height={size}
       viewBox={`0 0 ${modules} ${modules}`}

@@ -10,37 +10,39 @@ import { materialKey } from './materials';
 /** How long an item's result card stays up. */
 export const ITEM_CARD_MS = 3500;
 
-/** Items go in one at a time: the live view, a big card per result, running totals, Finish/Cancel. */
+/** Items go in one at a time: the live view (or demo buttons), a big card per result, running totals, Finish/Cancel. */
 export function InsertScreen() {
   const t = useT();
   const api = useApi();
   const deposit = useKioskStore((s) => s.deposit)!;
   const closing = deposit.state === 'closing';
+  // Without a camera (demo), the demo buttons take the camera's place instead of a black "camera off".
+  const demoView = useKioskStore((s) => s.intake === 'demo' && s.catalogue?.demoItems === true);
   return (
     <main className="screen insert" data-screen="insert">
       <header className="topbar">
-        <div>
+        <div className="insert__title">
           <h1>{t('insert.title')}</h1>
           <p className="hint">{t('insert.hint')}</p>
         </div>
         <Countdown deadlineAt={deposit.deadlineAt} />
       </header>
       <section className="insert__body">
-        <LiveView />
-        <aside className="insert__side">
-          <div className="totals" data-testid="totals">
-            <div>
-              <span>{t('insert.items')}</span>
-              <strong data-testid="accepted-count">{deposit.acceptedCount}</strong>
-            </div>
-            <div>
-              <span>{t('insert.points')}</span>
-              <strong data-testid="total-points">{deposit.totalPoints}</strong>
-            </div>
+        {demoView ? <DemoItems /> : <LiveView />}
+        <div className="totals" data-testid="totals">
+          <div>
+            <span>{t('insert.items')}</span>
+            <strong data-testid="accepted-count">{deposit.acceptedCount}</strong>
           </div>
+          <div>
+            <span>{t('insert.points')}</span>
+            <strong data-testid="total-points">{deposit.totalPoints}</strong>
+          </div>
+        </div>
+        <div className="insert__side">
           <ItemCard />
-          <DemoItems />
-        </aside>
+          {!demoView && <DemoItems />}
+        </div>
       </section>
       <footer className="bottombar">
         <button
@@ -54,6 +56,7 @@ export function InsertScreen() {
         <button
           type="button"
           className="touch-button touch-button--primary touch-button--wide"
+          data-key-content="finish"
           disabled={closing}
           onClick={() => void api.deposit.finish()}
         >
@@ -71,8 +74,8 @@ function DemoItems() {
   const demo = useKioskStore((s) => s.catalogue?.demoItems);
   if (!demo) return null;
   return (
-    <div className="demo-items" role="group" aria-label={t('insert.demo')} data-testid="demo-items">
-      <p>{t('insert.demo')}</p>
+    <div className="demo-items" role="group" aria-labelledby="demo-items-label" data-testid="demo-items">
+      <p id="demo-items-label">{t('insert.demo')}</p>
       {DEMO_ITEMS.map((kind) => (
         <button
           key={kind}
@@ -95,16 +98,24 @@ function ItemCard() {
   const last = useKioskStore((s) => s.lastItem);
   if (!last || now - last.at > ITEM_CARD_MS) return <div className="item-card item-card--empty" />;
   const { result } = last;
-  return result.accepted ? (
-    <div className="item-card item-card--accepted" role="status" data-testid="item-card" data-accepted="true">
-      <strong>{t('insert.accepted')}</strong>
-      <span>{t(materialKey(result.material))}</span>
-      <span className="item-card__points">+{result.points}</span>
-    </div>
-  ) : (
-    <div className="item-card item-card--rejected" role="alert" data-testid="item-card" data-accepted="false">
-      <strong>{t('insert.rejected')}</strong>
-      <span>{t(`reason.${result.reason ?? 'unknown_item'}`)}</span>
+  // Accepted is news (a status); rejected asks the customer to act (an alert).
+  return (
+    <div
+      className={result.accepted ? 'item-card item-card--accepted' : 'item-card item-card--rejected'}
+      role={result.accepted ? 'status' : 'alert'}
+      data-testid="item-card"
+      data-key-content="item-card"
+      data-accepted={result.accepted}
+    >
+      <strong>{t(result.accepted ? 'insert.accepted' : 'insert.rejected')}</strong>
+      {result.accepted ? (
+        <>
+          <span>{t(materialKey(result.material))}</span>
+          <span className="item-card__points">+{result.points}</span>
+        </>
+      ) : (
+        <span>{t(`reason.${result.reason ?? 'unknown_item'}`)}</span>
+      )}
     </div>
   );
 }

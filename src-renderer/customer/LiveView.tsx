@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import type { PreviewFrame } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
@@ -18,6 +18,8 @@ export function LiveView() {
   const t = useT();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hasFrame, setHasFrame] = useState(false);
+  // The camera's shape, so a portrait screen sizes the view to the picture instead of black bars.
+  const [aspect, setAspect] = useState<number | undefined>(undefined);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -34,6 +36,7 @@ export function LiveView() {
         try {
           await paint(canvas, frame);
           setHasFrame(true);
+          setAspect(Math.round((frame.sourceWidth / frame.sourceHeight) * 1000) / 1000);
         } catch {
           // An undecodable frame is skipped; the next one follows within 100 ms.
         }
@@ -51,7 +54,11 @@ export function LiveView() {
   }, [api]);
 
   return (
-    <div className="live-view" data-testid="live-view">
+    <div
+      className="live-view"
+      data-testid="live-view"
+      style={aspect ? ({ '--aspect': aspect } as CSSProperties) : undefined}
+    >
       <canvas ref={canvasRef} className="live-view__canvas" data-has-frame={hasFrame} />
       {!hasFrame && <span className="live-view__empty">{t('insert.noCamera')}</span>}
     </div>

@@ -30,7 +30,9 @@ export function ReceiptScreen() {
       <section className={voucher ? 'receipt__body receipt__body--voucher' : 'receipt__body'}>
         <div className="receipt__summary">
           <div className="receipt__totals">
-            <strong data-testid="receipt-points">{t('receipt.points', { points: String(receipt.totalPoints) })}</strong>
+            <strong data-testid="receipt-points" data-key-content="receipt-points">
+              {t('receipt.points', { points: String(receipt.totalPoints) })}
+            </strong>
             <span className="receipt__sub">
               {receipt.value && receipt.totalPoints > 0 && (
                 <span className="receipt__value" data-testid="receipt-value">
@@ -57,8 +59,13 @@ export function ReceiptScreen() {
         </div>
         {voucher && (
           <div className="receipt__voucher" data-testid="voucher">
-            <QrCode value={voucher.payload} size={300} label={t('receipt.voucherCode')} />
-            <strong className="receipt__number" data-testid="voucher-number" data-number={voucher.number}>
+            <QrCode value={voucher.payload} size={300} label={t('receipt.voucherCode')} keyContent="voucher-qr" />
+            <strong
+              className="receipt__number"
+              data-testid="voucher-number"
+              data-key-content="voucher-number"
+              data-number={voucher.number}
+            >
               {groupNumber(voucher.number)}
             </strong>
             <span className="receipt__expiry" data-testid="voucher-expires">

@@ -1,89 +1,13 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  buildApi,
-  contract,
-  ok,
-  OUT_OF_SERVICE_CODES,
-  type Catalogue,
-  type DepositState,
-  type ItemResult,
-  type PrintJob,
-  type Result,
-} from '../../src-preload/contract';
-import { App } from '../App';
+import { OUT_OF_SERVICE_CODES, type DepositState, type ItemResult } from '../../src-preload/contract';
 import { useKioskStore } from '../stores/kiosk.store';
-import type { Connection } from '../transport/api';
+import { idle, renderAt } from './fake-main';
 import { fitContain, toCanvasBox } from './geometry';
 import { ITEM_CARD_MS } from './InsertScreen';
 import { OUT_OF_SERVICE_MESSAGES, plainReason } from './out-of-service';
 import { en } from '../i18n/en';
 import { id } from '../i18n/id';
-
-const catalogue: Catalogue = {
-  materials: [
-    { material: 'pet', points: 10 },
-    { material: 'aluminium', points: 15 },
-  ],
-  pointValue: { amount: 10, currency: 'IDR' },
-  demoItems: false,
-  receiptPrinter: false,
-};
-
-const idle: DepositState = {
-  state: 'idle',
-  sessionId: null,
-  identity: null,
-  acceptedCount: 0,
-  rejectedCount: 0,
-  totalPoints: 0,
-  deadlineAt: null,
-  outOfService: [],
-  lastItem: null,
-  receipt: null,
-  qr: null,
-};
-
-/** An in-memory main: answers the deposit calls it is given and records every call; pushes events. */
-function fakeMain(initial: DepositState, options: { receiptPrinter?: boolean; print?: PrintJob['state'] } = {}) {
-  const calls: Array<[string, unknown]> = [];
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const api = buildApi(contract, {
-    invoke: async (channel, payload): Promise<Result<unknown>> => {
-      calls.push([channel, payload]);
-      if (channel === 'deposit.state') return ok(initial);
-      if (channel === 'deposit.catalogue') return ok({ ...catalogue, receiptPrinter: options.receiptPrinter ?? false });
-      if (channel.startsWith('deposit.')) return ok(initial);
-      if (channel === 'payout.printReceipt') {
-        const { sessionId } = payload as { sessionId: string };
-        return ok({ sessionId, state: options.print ?? 'printed', fault: null, detail: null });
-      }
-      return { ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } };
-    },
-    subscribe: (channel, listener) => {
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set.add(listener));
-      return () => set.delete(listener);
-    },
-  });
-  const connection: Connection = { api, transport: 'ws', onLinkState: (l) => (l('open'), () => undefined) };
-  const push = (channel: string, payload: unknown) => act(() => listeners.get(channel)?.forEach((l) => l(payload)));
-  return {
-    connection,
-    calls: (channel: string) => calls.filter(([c]) => c === channel).map(([, p]) => p),
-    session: (state: DepositState) => push('deposit.session', state),
-    item: (item: ItemResult) => push('deposit.item', item),
-    print: (sessionId: string, state: PrintJob['state']) =>
-      push('payout.print', { sessionId, state, fault: state === 'failed' ? 'paper_out' : null, detail: null }),
-  };
-}
-
-async function renderAt(state: DepositState, options?: Parameters<typeof fakeMain>[1]) {
-  const main = fakeMain(state, options);
-  render(<App connection={main.connection} />);
-  await act(async () => undefined); // the initial state/catalogue answers
-  return main;
-}
 
 beforeEach(() => {
   useKioskStore.setState({ deposit: undefined, catalogue: undefined, lastItem: undefined, locale: 'id' });
@@ -91,70 +15,6 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
-});
-
-describe('attract', () => {
-  it('lists what the machine takes with its points, and Start begins a session', async () => {
-    const main = await renderAt(idle);
-    expect(screen.getByText('Botol plastik (PET)')).toBeTruthy();
-    expect(screen.getByText('15 poin / buah')).toBeTruthy();
-    expect(screen.getByText(/^1 poin = Rp\s?10$/)).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Mulai' }));
-    expect(main.calls('deposit.start')).toHaveLength(1);
-  });
-
-  it('out of service: plain words for the cause, no technical detail, no Start', async () => {
-    await renderAt({
-      ...idle,
-      state: 'out_of_service',
-      outOfService: [
-        { code: 'camera', detail: 'camera lost: ffmpeg exited 1' },
-        { code: 'bin', detail: 'bin full' },
-      ],
-    });
-    expect(document.querySelector('[data-screen="out-of-service"]')).toBeTruthy();
-    const alert = screen.getByRole('alert').textContent!;
-    expect(alert).toContain('Kamera sedang bermasalah.');
-    expect(alert).toContain('Tempat penampungan penuh.');
-    expect(alert).not.toContain('ffmpeg');
-    expect(screen.queryByRole('button', { name: 'Mulai' })).toBeNull();
-  });
-});
-
-describe('identify', () => {
-  const identifying: DepositState = {
-    ...idle,
-    state: 'identifying',
-    deadlineAt: Date.now() + 60_000,
-    qr: { content: 'myrvm://session/abc123?m=uuid-1', expiresAt: Date.now() + 300_000 },
-  };
-
-  it('draws the platform code, counts down, and moves on by itself when the claim arrives', async () => {
-    const main = await renderAt(identifying);
-    const qr = screen.getByRole('img', { name: 'Pindai dengan aplikasi MyRVM' });
-    expect(qr.getAttribute('data-qr')).toBe('myrvm://session/abc123?m=uuid-1');
-    expect(qr.querySelector('path')!.getAttribute('d')!.length).toBeGreaterThan(100);
-    expect(Number(screen.getAllByTestId('countdown')[0]!.dataset.seconds)).toBeGreaterThan(55);
-    main.session({
-      ...idle,
-      state: 'inserting',
-      sessionId: 'S1',
-      identity: { kind: 'member', memberId: '501', name: 'Siti' },
-    });
-    expect(document.querySelector('[data-screen="insert"]')).toBeTruthy();
-  });
-
-  it('without an account: choose donation or voucher; cancel goes back', async () => {
-    const main = await renderAt({ ...identifying, qr: null });
-    expect(screen.getByTestId('no-code').textContent).toContain('tidak terhubung');
-    fireEvent.click(screen.getByRole('button', { name: 'Lanjut tanpa akun' }));
-    fireEvent.click(screen.getByRole('button', { name: /Donasikan/ }));
-    expect(main.calls('deposit.identify')).toEqual([{ kind: 'donation' }]);
-    fireEvent.click(screen.getByRole('button', { name: /Cetak voucher/ }));
-    expect(main.calls('deposit.identify')).toEqual([{ kind: 'donation' }, { kind: 'voucher' }]);
-    fireEvent.click(screen.getByRole('button', { name: 'Batal' }));
-    expect(main.calls('deposit.cancel')).toHaveLength(1);
-  });
 });
 
 describe('insert', () => {

@@ -135,7 +135,7 @@ function Chart({
 }: {
   title: MessageKey;
   data: ReadonlyArray<Record<string, unknown>>;
-  lines: ReadonlyArray<[MetricName, string]>;
+  lines: ReadonlyArray<[TileMetric, string]>;
 }) {
   const t = useT();
   return (
@@ -144,15 +144,17 @@ function Chart({
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={data as Array<Record<string, unknown>>} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#2f5f52" strokeDasharray="3 3" />
-          <XAxis dataKey="time" stroke="#c8e6dc" minTickGap={40} />
+          {/* The first time label starts clear of the value axis's "0". */}
+          <XAxis dataKey="time" stroke="#c8e6dc" minTickGap={40} padding={{ left: 28 }} />
           <YAxis stroke="#c8e6dc" width={48} />
           <Tooltip contentStyle={{ background: '#16443a', border: 'none' }} />
-          <Legend />
+          <Legend verticalAlign="top" />
           {lines.map(([key, colour]) => (
             <Line
               key={key}
               type="monotone"
               dataKey={key}
+              name={t(`mt.m.${key}`)}
               stroke={colour}
               dot={false}
               isAnimationActive={false}

@@ -22,7 +22,9 @@ export function Logs() {
     <div className="logs">
       <Action onClick={load}>{t('mt.logs.refresh')}</Action>
       {error && <p className="outcome outcome--error">{t('mt.failed', { detail: error })}</p>}
-      <pre data-testid="log-lines">{lines.join('\n')}</pre>
+      <pre data-testid="log-lines" tabIndex={0}>
+        {lines.join('\n')}
+      </pre>
     </div>
   );
 }

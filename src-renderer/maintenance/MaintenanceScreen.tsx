@@ -45,7 +45,7 @@ export function MaintenanceScreen({
   return (
     <main className="screen maintenance" data-screen="maintenance" onPointerDown={touch}>
       <header className="topbar">
-        <strong className="machine-name">{t('mt.open')}</strong>
+        <h1 className="machine-name">{t('mt.open')}</h1>
         <span data-testid="technician">{t('mt.signedIn', { name: session.technician, source: session.source })}</span>
         <Countdown deadlineAt={session.idleUntil} message="mt.idle" />
         <button
@@ -56,13 +56,16 @@ export function MaintenanceScreen({
           {t('mt.exit')}
         </button>
       </header>
-      <nav className="tabs" role="tablist">
+      <nav className="tabs" role="tablist" aria-label={t('mt.open')}>
         {TABS.map((name) => (
           <button
             key={name}
+            id={`tab-${name}`}
             type="button"
             role="tab"
+            data-tab={name}
             aria-selected={tab === name}
+            aria-controls="maintenance-panel"
             className={tab === name ? 'touch-button touch-button--primary' : 'touch-button'}
             onClick={() => setTab(name)}
           >
@@ -70,7 +73,16 @@ export function MaintenanceScreen({
           </button>
         ))}
       </nav>
-      <section className="maintenance__body">
+      {/* The one region that scrolls: the header and tabs stay on screen, the tab's content moves under them. */}
+      <section
+        className="maintenance__body"
+        id="maintenance-panel"
+        role="tabpanel"
+        aria-labelledby={`tab-${tab}`}
+        data-tab={tab}
+        data-scroll-region
+        tabIndex={0}
+      >
         {tab === 'dashboard' && <Dashboard />}
         {tab === 'alerts' && <Alerts alerts={alerts} onChange={loadAlerts} />}
         {tab === 'controls' && <Controls />}

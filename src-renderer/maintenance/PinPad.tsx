@@ -81,7 +81,12 @@ export function PinPad({
               {d}
             </button>
           ))}
-          <button type="button" className="touch-button pinpad__key" disabled={disabled} onClick={() => setPin('')}>
+          <button
+            type="button"
+            className="touch-button pinpad__key pinpad__key--word"
+            disabled={disabled}
+            onClick={() => setPin('')}
+          >
             {t('mt.pin.clear')}
           </button>
           <button type="button" className="touch-button pinpad__key" disabled={disabled} onClick={() => press('0')}>
@@ -89,14 +94,14 @@ export function PinPad({
           </button>
           <button
             type="button"
-            className="touch-button pinpad__key"
+            className="touch-button pinpad__key pinpad__key--word"
             disabled={disabled}
             onClick={() => setPin((p) => p.slice(0, -1))}
           >
             {t('mt.pin.back')}
           </button>
         </div>
-        <button type="button" className="touch-button" onClick={onClose}>
+        <button type="button" className="touch-button pinpad__cancel" onClick={onClose}>
           {t('mt.cancel')}
         </button>
       </section>

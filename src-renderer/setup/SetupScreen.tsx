@@ -94,7 +94,8 @@ export function SetupScreen() {
   };
 
   return (
-    <main className="setup-screen" data-testid="setup-screen">
+    // The form is longer than a kiosk display: it scrolls within the screen (a technician's screen, once).
+    <main className="setup-screen" data-testid="setup-screen" data-scroll-region tabIndex={0}>
       <h1>Set up this machine</h1>
       {unlocked ? (
         <form onSubmit={(e) => void finish(e)}>

@@ -15,6 +15,12 @@ const STALE_AFTER_INTERVALS = 2.5;
 
 export type Indicator = 'online' | 'degraded' | 'offline' | 'connecting';
 
+/**
+ * How items get in: the camera, demo buttons, or neither (vision off without demo items: nothing can
+ * be accepted, so no session should start). Undefined until known.
+ */
+export type Intake = 'camera' | 'demo' | 'none';
+
 export interface KioskState {
   readonly info: AppInfo | undefined;
   readonly locale: Locale;
@@ -29,6 +35,8 @@ export interface KioskState {
   /** The deposit flow as main last told it (drives which screen shows). */
   readonly deposit: DepositState | undefined;
   readonly catalogue: Catalogue | undefined;
+  readonly intake: Intake | undefined;
+  setIntake(intake: Intake | undefined): void;
   /** The latest item's result and when it arrived (local ms), for the short-lived card. */
   readonly lastItem: { readonly result: ItemResult; readonly at: number } | undefined;
   setDeposit(deposit: DepositState): void;
@@ -51,6 +59,8 @@ export const useKioskStore = create<KioskState>()((set) => ({
   receiveHeartbeat: (heartbeat, heartbeatAt) => set({ heartbeat, heartbeatAt }),
   deposit: undefined,
   catalogue: undefined,
+  intake: undefined,
+  setIntake: (intake) => set({ intake }),
   lastItem: undefined,
   // A new session forgets the previous one's last item.
   setDeposit: (deposit) =>

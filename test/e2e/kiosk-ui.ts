@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { buildApi, contract } from '../../src-preload/contract';
+import { createWsTransport } from '../../src-renderer/transport/ws-transport';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = 'test-results';
@@ -45,6 +47,18 @@ export async function startHeadlessKiosk(
   };
 }
 
+/** Ends whatever session the kiosk is in (cancel, then done), so a test starts at the attract screen. */
+export async function resetSession(kioskUrl: string): Promise<void> {
+  const transport = createWsTransport(`${kioskUrl.replace('http', 'ws')}ws`);
+  try {
+    const api = buildApi(contract, transport);
+    await api.deposit.cancel();
+    await api.deposit.done();
+  } finally {
+    transport.close();
+  }
+}
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
@@ -71,11 +85,13 @@ export function kioskUi(page: Page) {
     async expectMachineName(name: string) {
       await expect.poll(() => page.getByTestId('machine-name').textContent()).toBe(name);
     },
+    /** The link's technical state (data-indicator); customers read only ready / unavailable. */
     async expectIndicator(state: 'online' | 'degraded' | 'offline' | 'connecting') {
       await page.locator(`[data-indicator="${state}"]`).waitFor({ timeout: 10_000 });
     },
+    /** The toggle reads the other language's name: English on an Indonesian screen, and back. */
     async tapLanguageToggle() {
-      await page.getByRole('button', { name: /Bahasa|Language/ }).click();
+      await page.getByTestId('language-toggle').click();
     },
     heading: () => page.getByRole('heading', { level: 1 }).textContent(),
     async tapStart() {
@@ -87,10 +103,11 @@ export function kioskUi(page: Page) {
       await qr.waitFor({ timeout: 15_000 });
       return (await qr.getAttribute('data-qr'))!;
     },
-    async continueWithout(choice: 'donation' | 'voucher') {
-      await page.getByRole('button', { name: /Lanjut tanpa akun|Continue without an account/ }).click();
+    /** Without an account, one tap: donate the points, take a voucher, or just recycle (guest). */
+    async continueWithout(choice: 'donation' | 'voucher' | 'guest') {
+      const name = { donation: /^(Donasikan poin|Donate the points)/, voucher: /^(Ambil voucher|Take a voucher)/ };
       await page
-        .getByRole('button', { name: choice === 'donation' ? /Donasikan|Donate/ : /Cetak voucher|Print a voucher/ })
+        .getByRole('button', { name: choice === 'guest' ? /^(Daur ulang saja|Just recycle)/ : name[choice] })
         .click();
     },
     async expectAcceptedCount(atLeast: number, timeout = 30_000) {

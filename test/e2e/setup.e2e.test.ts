@@ -124,7 +124,8 @@ describe.each(['v1', 'v2'] as const)('first-boot setup (%s)', (profile) => {
     expect(existsSync(join(data.dir, 'provisioned.json'))).toBe(true);
 
     // Started again (as systemd would): set up, customers see the attract screen, the platform answers.
-    const again = await startHeadlessKiosk(env);
+    // Vision is still off (no camera here): demo items make it a machine that takes items, so it offers Start.
+    const again = await startHeadlessKiosk({ ...env, RVM_DEPOSIT__DEMO_ITEMS: 'true' });
     cleanups.push(() => again.stop());
     expect(again.output()).not.toMatch(/setup code/);
     await page.goto(again.url);
