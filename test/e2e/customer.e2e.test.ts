@@ -8,7 +8,8 @@ import { createWsTransport } from '../../src-renderer/transport/ws-transport';
 import { fitContain, toCanvasBox } from '../../src-renderer/customer/geometry';
 import { PlatformDouble } from '../platform-double/double';
 import { tempDir } from '../support/test-core';
-import { kioskUi, launchChromium, startHeadlessKiosk } from './kiosk-ui';
+import { kioskUi, launchChromium, resetSession, startHeadlessKiosk } from './kiosk-ui';
+import { layoutProblems } from './layout-check';
 
 // The customer's journeys in Chromium against the headless kiosk: the replay camera, the real
 // inference worker and the platform double (v1, live events on).
@@ -91,14 +92,7 @@ describe('customer journeys in Chromium', () => {
   // another: each starts at the attract screen whatever the previous one left behind.
   beforeEach(async () => {
     double.faults.down = false;
-    const transport = createWsTransport(`${kiosk.url.replace('http', 'ws')}ws`);
-    try {
-      const api = buildApi(contract, transport);
-      await api.deposit.cancel();
-      await api.deposit.done();
-    } finally {
-      transport.close();
-    }
+    await resetSession(kiosk.url);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.reload();
     await kioskUi(page).expectScreen('attract');
@@ -162,7 +156,7 @@ describe('customer journeys in Chromium', () => {
     }
   }, 90_000);
 
-  it('the overlay box lands on the right canvas pixels at two window sizes', async () => {
+  it('the overlay box lands on the right canvas pixels at three window sizes, portrait without black bars', async () => {
     const ui = kioskUi(page);
     // The same frames through the contract, from here: the detection the screen should be drawing.
     const transport = createWsTransport(`${kiosk.url.replace('http', 'ws')}ws`);
@@ -176,6 +170,7 @@ describe('customer journeys in Chromium', () => {
       for (const viewport of [
         { width: 1280, height: 800 },
         { width: 1920, height: 1080 },
+        { width: 1080, height: 1920 },
       ]) {
         await page.setViewportSize(viewport);
         const withBox = () => frames.filter((f) => f.detections.some((d) => d.className === 'toothbrush'));
@@ -206,7 +201,14 @@ describe('customer journeys in Chromium', () => {
           return checks.filter(([, ok]) => !ok).map(([name]) => `${name} at ${viewport.width}×${viewport.height}`);
         };
         await expect.poll(misses, { timeout: 30_000, interval: 100 }).toEqual([]);
-        await ui.screenshot(`customer-overlay-${viewport.width}`);
+        // The live view takes the camera's shape (portrait: no black bars above and below), and fits.
+        const { width, height } = (await canvas.boundingBox())!;
+        const frame = frames.at(-1)!;
+        expect(Math.abs(width / height - frame.sourceWidth / frame.sourceHeight)).toBeLessThan(
+          viewport.width < viewport.height ? 0.02 : 1,
+        );
+        expect(await layoutProblems(page)).toEqual([]);
+        await ui.screenshot(`customer-overlay-${viewport.width}x${viewport.height}`);
       }
     } finally {
       stop();
