@@ -65,7 +65,6 @@ beforeEach(() => {
     heartbeat: undefined,
     heartbeatAt: undefined,
     deposit: undefined,
-    intake: undefined,
   });
 });
 afterEach(() => {

@@ -1,7 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ApiContext, useApi } from './api-context';
 import { AttractScreen } from './customer/AttractScreen';
-import { intakeOf } from './customer/availability';
 import { IdentifyScreen } from './customer/IdentifyScreen';
 import { InsertScreen } from './customer/InsertScreen';
 import { ReceiptScreen, watchPrintJobs } from './customer/ReceiptScreen';
@@ -13,25 +12,23 @@ import type { Connection } from './transport/api';
 
 /** Feeds the store from main (app info, heartbeat, link, deposit state); the screens only render it. */
 export function App({ connection }: { connection: Connection }) {
-  const { setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, setIntake, receiveItem, setMaintenance } =
+  const { setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem, setMaintenance } =
     useKioskStore.getState();
   useEffect(() => {
     let cancelled = false;
     const { api } = connection;
     // On every (re)connection: main may have moved on while the link was down.
     const load = async () => {
-      const [info, deposit, catalogue, session, config] = await Promise.all([
+      const [info, deposit, catalogue, session] = await Promise.all([
         api.app.info(),
         api.deposit.state(),
         api.deposit.catalogue(),
         api.maintenance.session(),
-        api.app.configView(),
       ]);
       if (cancelled) return;
       if (info.ok) setInfo(info.value);
       if (deposit.ok) setDeposit(deposit.value);
       if (catalogue.ok) setCatalogue(catalogue.value);
-      if (config.ok) setIntake(intakeOf(config.value.values));
       setMaintenance(session.ok ? session.value : null);
     };
     const stopLink = connection.onLinkState((state) => {
@@ -61,17 +58,7 @@ export function App({ connection }: { connection: Connection }) {
       stopSession();
       stopItem();
     };
-  }, [
-    connection,
-    setInfo,
-    setLink,
-    receiveHeartbeat,
-    setDeposit,
-    setCatalogue,
-    setIntake,
-    receiveItem,
-    setMaintenance,
-  ]);
+  }, [connection, setInfo, setLink, receiveHeartbeat, setDeposit, setCatalogue, receiveItem, setMaintenance]);
   // Screen readers and the browser's own words (dates, hyphenation) follow the customer's language.
   const locale = useKioskStore((s) => s.locale);
   useEffect(() => {

@@ -123,6 +123,8 @@ const DepositSchema = z
      * can or other item instead of the camera. Never on a machine in a shop.
      */
     demoItems: z.boolean().default(false),
+    /** Named on the identify and receipt screens for a donation (e.g. "Bank Sampah Sudirman"). */
+    donationRecipient: z.string().trim().min(1).max(80).optional(),
     /** While the platform is unreachable, credit is capped (fraud with a cut cable gains little). */
     /**
      * What one point is worth, shown next to points and carried on vouchers. Unset: Rp 10 with a MyRVM

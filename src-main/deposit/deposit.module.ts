@@ -108,6 +108,8 @@ export function createDepositModule(deps: DepositModuleDeps): DepositModule {
         pointValue: pointValueOf(deps.config),
         demoItems: deps.config.deposit.demoItems,
         receiptPrinter: deps.config.printer.kind !== 'none',
+        intake: deps.config.vision.enabled ? 'camera' : deps.config.deposit.demoItems ? 'demo' : 'none',
+        donationRecipient: deps.config.deposit.donationRecipient ?? null,
       }),
       demoItem: async ({ kind }) => {
         if (!deps.config.deposit.demoItems)

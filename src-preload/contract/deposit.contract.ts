@@ -120,6 +120,10 @@ export const CatalogueSchema = z.object({
   demoItems: z.boolean(),
   /** A receipt printer is configured: the receipt screen offers "Print receipt" (printer.kind). */
   receiptPrinter: z.boolean(),
+  /** How items get in: the camera, the demo buttons, or nothing (vision off: no Start that would fail on insert). */
+  intake: z.enum(['camera', 'demo', 'none']),
+  /** Who donated points go to (deposit.donationRecipient); null: the generic words. */
+  donationRecipient: z.string().nullable(),
 });
 
 export const DEMO_ITEMS = ['bottle', 'can', 'other'] as const;

@@ -19,6 +19,7 @@ const CHOICES: ReadonlyArray<{ kind: Choice; title: MessageKey; hint: MessageKey
  */
 export function IdentifyScreen() {
   const t = useT();
+  const recipient = useKioskStore((s) => s.catalogue?.donationRecipient ?? null);
   const api = useApi();
   const deposit = useKioskStore((s) => s.deposit)!;
   return (
@@ -50,7 +51,10 @@ export function IdentifyScreen() {
                 data-choice={kind}
                 onClick={() => void api.deposit.identify({ kind })}
               >
-                {t(title)} <small>{t(hint)}</small>
+                {t(title)}{' '}
+                <small>
+                  {kind === 'donation' && recipient ? t('identify.donationTo', { name: recipient }) : t(hint)}
+                </small>
               </button>
             ))}
           </div>

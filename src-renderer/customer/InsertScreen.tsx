@@ -17,7 +17,7 @@ export function InsertScreen() {
   const deposit = useKioskStore((s) => s.deposit)!;
   const closing = deposit.state === 'closing';
   // Without a camera (demo), the demo buttons take the camera's place instead of a black "camera off".
-  const demoView = useKioskStore((s) => s.intake === 'demo' && s.catalogue?.demoItems === true);
+  const demoView = useKioskStore((s) => s.catalogue?.intake === 'demo');
   return (
     <main className="screen insert" data-screen="insert">
       <header className="topbar">

@@ -17,6 +17,7 @@ export function ReceiptScreen() {
   const deadlineAt = useKioskStore((s) => s.deposit?.deadlineAt ?? null);
   const locale = useKioskStore((s) => s.locale);
   const timeZone = useKioskStore((s) => s.info?.timeZone);
+  const recipient = useKioskStore((s) => s.catalogue?.donationRecipient ?? null);
   // The session ended because the machine could not take the last item in: say so, and that it earned nothing.
   const notTaken = useKioskStore((s) => s.deposit?.lastItem?.reason === 'not_taken');
   useEffect(() => watchPrintJobs(api), [api]);
@@ -43,7 +44,9 @@ export function ReceiptScreen() {
             </span>
           </div>
           <p className="receipt__whose" data-testid="receipt-whose">
-            {t(whoseKey(receipt), { name: receipt.identity.kind === 'member' ? (receipt.identity.name ?? '') : '' })}
+            {t(whoseKey(receipt, recipient), {
+              name: receipt.identity.kind === 'member' ? (receipt.identity.name ?? '') : (recipient ?? ''),
+            })}
           </p>
           {notTaken && (
             <p className="banner banner--warn" role="alert" data-testid="not-taken">
@@ -88,9 +91,9 @@ export function ReceiptScreen() {
   );
 }
 
-function whoseKey({ identity, voucher }: Receipt): MessageKey {
+function whoseKey({ identity, voucher }: Receipt, recipient: string | null): MessageKey {
   if (identity.kind === 'member') return identity.name ? 'receipt.member' : 'receipt.memberNoName';
-  if (identity.kind === 'donation') return 'receipt.donation';
+  if (identity.kind === 'donation') return recipient ? 'receipt.donationTo' : 'receipt.donation';
   // No voucher words without a voucher (none is issued for 0 points).
   return voucher ? 'receipt.voucher' : 'receipt.guest';
 }

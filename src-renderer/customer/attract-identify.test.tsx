@@ -4,17 +4,14 @@ import type { DepositState } from '../../src-preload/contract';
 import { en } from '../i18n/en';
 import { id } from '../i18n/id';
 import { useKioskStore } from '../stores/kiosk.store';
-import { availabilityOf, intakeOf } from './availability';
+import { availabilityOf } from './availability';
 import { idle, renderAt } from './fake-main';
-
-const VISION_OFF = { vision: { enabled: false }, deposit: { demoItems: false } };
 
 beforeEach(() => {
   useKioskStore.setState({
     deposit: undefined,
     catalogue: undefined,
     lastItem: undefined,
-    intake: undefined,
     heartbeat: undefined,
     heartbeatAt: undefined,
     link: 'connecting',
@@ -56,7 +53,7 @@ describe('attract', () => {
   });
 
   it('vision off without demo items: no Start that would fail on insert, and why', async () => {
-    const main = await renderAt(idle, { config: VISION_OFF });
+    const main = await renderAt(idle, { intake: 'none' });
     main.beat();
     expect(document.querySelector('[data-screen="out-of-service"]')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('Pengenalan barang sedang tidak tersedia.');
@@ -64,7 +61,7 @@ describe('attract', () => {
   });
 
   it('vision off with demo items: ready, and the insert screen shows the demo buttons instead of a dark camera', async () => {
-    const main = await renderAt(idle, { config: { vision: { enabled: false }, deposit: { demoItems: true } } });
+    const main = await renderAt(idle, { intake: 'demo' });
     main.beat();
     expect(screen.getByRole('status').textContent).toBe('Siap digunakan');
     useKioskStore.setState({ catalogue: { ...useKioskStore.getState().catalogue!, demoItems: true } });
@@ -89,13 +86,6 @@ describe('availability', () => {
     expect(availabilityOf('online', oos('bin'), 'out_of_service', 'camera').reasons).toEqual(['oos.bin']);
     expect(availabilityOf('online', oos('status'), 'out_of_service', 'camera').reasons).toEqual(['oos.maintenance']);
     expect(availabilityOf('online', idle, 'ok', 'none')).toEqual({ state: 'unavailable', reasons: ['oos.vision'] });
-  });
-
-  it('reads the intake from the configuration: camera, demo buttons, or nothing', () => {
-    expect(intakeOf({ vision: { enabled: true }, deposit: { demoItems: true } })).toBe('camera');
-    expect(intakeOf({ vision: { enabled: false }, deposit: { demoItems: true } })).toBe('demo');
-    expect(intakeOf(VISION_OFF)).toBe('none');
-    expect(intakeOf({})).toBeUndefined();
   });
 
   it('has plain words for every status in both languages, and no technical ones', () => {
@@ -142,5 +132,10 @@ describe('identify', () => {
     expect(main.calls('deposit.identify')).toEqual([{ kind: 'donation' }, { kind: 'voucher' }, { kind: 'guest' }]);
     fireEvent.click(screen.getByRole('button', { name: 'Batal' }));
     expect(main.calls('deposit.cancel')).toHaveLength(1);
+  });
+
+  it('names the donation recipient when the machine has one (deposit.donationRecipient)', async () => {
+    await renderAt({ ...identifying, qr: null }, { donationRecipient: 'Bank Sampah Sudirman' });
+    expect(screen.getByRole('button', { name: 'Donasikan poin Untuk Bank Sampah Sudirman' })).toBeTruthy();
   });
 });

@@ -37,21 +37,6 @@ export function useAvailability(): Availability {
   const indicator = useKioskStore((s) => indicatorOf(s, now));
   const deposit = useKioskStore((s) => s.deposit);
   const status = useKioskStore((s) => s.heartbeat?.status);
-  const intake = useKioskStore((s) => s.intake);
+  const intake = useKioskStore((s) => s.catalogue?.intake);
   return availabilityOf(indicator, deposit, status, intake);
-}
-
-/**
- * The intake from the effective configuration (app.configView), until main says it in the contract:
- * vision on → camera; off with deposit.demoItems → demo buttons; off without → nothing can go in.
- */
-export function intakeOf(values: Readonly<Record<string, unknown>>): Intake | undefined {
-  const vision = values['vision'];
-  const deposit = values['deposit'];
-  const enabled = typeof vision === 'object' && vision !== null ? (vision as Record<string, unknown>)['enabled'] : null;
-  const demo =
-    typeof deposit === 'object' && deposit !== null ? (deposit as Record<string, unknown>)['demoItems'] : null;
-  if (enabled === true) return 'camera';
-  if (enabled !== false) return undefined;
-  return demo === true ? 'demo' : 'none';
 }

@@ -23,6 +23,8 @@ export const catalogue: Catalogue = {
   pointValue: { amount: 10, currency: 'IDR' },
   demoItems: false,
   receiptPrinter: false,
+  intake: 'camera',
+  donationRecipient: null,
 };
 
 export const idle: DepositState = {
@@ -42,8 +44,9 @@ export const idle: DepositState = {
 export interface FakeMainOptions {
   readonly receiptPrinter?: boolean;
   readonly print?: PrintJob['state'];
-  /** The effective configuration's values (app.configView); none: the call fails, the intake stays unknown. */
-  readonly config?: Readonly<Record<string, unknown>>;
+  /** How items get in (the catalogue's intake); the camera by default. */
+  readonly intake?: Catalogue['intake'];
+  readonly donationRecipient?: string;
 }
 
 /** An in-memory main: answers the deposit calls it is given and records every call; pushes events. */
@@ -54,9 +57,14 @@ export function fakeMain(initial: DepositState, options: FakeMainOptions = {}) {
     invoke: async (channel, payload): Promise<Result<unknown>> => {
       calls.push([channel, payload]);
       if (channel === 'deposit.state') return ok(initial);
-      if (channel === 'app.configView' && options.config)
-        return ok({ path: 'config.json', loadedFromFile: true, overriddenByEnv: [], values: options.config });
-      if (channel === 'deposit.catalogue') return ok({ ...catalogue, receiptPrinter: options.receiptPrinter ?? false });
+      if (channel === 'deposit.catalogue')
+        return ok({
+          ...catalogue,
+          receiptPrinter: options.receiptPrinter ?? false,
+          intake: options.intake ?? 'camera',
+          demoItems: options.intake === 'demo',
+          donationRecipient: options.donationRecipient ?? null,
+        });
       if (channel.startsWith('deposit.')) return ok(initial);
       if (channel === 'payout.printReceipt') {
         const { sessionId } = payload as { sessionId: string };

@@ -35,8 +35,6 @@ export interface KioskState {
   /** The deposit flow as main last told it (drives which screen shows). */
   readonly deposit: DepositState | undefined;
   readonly catalogue: Catalogue | undefined;
-  readonly intake: Intake | undefined;
-  setIntake(intake: Intake | undefined): void;
   /** The latest item's result and when it arrived (local ms), for the short-lived card. */
   readonly lastItem: { readonly result: ItemResult; readonly at: number } | undefined;
   setDeposit(deposit: DepositState): void;
@@ -59,8 +57,6 @@ export const useKioskStore = create<KioskState>()((set) => ({
   receiveHeartbeat: (heartbeat, heartbeatAt) => set({ heartbeat, heartbeatAt }),
   deposit: undefined,
   catalogue: undefined,
-  intake: undefined,
-  setIntake: (intake) => set({ intake }),
   lastItem: undefined,
   // A new session forgets the previous one's last item.
   setDeposit: (deposit) =>
