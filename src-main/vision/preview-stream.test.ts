@@ -97,3 +97,37 @@ describe('PreviewStream', () => {
     expect(sent[2]!.detections).toEqual([]);
   });
 });
+
+describe('PreviewStream boxes', () => {
+  it('draws a box only over pictures taken near the frame it was found in, in the customer’s words', async () => {
+    const clock = new FakeClock();
+    const sent: PreviewFrame[] = [];
+    const preview = new PreviewStream({
+      fps: 100,
+      quality: 70,
+      clock,
+      active: () => true,
+      publish: (f) => sent.push(f),
+      describe: (d) => ({
+        label: { id: 'Botol', en: 'Bottle' },
+        material: 'pet',
+        outcome: d.score > 0.5 ? 'accept' : 'deciding',
+      }),
+    });
+    const t0 = clock.now();
+    preview.detections([{ classId: 39, name: 'bottle', score: 0.9, box: [10, 10, 100, 200] }], t0);
+    preview.frame(frame(1, t0 + 100));
+    await preview.flushed();
+    clock.advance(1000);
+    // A picture taken a second later (the item gone): the old box is not drawn over it.
+    preview.frame(frame(2, t0 + 1000));
+    await preview.flushed();
+    expect(sent.map((f) => f.detections.length)).toEqual([1, 0]);
+    expect(sent[0]!.detections[0]).toMatchObject({
+      className: 'bottle',
+      label: { id: 'Botol', en: 'Bottle' },
+      material: 'pet',
+      outcome: 'accept',
+    });
+  });
+});

@@ -13,10 +13,15 @@ export interface PreviewOptions {
   readonly active: () => boolean;
   readonly publish: (frame: PreviewFrame) => void;
   readonly onError?: (error: Error) => void;
+  /** The customer's words and outcome for a detection (from the running manifest's rules). */
+  readonly describe?: (detection: Detection) => Pick<PreviewDetection, 'label' | 'material' | 'outcome'>;
 }
 
-/** Detections older than this are not drawn over a newer picture. */
-const DETECTIONS_FRESH_MS = 700;
+/**
+ * Detections made on a frame older than this (camera time) are not drawn over a newer picture: the
+ * box belongs to the picture it was found in, not to an empty chamber a moment later.
+ */
+const DETECTIONS_FRESH_MS = 400;
 
 /**
  * The customer's live view: camera frames (already scaled to the model size, letterboxed) cropped to
@@ -30,21 +35,23 @@ export class PreviewStream {
   #encoding = false;
   #inFlight: Promise<void> = Promise.resolve();
   #seq = 0;
+  /** The latest detections and the camera time of the frame they were made on. */
   #detections: { at: number; list: PreviewDetection[] } = { at: 0, list: [] };
 
   constructor(options: PreviewOptions) {
     this.#o = options;
   }
 
-  /** The latest detections (an empty list when the chamber emptied). */
-  detections(list: readonly Detection[]): void {
+  /** The latest detections, made on the frame taken at `frameAt` (an empty list when the chamber emptied). */
+  detections(list: readonly Detection[], frameAt: number = this.#o.clock.now()): void {
     this.#detections = {
-      at: this.#o.clock.now(),
+      at: frameAt,
       list: list.map((d) => ({
         className: d.name,
         score: d.score,
         box: [d.box[0], d.box[1], d.box[2], d.box[3]],
         ...(d.mask ? { mask: d.mask } : {}),
+        ...this.#o.describe?.(d),
       })),
     };
   }
@@ -75,7 +82,7 @@ export class PreviewStream {
         .extract({ left: lb.padX, top: lb.padY, width, height })
         .jpeg({ quality: this.#o.quality })
         .toBuffer();
-      const fresh = now - this.#detections.at <= DETECTIONS_FRESH_MS;
+      const fresh = Math.abs(frame.at - this.#detections.at) <= DETECTIONS_FRESH_MS;
       this.#o.publish({
         seq: this.#seq++,
         at: frame.at,

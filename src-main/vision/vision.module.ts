@@ -228,6 +228,7 @@ export class VisionModule {
       clock: this.#d.clock,
       active: this.#d.previewActive ?? (() => true),
       publish,
+      describe: (d) => this.#describe(d),
       onError: (error) => {
         if (!warned) log.warn(`live view frame not encoded: ${error.message}`);
         warned = true;
@@ -238,8 +239,23 @@ export class VisionModule {
         keep(frame);
         preview.frame(frame);
       },
-      onDetections: (list) => preview.detections(list),
+      onDetections: (list, frameAt) => preview.detections(list, frameAt),
     };
+  }
+
+  /** A detection in the customer's words and colours, by the running manifest's rules. */
+  #describe(d: { name: string; score: number }): {
+    label: { id: string; en: string } | null;
+    material: string | null;
+    outcome: 'accept' | 'reject' | 'deciding';
+  } {
+    const manifest = this.#manifest;
+    const rule = manifest && Object.hasOwn(manifest.classes, d.name) ? manifest.classes[d.name] : undefined;
+    const label = manifest?.labels[d.name] ?? null;
+    if (!manifest || !rule) return { label, material: null, outcome: manifest ? 'reject' : 'deciding' };
+    if ('reject' in rule) return { label, material: null, outcome: 'reject' };
+    const sure = d.score >= (rule.minConfidence ?? manifest.minConfidence);
+    return { label, material: rule.material, outcome: sure ? 'accept' : 'deciding' };
   }
 
   /**

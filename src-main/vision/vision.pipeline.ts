@@ -27,7 +27,7 @@ export interface PipelineDeps {
   /** Every camera frame as it arrives (the customer's live view). */
   readonly onFrame?: (frame: Frame) => void;
   /** Each frame's detections; an empty list when the chamber is empty. */
-  readonly onDetections?: (detections: readonly Detection[]) => void;
+  readonly onDetections?: (detections: readonly Detection[], frameAt?: number) => void;
   /**
    * The empty-chamber check: null while the chamber the gate calls empty holds nothing the manifest
    * knows; else what the detector sees in it (the gate learnt a full chamber as empty: nothing counts).
@@ -110,7 +110,7 @@ export class VisionPipeline {
 
   /** The chamber is empty (the item left, or the gate re-learnt it): a late verdict counts, the next item may come. */
   #chamberEmpty(frame: Frame | undefined): void {
-    this.#d.onDetections?.([]);
+    this.#d.onDetections?.([], frame?.at);
     const late = this.#verdicts.onEmpty();
     if (late && frame) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at), frame);
     this.#itemSince = undefined;
@@ -131,7 +131,7 @@ export class VisionPipeline {
       this.#d.logger.warn(`frame ${frame.seq} not detected: ${(error as Error).message}`);
       return;
     }
-    this.#d.onDetections?.(result.detections);
+    this.#d.onDetections?.(result.detections, frame.at);
     if (result.detections.length > 0 || result.barcode) this.#gate.somethingDetected();
     else if (this.#gate.nothingDetected()) {
       // Present for a long time, nothing moving and nothing seen: a change of light, not an item (or an

@@ -9,6 +9,11 @@ export const PreviewDetectionSchema = z.object({
   box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
   /** Segmentation models: the outline in source pixels. */
   mask: z.array(z.tuple([z.number(), z.number()])).optional(),
+  /** What the customer reads instead of the model's class: the manifest's words, else the material's. */
+  label: z.object({ id: z.string(), en: z.string() }).nullable().optional(),
+  material: z.string().nullable().optional(),
+  /** How the box is coloured: taken (a priced material), handed back (a reject or unknown class), or not sure yet. */
+  outcome: z.enum(['accept', 'reject', 'deciding']).optional(),
 });
 export type PreviewDetection = z.infer<typeof PreviewDetectionSchema>;
 
