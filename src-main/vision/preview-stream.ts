@@ -63,7 +63,7 @@ export class PreviewStream {
     const period = 1000 / this.#o.fps;
     this.#nextAt = Math.max(this.#nextAt + period, now + period / 2);
     this.#encoding = true;
-    this.#inFlight = this.#encode(frame, now).finally(() => {
+    this.#inFlight = this.#encode(frame).finally(() => {
       this.#encoding = false;
     });
   }
@@ -73,7 +73,7 @@ export class PreviewStream {
     return this.#inFlight;
   }
 
-  async #encode(frame: Frame, now: number): Promise<void> {
+  async #encode(frame: Frame): Promise<void> {
     const { letterbox: lb } = frame;
     const width = Math.min(frame.width - lb.padX, Math.round(lb.srcWidth * lb.scale));
     const height = Math.min(frame.height - lb.padY, Math.round(lb.srcHeight * lb.scale));
