@@ -45,6 +45,7 @@ export function createPlatform(core: CoreParts, deps: CoreDeps, clock: Clock): P
     audit: auditTrail(repos?.audit, clock, deps.logger),
     maintenance: (reason) => service?.setOutOfService('maintenance', reason),
     technicianIn: () => core.maintenance.open,
+    assignmentOf: (client) => core.maintenance.assignmentOf(client),
     ...(config.vision.enabled
       ? {
           offerModel: async (target) =>

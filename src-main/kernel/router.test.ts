@@ -30,7 +30,14 @@ function routerWith(app: Partial<Handlers['app']>, guard?: CallGuard) {
     {
       app: { ...base, ...app },
       deposit,
-      platform: { status: unused, quarantine: unused, retry: unused, discard: unused, syncTimezone: unused },
+      platform: {
+        status: unused,
+        quarantine: unused,
+        retry: unused,
+        discard: unused,
+        syncTimezone: unused,
+        technicianCommand: unused,
+      },
       vision: {},
       monitor: everyCall(),
       backup: everyCall(),

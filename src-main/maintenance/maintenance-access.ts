@@ -38,6 +38,8 @@ interface Session {
   readonly technician: string;
   readonly permissions: readonly Permission[];
   readonly source: 'platform' | 'local';
+  /** v1: the platform's assignment of this technician to this machine (their commands carry it). */
+  readonly assignmentId?: string | number | undefined;
   readonly openedAt: number;
   lastActivity: number;
   cancelTimer: () => void;
@@ -58,6 +60,11 @@ export const LOCKOUT_KEY = 'pin.lockout';
  */
 export class MaintenanceAccess implements CallGuard {
   readonly #d: MaintenanceAccessDeps;
+
+  /** The platform assignment of the technician signed in on `client` (a platform PIN), if any. */
+  assignmentOf(client: string): string | number | undefined {
+    return this.#sessions.get(client)?.assignmentId;
+  }
   readonly #log: Logger;
   readonly #sessions = new Map<string, Session>();
 
@@ -96,7 +103,13 @@ export class MaintenanceAccess implements CallGuard {
     }
     const platform = await this.#askPlatform(pin);
     if (platform?.ok)
-      return this.#grant(client, platform.technician, platformPermissions(platform.permissions), 'platform');
+      return this.#grant(
+        client,
+        platform.technician,
+        platformPermissions(platform.permissions),
+        'platform',
+        platform.assignmentId,
+      );
     if (platform && !platform.ok && platform.reason === 'locked') {
       this.#lockUntil(this.#d.clock.now() + platform.retryAfterS * 1000);
       this.#d.audit({
@@ -180,6 +193,7 @@ export class MaintenanceAccess implements CallGuard {
     technician: string,
     permissions: readonly Permission[],
     source: 'platform' | 'local',
+    assignmentId?: string | number,
   ): UnlockResult {
     this.#save({ failures: 0, lockedUntil: null });
     const previous = this.#sessions.get(client);
@@ -189,6 +203,7 @@ export class MaintenanceAccess implements CallGuard {
       technician,
       permissions,
       source,
+      assignmentId,
       openedAt: now,
       lastActivity: now,
       cancelTimer: () => {},

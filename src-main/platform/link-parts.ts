@@ -47,6 +47,8 @@ export interface PlatformModuleDeps extends Omit<HealthSources, 'depositsSinceSt
   readonly maintenance?: (reason: string | null) => void;
   /** A technician is in maintenance (their session shares the out-of-service reason). */
   readonly technicianIn?: () => boolean;
+  /** The platform assignment of the technician signed in on a screen (a platform PIN), for their commands. */
+  readonly assignmentOf?: (client: string) => string | number | undefined;
   /** Reboots the computer (REBOOT); absent: the kiosk restarts instead. */
   readonly reboot?: (why: string) => void;
   /** The chamber camera's latest frame as JPEG (CAPTURE_IMAGE); absent or null: "no camera frame available". */

@@ -197,6 +197,16 @@ export class PlatformModule {
 
   readonly handlers: Handlers['platform'] = {
     status: () => this.status(),
+    technicianCommand: ({ command }, ctx) => {
+      const assignmentId = this.#d.assignmentOf?.(ctx.client);
+      if (assignmentId === undefined) {
+        throw new AppFailure(
+          'FORBIDDEN',
+          'commands go through the platform under your assignment: sign in with your platform PIN (not a local one)',
+        );
+      }
+      return this.technicianCommand({ command, assignmentId }, ctx.technician ?? '(unknown)');
+    },
     quarantine: () =>
       (this.#d.outbox?.list('quarantined') ?? []).map((job) => ({
         id: job.id,

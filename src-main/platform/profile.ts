@@ -1,3 +1,4 @@
+import { TECHNICIAN_COMMANDS } from '../../src-preload/contract';
 import type { OutboxJob } from '../store/outbox.repo';
 import type { DeliveredItem, SessionRow } from '../store/session.repo';
 
@@ -88,17 +89,7 @@ export interface HeartbeatExtras {
   readonly commandResults: readonly CommandResult[];
 }
 
-/** The commands a technician may send through v1 `/kiosk/maintenance/command`. */
-export const TECHNICIAN_COMMANDS = [
-  'test_motor',
-  'open_door',
-  'close_door',
-  'test_led',
-  'test_sensor',
-  'check_connection',
-  'reboot_edge',
-  'check_model_update',
-] as const;
+export { TECHNICIAN_COMMANDS };
 export type TechnicianCommandName = (typeof TECHNICIAN_COMMANDS)[number];
 
 export interface TechnicianCommand {

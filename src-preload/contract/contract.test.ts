@@ -61,6 +61,7 @@ describe('contract', () => {
       'platform.retry',
       'platform.status',
       'platform.syncTimezone',
+      'platform.technicianCommand',
       'setup.complete',
       'setup.options',
       'setup.status',

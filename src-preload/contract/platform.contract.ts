@@ -38,6 +38,26 @@ export const QuarantinedJobSchema = z.object({
 });
 export type QuarantinedJob = z.infer<typeof QuarantinedJobSchema>;
 
+/** The commands a technician may send through v1 `/kiosk/maintenance/command` (carried out here after its 200). */
+export const TECHNICIAN_COMMANDS = [
+  'test_motor',
+  'open_door',
+  'close_door',
+  'test_led',
+  'test_sensor',
+  'check_connection',
+  'reboot_edge',
+  'check_model_update',
+] as const;
+
+export const CommandResultSchema = z.object({
+  action: z.string(),
+  timestamp: z.string().nullable(),
+  result: z.enum(['done', 'failed', 'refused']),
+  detail: z.string(),
+  at: z.number(),
+});
+
 export const platformContract = {
   status: call(z.undefined(), LinkStatusSchema),
   /** Sent when the state or the backlog changes. */
@@ -57,4 +77,9 @@ export const platformContract = {
   ),
   /** v2: tells the platform this machine's timezone now (maintenance "sync timezone"). */
   syncTimezone: action('update_config', z.undefined(), z.object({ timezone: z.string(), syncedAt: z.number() })),
+  /**
+   * v1: a technician signed in with a platform PIN sends a command through the platform (which records it
+   * against their assignment); the machine carries it out after the platform's 200.
+   */
+  technicianCommand: action('test_hardware', z.object({ command: z.enum(TECHNICIAN_COMMANDS) }), CommandResultSchema),
 } as const;

@@ -203,6 +203,29 @@ describe('the kiosk on the dev line', () => {
     return t;
   }
 
+  it('a technician signed in with a platform PIN sends a command from the maintenance screen; a local one cannot', async () => {
+    double = await new PlatformDouble({ line: 'dev' }).start();
+    const { core } = devCore();
+    core.start();
+    await waitFor('the link', () => core.platform.status().state === 'online');
+    const screen = { transport: 'ws', client: 'screen-1' } as const;
+    expect(await core.router.dispatch('maintenance.unlock', { pin: '246810' }, screen)).toMatchObject({
+      ok: true,
+      value: { granted: true },
+    });
+    const led = await core.router.dispatch('platform.technicianCommand', { command: 'test_led' }, screen);
+    expect(led).toMatchObject({ ok: true, value: { result: 'done' } });
+    expect(double.technicianCommands).toEqual([{ command: 'test_led', params: null, assignment_id: 31 }]);
+    // Another screen without a session, and one after the session ended: refused before the platform is asked.
+    const other = await core.router.dispatch(
+      'platform.technicianCommand',
+      { command: 'test_led' },
+      { ...screen, client: 'screen-2' },
+    );
+    expect(other).toMatchObject({ ok: false });
+    expect(double.technicianCommands).toHaveLength(1);
+  });
+
   it('a session credit refused for want of a bearer waits in the outbox; the link stays online', async () => {
     double = await new PlatformDouble({ line: 'dev' }).start();
     const { core } = devCore();
