@@ -10,6 +10,7 @@ import './styles/base.css';
 import './styles/customer.css';
 import './styles/maintenance.css';
 import './styles/setup.css';
+import './styles/guide.css';
 
 // A kiosk has no context menu; a long press must not open one.
 window.addEventListener('contextmenu', (event) => event.preventDefault());

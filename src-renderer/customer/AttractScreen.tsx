@@ -6,6 +6,7 @@ import { money } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
 import { useAvailability } from './availability';
+import { InsertGuide } from './InsertGuide';
 import { materialKey } from './materials';
 
 /**
@@ -76,6 +77,7 @@ function Offer({ ready }: { ready: boolean }) {
       {catalogue?.pointValue && (
         <p className="catalogue__value">{t('attract.pointValue', { value: money(catalogue.pointValue, locale) })}</p>
       )}
+      <InsertGuide />
       <button
         type="button"
         className="touch-button touch-button--primary touch-button--huge"

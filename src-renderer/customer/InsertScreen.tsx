@@ -1,11 +1,15 @@
 import { DEMO_ITEMS } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { Countdown } from '../components/Countdown';
+import { Pictogram } from '../components/Pictogram';
 import { useNow } from '../components/use-now';
+import { money } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { useKioskStore } from '../stores/kiosk.store';
+import { InsertGuide } from './InsertGuide';
 import { LiveView } from './LiveView';
 import { materialKey } from './materials';
+import { rejectAdvice } from './reject-advice';
 
 /** How long an item's result card stays up. */
 export const ITEM_CARD_MS = 3500;
@@ -37,6 +41,7 @@ export function InsertScreen() {
           <div>
             <span>{t('insert.points')}</span>
             <strong data-testid="total-points">{deposit.totalPoints}</strong>
+            <Worth points={deposit.totalPoints} testId="total-value" />
           </div>
         </div>
         <div className="insert__side">
@@ -91,13 +96,29 @@ function DemoItems() {
   );
 }
 
-/** The last item's result, large, for a few seconds. */
+/** The money value of some points, where the machine prices points (catalogue.pointValue). */
+function Worth({ points, testId }: { points: number; testId: string }) {
+  const t = useT();
+  const pointValue = useKioskStore((s) => s.catalogue?.pointValue);
+  const locale = useKioskStore((s) => s.locale);
+  if (!pointValue) return null;
+  // Whole cents: 3 × 0.1 is 0.3, not 0.30000000000000004.
+  const amount = Math.round(points * pointValue.amount * 100) / 100;
+  return (
+    <span className="worth" data-testid={testId}>
+      {t('receipt.value', { value: money({ amount, currency: pointValue.currency }, locale) })}
+    </span>
+  );
+}
+
+/** The last item's result, large, for a few seconds; until then (and between items) how to insert. */
 function ItemCard() {
   const t = useT();
   const now = useNow(250);
   const last = useKioskStore((s) => s.lastItem);
-  if (!last || now - last.at > ITEM_CARD_MS) return <div className="item-card item-card--empty" />;
+  if (!last || now - last.at > ITEM_CARD_MS) return <InsertGuide className="guide--card" />;
   const { result } = last;
+  const advice = result.accepted ? null : rejectAdvice(result.reason, result.className);
   // Accepted is news (a status); rejected asks the customer to act (an alert).
   return (
     <div
@@ -107,14 +128,16 @@ function ItemCard() {
       data-key-content="item-card"
       data-accepted={result.accepted}
     >
+      <Pictogram kind={advice?.pictogram ?? 'tick'} className="item-card__pictogram" />
       <strong>{t(result.accepted ? 'insert.accepted' : 'insert.rejected')}</strong>
-      {result.accepted ? (
+      {advice ? (
+        <span data-testid="reject-advice">{t(advice.key)}</span>
+      ) : (
         <>
           <span>{t(materialKey(result.material))}</span>
           <span className="item-card__points">+{result.points}</span>
+          <Worth points={result.points} testId="item-value" />
         </>
-      ) : (
-        <span>{t(`reason.${result.reason ?? 'unknown_item'}`)}</span>
       )}
     </div>
   );

@@ -47,7 +47,7 @@ describe('insert', () => {
     expect(card.textContent).toContain('+10');
     expect(screen.getByTestId('total-points').textContent).toBe('10');
     main.item(item(false, 2));
-    expect(screen.getByRole('alert').textContent).toContain('Barang ini tidak diterima');
+    expect(screen.getByRole('alert').textContent).toContain('Hanya botol PET dan kaleng');
     expect(screen.getByRole('alert').textContent).toContain('silakan ambil kembali');
     act(() => vi.advanceTimersByTime(ITEM_CARD_MS + 500));
     expect(screen.queryByTestId('item-card')).toBeNull();

@@ -239,6 +239,19 @@ export const id = {
   'mt.printer.failed': 'Tidak tercetak: {fault}. {detail}',
   'mt.yes': 'ya',
   'mt.no': 'tidak',
+  'advice.material': 'Hanya botol PET dan kaleng',
+  'advice.camera': 'Masukkan lagi, label menghadap kamera',
+  'advice.one': 'Satu barang setiap kali',
+  'advice.wait': 'Biarkan di dalam sampai ada centang hijau',
+  'advice.barcode': 'Barcode ini tidak ikut program',
+  'advice.empty': 'Kosongkan botol terlebih dahulu',
+  'advice.hand': 'Keluarkan tangan Anda dari ruang mesin',
+  'advice.limit': 'Batas poin tercapai: tekan Selesai',
+  'advice.takeBack': 'Mesin tidak dapat menerima barang ini',
+  'guide.title': 'Cara memasukkan',
+  'guide.empty': 'Hanya botol dan kaleng kosong',
+  'guide.one': 'Satu per satu, label menghadap kamera',
+  'guide.tick': 'Tunggu centang hijau',
 } as const;
 
 export type MessageKey = keyof typeof id;
