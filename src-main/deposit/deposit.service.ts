@@ -171,6 +171,7 @@ export class DepositService {
       at: this.#d.clock.now(),
       imagePath: frame.imagePath ?? null,
       box: verdict.box,
+      ...(verdict.mask ? { mask: verdict.mask } : {}),
     };
     this.#awaitingRemoval = true;
     // An accepted item earns its points only once the controller confirms it went in; until then it is

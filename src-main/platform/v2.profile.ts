@@ -262,7 +262,7 @@ export class V2Profile implements PlatformProfile {
                 class: item.className,
                 confidence: item.confidence,
                 bbox: [...box],
-                segmentation_mask: null,
+                segmentation_mask: item.mask ? item.mask.map(([x, y]): [number, number] => [x, y]) : null,
               },
             ],
             status: 'completed',

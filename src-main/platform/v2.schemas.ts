@@ -58,7 +58,8 @@ export const DetectionRequest = z.object({
       class: z.string().min(1),
       confidence: z.number().min(0).max(1),
       bbox: z.array(z.number()).length(4),
-      segmentation_mask: z.null(),
+      /** The item's outline, [x, y] points in the image's pixels; null without a segmentation model. */
+      segmentation_mask: z.array(z.tuple([z.number(), z.number()])).nullable(),
     }),
   ),
   status: z.enum(['completed', 'processing', 'processing_requested', 'failed']),

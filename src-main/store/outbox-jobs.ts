@@ -28,6 +28,11 @@ export const ItemJobPayload = z
     imagePath: z.string().nullish(),
     /** Where the item was in that frame, [x1, y1, x2, y2] px; absent in jobs queued before boxes were kept. */
     box: z.tuple([z.number(), z.number(), z.number(), z.number()]).readonly().optional(),
+    /** A segmentation model's outline of the item in that frame (v2 detection results' segmentation_mask). */
+    mask: z
+      .array(z.tuple([z.number(), z.number()]).readonly())
+      .readonly()
+      .optional(),
   })
   .readonly();
 export type ItemJobPayload = z.infer<typeof ItemJobPayload>;

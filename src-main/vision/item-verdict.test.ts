@@ -108,6 +108,21 @@ describe('barcodes as a second signal', () => {
   });
 });
 
+describe('segmentation masks', () => {
+  it('the verdict carries the best frame’s outline (rounded, at most 200 points) for the platform', () => {
+    const ring = Array.from({ length: 500 }, (_, i): [number, number] => [
+      100 + 50 * Math.cos((i / 500) * 2 * Math.PI),
+      100 + 50 * Math.sin((i / 500) * 2 * Math.PI),
+    ]);
+    const masked = { ...det('mineral'), mask: ring };
+    const [verdict] = run([[masked], [masked], [masked]]);
+    expect(verdict!.mask!.length).toBeLessThanOrEqual(200);
+    expect(verdict!.mask!.every(([x, y]) => Number.isInteger(x) && Number.isInteger(y))).toBe(true);
+    expect(ItemVerdictSchema.safeParse(verdict).success).toBe(true);
+    expect(run([[det('mineral')], [det('mineral')], [det('mineral')]])[0]).not.toHaveProperty('mask');
+  });
+});
+
 describe('an item never goes unanswered', () => {
   /** Frames every 250 ms from t = 1000. */
   const timed = (agg: VerdictAggregator, frames: Detection[][], barcode: string | null = null) =>

@@ -135,6 +135,7 @@ export class VerdictAggregator {
       accepted: true,
       reason: null,
       box: [...best.box] as Box,
+      ...outline(best),
     };
   }
 
@@ -147,8 +148,16 @@ export class VerdictAggregator {
       accepted: false,
       reason,
       box: [...best.box] as Box,
+      ...outline(best),
     };
   }
+}
+
+/** A segmentation model's outline of the item, at most 200 points (evenly kept): what the platform is told. */
+function outline(d: Detection): { mask?: Array<[number, number]> } {
+  if (!d.mask || d.mask.length < 3) return {};
+  const step = Math.ceil(d.mask.length / 200);
+  return { mask: d.mask.filter((_, i) => i % step === 0).map(([x, y]) => [Math.round(x), Math.round(y)]) };
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;

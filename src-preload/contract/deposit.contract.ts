@@ -31,6 +31,11 @@ export const ItemVerdictSchema = z.object({
     .optional(),
   /** From the weight sensor, when the machine has one. */
   weightG: z.number().nonnegative().optional(),
+  /** Segmentation models: the item's outline in source pixels (reported to a v2 platform). */
+  mask: z
+    .array(z.tuple([z.number(), z.number()]))
+    .max(1000)
+    .optional(),
 });
 export type ItemVerdict = z.infer<typeof ItemVerdictSchema>;
 

@@ -228,6 +228,21 @@ describe('v2 endpoints', () => {
     expect(claim.status).toBe(401);
   });
 
+  it('reports a segmentation model’s outline of the item as segmentation_mask', async () => {
+    const profile = v2();
+    await profile.connect();
+    const outline: Array<[number, number]> = [
+      [10, 20],
+      [110, 20],
+      [110, 220],
+      [10, 220],
+    ];
+    await profile.deliver(itemJob({ ...item, mask: outline }, 'item:M1'), context());
+    expect(double.detections.at(-1)).toMatchObject({
+      detections: [{ class: 'pet_bottle', bbox: [10, 20, 110, 220], segmentation_mask: outline }],
+    });
+  });
+
   it('a deposit in four recorded steps: upload (file), deposit, process, detection result', async () => {
     const profile = v2();
     await profile.connect();

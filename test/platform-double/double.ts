@@ -107,7 +107,14 @@ const V2Detection = z.object({
   rvm_id: z.number().int(),
   image_path: z.string().optional(),
   detections: z.array(
-    z.object({ class: z.string(), confidence: z.number(), bbox: z.array(z.number()).length(4) }).loose(),
+    z
+      .object({
+        class: z.string(),
+        confidence: z.number(),
+        bbox: z.array(z.number()).length(4),
+        segmentation_mask: z.array(z.tuple([z.number(), z.number()])).nullable(),
+      })
+      .loose(),
   ),
   status: z.enum(['completed', 'processing', 'processing_requested', 'failed']),
   timestamp: z.string().optional(),
