@@ -1,7 +1,10 @@
 import type { Alert } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useFormatTime } from '../i18n/format';
+import { translate, type Locale, type MessageKey } from '../i18n/i18n';
+import { en } from '../i18n/en';
 import { useT } from '../i18n/use-t';
+import { useKioskStore } from '../stores/kiosk.store';
 import { Action, useAction } from './actions';
 
 /** Active and recent alerts; a technician acknowledges them (who and when are kept). */
@@ -33,6 +36,7 @@ function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange: () => Prom
   const t = useT();
   const time = useFormatTime();
   const api = useApi();
+  const locale = useKioskStore((s) => s.locale);
   return (
     <ul className="alerts" data-testid="alerts">
       {alerts.map((a) => (
@@ -42,7 +46,7 @@ function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange: () => Prom
           data-rule={a.rule}
           data-state={a.state}
         >
-          <strong>{a.title}</strong>
+          <strong data-testid="alert-title">{alertTitle(a, locale)}</strong>
           <span>
             {a.value} ({a.op} {a.threshold}) · {time(a.firedAt)}
           </span>
@@ -61,3 +65,14 @@ function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange: () => Prom
     </ul>
   );
 }
+
+/**
+ * A default rule's title in the technician's language (by rule id); a rule the configuration added, or
+ * one whose title names its own detail (the refused config.json, a test alert), keeps its own title.
+ */
+export function alertTitle(alert: Pick<Alert, 'rule' | 'title'>, locale: Locale): string {
+  const key = `mt.rule.${alert.rule}`;
+  return isMessageKey(key) ? translate(locale, key) : alert.title;
+}
+
+const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Alert, MaintenanceSession } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { Countdown } from '../components/Countdown';
+import { LanguageToggle } from '../components/LanguageToggle';
 import { useT } from '../i18n/use-t';
 import { Alerts } from './Alerts';
 import { Backups } from './Backups';
@@ -48,6 +49,7 @@ export function MaintenanceScreen({
         <h1 className="machine-name">{t('mt.open')}</h1>
         <span data-testid="technician">{t('mt.signedIn', { name: session.technician, source: session.source })}</span>
         <Countdown deadlineAt={session.idleUntil} message="mt.idle" />
+        <LanguageToggle />
         <button
           type="button"
           className="touch-button touch-button--primary"

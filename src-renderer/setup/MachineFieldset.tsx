@@ -1,3 +1,4 @@
+import { useT } from '../i18n/use-t';
 import { Field } from './Field';
 import { binder, type Bound, type FieldsetProps, type SetupForm, type SetupOptions } from './form';
 
@@ -7,52 +8,43 @@ import { binder, type Bound, type FieldsetProps, type SetupForm, type SetupOptio
  */
 export function MachineFieldset(props: FieldsetProps & { options: SetupOptions | null }) {
   const { form, set, options } = props;
+  const t = useT();
   const bind = binder(props);
   return (
     <fieldset>
-      <legend>Camera, model and time</legend>
-      <Field label="Camera">
+      <legend>{t('st.machine.legend')}</legend>
+      <Field label={t('st.camera')}>
         <select
           data-testid="setup-camera-kind"
           value={form.cameraKind}
           onChange={(e) => set('cameraKind', e.target.value as SetupForm['cameraKind'])}
         >
-          <option value="v4l2">USB camera (/dev/video*)</option>
-          <option value="stream">Stream address (RTSP or HTTP)</option>
-          <option value="replay">Replay folder (images, for tests and demos)</option>
+          <option value="v4l2">{t('st.camera.v4l2')}</option>
+          <option value="stream">{t('st.camera.stream')}</option>
+          <option value="replay">{t('st.camera.replay')}</option>
         </select>
       </Field>
       {form.cameraKind === 'v4l2' ? (
-        <Field
-          label="Camera device"
-          hint={options?.cameras.length === 0 ? 'No camera found under /dev/video*: check the cable.' : undefined}
-        >
+        <Field label={t('st.camera.device')} hint={options?.cameras.length === 0 ? t('st.camera.none') : undefined}>
           <InputWithChoices name="camera" choices={options?.cameras} {...bind('camera')} />
         </Field>
       ) : form.cameraKind === 'stream' ? (
         <Field
-          label="Stream address"
+          label={t('st.camera.url')}
           hint={
             options?.camera?.kind === 'stream' && options.camera.url === form.cameraUrl
-              ? 'The configured address, shown without its user and password (they stay as they are).'
-              : 'Such as rtsp://user:password@camera.local/stream'
+              ? t('st.camera.urlKept')
+              : t('st.camera.urlExample')
           }
         >
           <input data-testid="setup-camera-url" {...bind('cameraUrl')} />
         </Field>
       ) : (
-        <Field label="Replay folder" hint="A folder of .jpg, .png or .webp images on this machine">
+        <Field label={t('st.camera.folder')} hint={t('st.camera.folderHint')}>
           <input data-testid="setup-camera-folder" {...bind('cameraFolder')} />
         </Field>
       )}
-      <Field
-        label="Model"
-        hint={
-          options?.models.length === 0
-            ? "No model manifest in the data folder's models/: copy the model and its manifest there."
-            : undefined
-        }
-      >
+      <Field label={t('st.model')} hint={options?.models.length === 0 ? t('st.model.none') : undefined}>
         <select data-testid="setup-model" {...bind('manifest')}>
           {options?.models.map((m) => (
             <option key={m.manifest} value={m.manifest}>
@@ -61,7 +53,7 @@ export function MachineFieldset(props: FieldsetProps & { options: SetupOptions |
           ))}
         </select>
       </Field>
-      <Field label="Time zone">
+      <Field label={t('st.timezone')}>
         <InputWithChoices name="timezone" choices={options?.timezones} {...bind('timezone')} />
       </Field>
     </fieldset>

@@ -1,4 +1,5 @@
 import type { ChangeEvent } from 'react';
+import { useT } from '../i18n/use-t';
 import { Field } from './Field';
 import { binder, type FieldsetProps } from './form';
 
@@ -8,6 +9,7 @@ import { binder, type FieldsetProps } from './form';
  */
 export function PlatformFieldset(props: FieldsetProps & { busy: boolean; onTest: () => void }) {
   const { form, set, busy, onTest } = props;
+  const t = useT();
   const bind = binder(props);
   const readFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -15,23 +17,23 @@ export function PlatformFieldset(props: FieldsetProps & { busy: boolean; onTest:
   };
   return (
     <fieldset>
-      <legend>Platform</legend>
-      <Field label="Server generation">
+      <legend>{t('st.platform.legend')}</legend>
+      <Field label={t('st.profile')}>
         <select
           data-testid="setup-profile"
           value={form.profile}
           onChange={(e) => set('profile', e.target.value as 'v1' | 'v2')}
         >
-          <option value="v1">MyRVM v1 (rvm-credentials.json)</option>
-          <option value="v2">MyRVM v2 (machine account)</option>
+          <option value="v1">{t('st.profile.v1')}</option>
+          <option value="v2">{t('st.profile.v2')}</option>
         </select>
       </Field>
-      <Field label="Server address">
+      <Field label={t('st.baseUrl')}>
         <input data-testid="setup-base-url" {...bind('baseUrl')} />
       </Field>
       {form.profile === 'v1' ? (
         <>
-          <Field label="rvm-credentials.json (from a USB stick)">
+          <Field label={t('st.credentialsFile')}>
             <input
               data-testid="setup-credentials-file"
               type="file"
@@ -39,28 +41,28 @@ export function PlatformFieldset(props: FieldsetProps & { busy: boolean; onTest:
               onChange={readFile}
             />
           </Field>
-          <Field label="or paste its contents">
+          <Field label={t('st.credentials')}>
             <textarea data-testid="setup-credentials" rows={4} {...bind('credentials')} />
           </Field>
         </>
       ) : (
         <>
-          <Field label="RVM id">
+          <Field label={t('st.rvmId')}>
             <input data-testid="setup-rvm-id" inputMode="numeric" {...bind('rvmId')} />
           </Field>
-          <Field label="Machine account e-mail">
+          <Field label={t('st.email')}>
             <input data-testid="setup-email" type="email" {...bind('email')} />
           </Field>
-          <Field label="Password">
+          <Field label={t('st.password')}>
             <input data-testid="setup-password" type="password" {...bind('password')} />
           </Field>
-          <Field label="Machine API key (optional)">
+          <Field label={t('st.apiKey')}>
             <input data-testid="setup-api-key" type="password" {...bind('apiKey')} />
           </Field>
         </>
       )}
       <button type="button" data-testid="setup-test" disabled={busy} onClick={onTest}>
-        Test connection
+        {t('st.test')}
       </button>
     </fieldset>
   );

@@ -1,7 +1,9 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi, contract, err, ok, type Result, type SetupCamera } from '../../src-preload/contract';
 import { ApiContext } from '../api-context';
+import { useKioskStore } from '../stores/kiosk.store';
 import { SetupScreen } from './SetupScreen';
 
 type Options = {
@@ -57,7 +59,34 @@ async function openSetup(main: ReturnType<typeof fakeMain>) {
 }
 
 describe('first-boot setup screen', () => {
+  // The cases below read the English words; the Indonesian ones and the toggle have a case of their own.
+  beforeEach(() => useKioskStore.setState({ locale: 'en' }));
   afterEach(cleanup);
+
+  it('speaks Indonesian by default and English after the toggle, the commands unchanged', async () => {
+    useKioskStore.setState({ locale: 'id' });
+    const main = fakeMain();
+    render(
+      <ApiContext.Provider value={main.api}>
+        <SetupScreen />
+      </ApiContext.Provider>,
+    );
+    expect(screen.getByRole('heading').textContent).toBe('Siapkan mesin ini');
+    expect(screen.getByLabelText('Kode penyiapan')).toBe(screen.getByTestId('setup-code'));
+    expect(screen.getByText(/journalctl -u rvm-kiosk/).tagName).toBe('CODE');
+    change('setup-code', '12345678');
+    fireEvent.click(screen.getByRole('button', { name: 'Lanjut' }));
+    await screen.findByTestId('setup-profile');
+    expect(screen.getAllByRole('group').map((g) => g.querySelector('legend')?.textContent)).toEqual([
+      'Platform',
+      'Kamera, model dan waktu',
+      'Teknisi pertama',
+    ]);
+    act(() => fireEvent.click(screen.getByRole('button', { name: 'English' })));
+    expect(screen.getByRole('heading').textContent).toBe('Set up this machine');
+    expect(screen.getByLabelText('Time zone')).toBe(screen.getByTestId('setup-timezone'));
+    expect(screen.getByRole('button', { name: 'Bahasa Indonesia' })).toBeTruthy();
+  });
 
   it('is opened by the setup code only, and says so when the code is wrong', async () => {
     const main = fakeMain();

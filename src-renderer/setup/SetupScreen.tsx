@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api-context';
+import { LanguageToggle } from '../components/LanguageToggle';
+import { useT } from '../i18n/use-t';
 import {
   cameraFields,
   cameraOf,
@@ -21,6 +23,7 @@ import { UnlockStep } from './UnlockStep';
  * configuration and restarts the kiosk on it.
  */
 export function SetupScreen() {
+  const t = useT();
   const api = useApi();
   const [unlocked, setUnlocked] = useState(false);
   const [code, setCode] = useState('');
@@ -66,13 +69,17 @@ export function SetupScreen() {
     setBusy(true);
     const r = await api.setup.testConnection(platformOf(form));
     setBusy(false);
-    setMessage(r.ok ? { ok: true, text: `Connection works: ${r.value.detail}` } : { ok: false, text: r.error.message });
+    setMessage(
+      r.ok
+        ? { ok: true, text: t('st.connectionWorks', { detail: r.value.detail }) }
+        : { ok: false, text: r.error.message },
+    );
   };
 
   const finish = async (event: FormEvent) => {
     event.preventDefault();
     if (form.pin !== form.pin2) {
-      return setMessage({ ok: false, text: 'The two PINs differ: enter the same 6 digits twice.' });
+      return setMessage({ ok: false, text: t('st.pinsDiffer') });
     }
     setBusy(true);
     const r = await api.setup.complete({
@@ -87,23 +94,24 @@ export function SetupScreen() {
     setDone(true);
     setMessage({
       ok: true,
-      text: r.value.restarting
-        ? 'Setup saved. The kiosk is restarting with it…'
-        : 'Setup saved. Restart the kiosk to use it.',
+      text: t(r.value.restarting ? 'st.savedRestarting' : 'st.saved'),
     });
   };
 
   return (
     // The form is longer than a kiosk display: it scrolls within the screen (a technician's screen, once).
     <main className="setup-screen" data-testid="setup-screen" data-scroll-region tabIndex={0}>
-      <h1>Set up this machine</h1>
+      <header className="setup-screen__header">
+        <h1>{t('st.title')}</h1>
+        <LanguageToggle />
+      </header>
       {unlocked ? (
         <form onSubmit={(e) => void finish(e)}>
           <PlatformFieldset form={form} set={set} busy={busy} onTest={() => void test()} />
           <MachineFieldset form={form} set={set} options={options} />
           <TechnicianFieldset form={form} set={set} />
           <button type="submit" data-testid="setup-finish" disabled={busy || done}>
-            Finish setup
+            {t('st.finish')}
           </button>
         </form>
       ) : (

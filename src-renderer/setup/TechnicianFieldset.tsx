@@ -1,19 +1,21 @@
+import { useT } from '../i18n/use-t';
 import { Field } from './Field';
 import { binder, type FieldsetProps } from './form';
 
 /** The first technician: a name and a 6-digit PIN, typed twice. */
 export function TechnicianFieldset(props: FieldsetProps) {
+  const t = useT();
   const bind = binder(props);
   return (
     <fieldset>
-      <legend>First technician</legend>
-      <Field label="Name">
+      <legend>{t('st.tech.legend')}</legend>
+      <Field label={t('st.tech.name')}>
         <input data-testid="setup-tech-name" {...bind('techName')} />
       </Field>
-      <Field label="PIN (6 digits)">
+      <Field label={t('st.tech.pin')}>
         <input data-testid="setup-pin" type="password" inputMode="numeric" {...bind('pin')} />
       </Field>
-      <Field label="PIN again">
+      <Field label={t('st.tech.pin2')}>
         <input data-testid="setup-pin2" type="password" inputMode="numeric" {...bind('pin2')} />
       </Field>
     </fieldset>

@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { useT } from '../i18n/use-t';
 import { Field } from './Field';
 
 /** The step before the form: the one-time setup code from the kiosk's log. */
@@ -11,15 +12,24 @@ export function UnlockStep({
   onCode: (code: string) => void;
   onSubmit: (event: FormEvent) => void;
 }) {
+  const t = useT();
+  // The commands stay as they are in both languages: the sentence is split around their placeholders.
+  const help = t('st.unlock.help')
+    .split(/(\{journal\}|\{serve\})/)
+    .map((part, i) =>
+      part === '{journal}' ? (
+        <code key={i}>journalctl -u rvm-kiosk | grep &quot;setup code&quot;</code>
+      ) : part === '{serve}' ? (
+        <code key={i}>npm run serve</code>
+      ) : (
+        part
+      ),
+    );
   return (
     <>
-      <p>
-        Enter the 8-digit setup code. It is in the kiosk&apos;s log: on an installed kiosk{' '}
-        <code>journalctl -u rvm-kiosk | grep &quot;setup code&quot;</code>, under <code>npm run serve</code> the
-        terminal it runs in.
-      </p>
+      <p>{help}</p>
       <form onSubmit={onSubmit}>
-        <Field label="Setup code">
+        <Field label={t('st.unlock.code')}>
           <input
             data-testid="setup-code"
             inputMode="numeric"
@@ -29,7 +39,7 @@ export function UnlockStep({
           />
         </Field>
         <button type="submit" data-testid="setup-unlock">
-          Continue
+          {t('st.unlock.continue')}
         </button>
       </form>
     </>
