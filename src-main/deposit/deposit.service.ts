@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import {
+  IDLE_DEPOSIT_STATE as IDLE,
   ItemVerdictSchema,
   type DepositState,
   type Identity,
@@ -40,20 +41,6 @@ export interface DepositDeps {
   /** Free space in the data folder in MB (statfs); undefined: not measured (tests). */
   readonly freeMb?: () => number;
 }
-
-const IDLE: DepositState = {
-  state: 'idle',
-  sessionId: null,
-  identity: null,
-  acceptedCount: 0,
-  rejectedCount: 0,
-  totalPoints: 0,
-  deadlineAt: null,
-  outOfService: [],
-  lastItem: null,
-  receipt: null,
-  qr: null,
-};
 
 /**
  * One deposit session at a time: idle → identifying → inserting → closing → receipt → idle, plus

@@ -116,6 +116,21 @@ export const DepositStateSchema = z.object({
 });
 export type DepositState = z.infer<typeof DepositStateSchema>;
 
+/** The deposit flow at rest: no session, nothing to show. */
+export const IDLE_DEPOSIT_STATE: DepositState = {
+  state: 'idle',
+  sessionId: null,
+  identity: null,
+  acceptedCount: 0,
+  rejectedCount: 0,
+  totalPoints: 0,
+  deadlineAt: null,
+  outOfService: [],
+  lastItem: null,
+  receipt: null,
+  qr: null,
+};
+
 /** What the machine takes and pays, for the attract screen. */
 export const CatalogueSchema = z.object({
   materials: z.array(z.object({ material: z.string(), points: z.number().int().nonnegative() })),
