@@ -43,6 +43,8 @@ export const en = {
   'insert.points': 'Points',
   'insert.finish': 'Finish',
   'insert.noCamera': 'Camera off',
+  'overlay.checking': 'Checking…',
+  'overlay.notTaken': 'Not taken',
   'insert.closing': 'Saving…',
   'insert.demo': 'Demo without a camera: put in',
   'insert.demo.bottle': 'a bottle',

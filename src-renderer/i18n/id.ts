@@ -42,6 +42,8 @@ export const id = {
   'insert.points': 'Poin',
   'insert.finish': 'Selesai',
   'insert.noCamera': 'Kamera tidak aktif',
+  'overlay.checking': 'Memeriksa…',
+  'overlay.notTaken': 'Tidak diterima',
   'insert.closing': 'Menyimpan…',
   'insert.demo': 'Demo tanpa kamera: masukkan',
   'insert.demo.bottle': 'sebuah botol',
