@@ -55,6 +55,8 @@ describe.each(['v1', 'v2'] as const)('first-boot setup (%s)', (profile) => {
 
     // The code is in the log only; a wrong one is refused.
     await page.getByTestId('setup-screen').waitFor();
+    // Setup speaks both languages; this walk reads it in English.
+    await page.getByRole('button', { name: 'English' }).click();
     const [, a, b] = /setup code (\d{4}) (\d{4})/.exec(kiosk.output()) ?? [];
     expect(a && b, 'the setup code is printed on the console').toBeTruthy();
     await page.getByTestId('setup-code').fill('00000000');
