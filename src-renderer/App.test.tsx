@@ -144,5 +144,8 @@ describe('indicatorOf', () => {
     expect(indicatorOf({ link: 'open', heartbeat: beat('degraded'), heartbeatAt: 10_000 }, 10_500)).toBe('degraded');
     expect(indicatorOf({ link: 'open', heartbeat: undefined, heartbeatAt: undefined }, 0)).toBe('connecting');
     expect(indicatorOf({ link: 'closed', heartbeat: beat('ok'), heartbeatAt: 10_000 }, 10_001)).toBe('offline');
+    // Retrying after a loss, with a heartbeat still fresh: not online (no Start flickering back).
+    expect(indicatorOf({ link: 'connecting', heartbeat: beat('ok'), heartbeatAt: 10_000 }, 10_001)).toBe('offline');
+    expect(indicatorOf({ link: 'connecting', heartbeat: undefined, heartbeatAt: undefined }, 0)).toBe('connecting');
   });
 });

@@ -45,20 +45,21 @@ describe('vision pipeline: replay camera → presence gate → worker → verdic
     t.cleanup();
   });
 
-  it('produces exactly one verdict for the one item, then reports the chamber empty', async () => {
-    // A COCO model does not know chamber bottles; with no class rules the item is "unknown".
+  /** Replays `folder` at 4 fps through the pipeline until the chamber is empty again; its verdicts. */
+  async function replay(folder: string, classes: Record<string, { material: string }>, undecidedItemMs?: number) {
     const manifest = {
-      ...ManifestSchema.parse({ model: 'm.onnx', detectConfidence: 0.4, classes: {} }),
+      ...ManifestSchema.parse({ model: 'm.onnx', detectConfidence: 0.4, classes }),
       modelPath: MODEL,
     };
     const verdicts: ItemVerdict[] = [];
     let emptied = 0;
-    const camera = new ReplayCamera({ folder: join(t.dir, 'frames'), fps: 4, size: [640, 640], loop: false });
+    const camera = new ReplayCamera({ folder, fps: 4, size: [640, 640], loop: false });
     const pipeline = new VisionPipeline({
       camera,
       supervisor,
       manifest,
       logger,
+      ...(undecidedItemMs ? { undecidedItemMs } : {}),
       onVerdict: (v) => verdicts.push(v),
       onChamberEmpty: () => emptied++,
     });
@@ -67,6 +68,12 @@ describe('vision pipeline: replay camera → presence gate → worker → verdic
     await expect.poll(() => camera.state, { timeout: 20_000, interval: 100 }).toBe('ended');
     await expect.poll(() => emptied, { timeout: 5000 }).toBe(1);
     pipeline.stop();
+    return verdicts;
+  }
+
+  it('produces exactly one verdict for the one item, then reports the chamber empty', async () => {
+    // A COCO model does not know chamber bottles; with no class rules the item is "unknown".
+    const verdicts = await replay(join(t.dir, 'frames'), {});
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]).toMatchObject({ accepted: false, reason: 'unknown_item' });
   }, 40_000);
@@ -89,26 +96,7 @@ describe('vision pipeline: replay camera → presence gate → worker → verdic
       .toFile(board);
     const sequence = [...Array(6).fill(empty), ...Array(16).fill(board), ...Array(6).fill(empty)];
     sequence.forEach((file, i) => copyFileSync(file, join(folder, `${String(i).padStart(3, '0')}.png`)));
-    const manifest = {
-      ...ManifestSchema.parse({ model: 'm.onnx', detectConfidence: 0.4, classes: { bottle: { material: 'pet' } } }),
-      modelPath: MODEL,
-    };
-    const verdicts: ItemVerdict[] = [];
-    let emptied = 0;
-    const camera = new ReplayCamera({ folder, fps: 4, size: [640, 640], loop: false });
-    const pipeline = new VisionPipeline({
-      camera,
-      supervisor,
-      manifest,
-      logger,
-      undecidedItemMs: 1500,
-      onVerdict: (v) => verdicts.push(v),
-      onChamberEmpty: () => emptied++,
-    });
-    pipeline.start();
-    await expect.poll(() => camera.state, { timeout: 20_000, interval: 100 }).toBe('ended');
-    await expect.poll(() => emptied, { timeout: 5000 }).toBe(1);
-    pipeline.stop();
+    const verdicts = await replay(folder, { bottle: { material: 'pet' } }, 1500);
     expect(verdicts).toEqual([expect.objectContaining({ accepted: false, reason: 'unknown_item' })]);
   }, 40_000);
 

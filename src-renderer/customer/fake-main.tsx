@@ -2,6 +2,7 @@ import { act, render } from '@testing-library/react';
 import {
   buildApi,
   contract,
+  IDLE_DEPOSIT_STATE,
   ok,
   type Catalogue,
   type DepositState,
@@ -27,19 +28,7 @@ export const catalogue: Catalogue = {
   donationRecipient: null,
 };
 
-export const idle: DepositState = {
-  state: 'idle',
-  sessionId: null,
-  identity: null,
-  acceptedCount: 0,
-  rejectedCount: 0,
-  totalPoints: 0,
-  deadlineAt: null,
-  outOfService: [],
-  lastItem: null,
-  receipt: null,
-  qr: null,
-};
+export const idle: DepositState = IDLE_DEPOSIT_STATE;
 
 export interface FakeMainOptions {
   readonly receiptPrinter?: boolean;

@@ -70,6 +70,8 @@ export const useKioskStore = create<KioskState>()((set) => ({
 /** The connection/health indicator, derived (never stored) from link, heartbeat and the time now. */
 export function indicatorOf(state: Pick<KioskState, 'link' | 'heartbeat' | 'heartbeatAt'>, now: number): Indicator {
   if (state.link === 'closed') return 'offline';
+  // Reconnecting after the link was lost: the last heartbeat is no news that the machine is there.
+  if (state.link === 'connecting' && state.heartbeat) return 'offline';
   if (!state.heartbeat || state.heartbeatAt === undefined) return 'connecting';
   if (now - state.heartbeatAt > state.heartbeat.intervalMs * STALE_AFTER_INTERVALS) return 'offline';
   return state.heartbeat.status === 'ok' ? 'online' : 'degraded';

@@ -1,14 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildApi, contract } from '../../src-preload/contract';
 import { createWsTransport } from '../../src-renderer/transport/ws-transport';
+import { TECHNICIAN } from '../support/technician';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = 'test-results';
 
 /** Starts the built headless kiosk (`dist/main/headless.js`) as its own process, as `npm run serve` does. */
+/**
+ * config.json of a demo kiosk in `dataDir`: points priced in money (no platform to publish a rate), the
+ * test technician, and a stand-in for /media (`<dataDir>/media`) to export to; `deposit` adds to it.
+ */
+export function writeDemoConfig(dataDir: string, deposit: Record<string, unknown> = {}): void {
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      deposit: { pointValue: { amount: 10, currency: 'IDR' }, ...deposit },
+      maintenance: {
+        technicians: [{ name: TECHNICIAN.name, pinHash: TECHNICIAN.pinHash }],
+        exportRoots: [join(dataDir, 'media')],
+      },
+    }),
+  );
+}
+
 export async function startHeadlessKiosk(
   env: NodeJS.ProcessEnv,
 ): Promise<{ url: string; process: ChildProcess; output(): string; stop(): Promise<void> }> {

@@ -6,7 +6,15 @@ import { PlatformDouble } from '../platform-double/double';
 import { tempDir } from '../support/test-core';
 import { TECHNICIAN } from '../support/technician';
 import { startTcpPrinter, type TcpPrinter } from '../support/virtual-printer';
-import { kioskUi, launchChromium, maintenanceUi, resetSession, RESULTS_DIR, startHeadlessKiosk } from './kiosk-ui';
+import {
+  kioskUi,
+  launchChromium,
+  maintenanceUi,
+  resetSession,
+  RESULTS_DIR,
+  startHeadlessKiosk,
+  writeDemoConfig,
+} from './kiosk-ui';
 import { axeViolations, keyContent, layoutProblems } from './layout-check';
 
 // Every customer and technician screen at every kiosk display size (#19): nothing outside the screen,
@@ -76,17 +84,8 @@ describe('every screen fits every kiosk display', () => {
       JSON.stringify({ serial_number: double.o.serial, api_key: double.o.apiKey, name: 'Layout RVM' }),
       { mode: 0o600 },
     );
-    writeFileSync(
-      join(data.dir, 'config.json'),
-      JSON.stringify({
-        // Long enough that a screen checked at five sizes does not time out under the test.
-        deposit: { pointValue: { amount: 10, currency: 'IDR' }, timeouts: { identifyingS: 600, receiptS: 300 } },
-        maintenance: {
-          technicians: [{ name: TECHNICIAN.name, pinHash: TECHNICIAN.pinHash }],
-          exportRoots: [join(data.dir, 'media')],
-        },
-      }),
-    );
+    // Long enough that a screen checked at five sizes does not time out under the test.
+    writeDemoConfig(data.dir, { timeouts: { identifyingS: 600, receiptS: 300 } });
     kiosk = await startHeadlessKiosk({
       RVM_DATA_DIR: data.dir,
       RVM_MACHINE__NAME: 'RVM Stasiun Manggarai 03',

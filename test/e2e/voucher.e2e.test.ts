@@ -1,11 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/test-core';
 import { TECHNICIAN } from '../support/technician';
 import { startTcpPrinter, type TcpPrinter } from '../support/virtual-printer';
-import { kioskUi, launchChromium, maintenanceUi, startHeadlessKiosk } from './kiosk-ui';
+import { kioskUi, launchChromium, maintenanceUi, startHeadlessKiosk, writeDemoConfig } from './kiosk-ui';
 
 // Vouchers on paper (#20): a guest's voucher session in Chromium against the headless kiosk with demo
 // items and a virtual ESC/POS network printer; the paper carries the code on the screen, and the shop's
@@ -22,18 +22,7 @@ describe('vouchers on paper in Chromium', () => {
   beforeAll(async () => {
     printer = await startTcpPrinter();
     mkdirSync(join(data.dir, 'media', 'usb0'), { recursive: true });
-    writeFileSync(
-      join(data.dir, 'config.json'),
-      JSON.stringify({
-        // Points priced in money (no platform here to publish a rate): the receipt and the voucher show the value.
-        deposit: { pointValue: { amount: 10, currency: 'IDR' } },
-        // A technician, and a stand-in for /media with one "USB drive" in it.
-        maintenance: {
-          technicians: [{ name: TECHNICIAN.name, pinHash: TECHNICIAN.pinHash }],
-          exportRoots: [join(data.dir, 'media')],
-        },
-      }),
-    );
+    writeDemoConfig(data.dir);
     kiosk = await startHeadlessKiosk({
       RVM_DATA_DIR: data.dir,
       RVM_MACHINE__ID: 'RVM-E2E',
