@@ -91,6 +91,7 @@ export function createDataset(core: Pick<CoreParts, 'vision'>, deps: CoreDeps): 
       dataDir: deps.dataDir,
       logger: deps.logger,
       modelVersion: () => core.vision?.modelVersion ?? null,
+      modelNames: () => core.vision?.supervisor?.info?.names,
     });
   } catch (error) {
     deps.logger.scope('dataset').error(`training data is off: ${(error as Error).message}`);

@@ -64,7 +64,7 @@ export function runDatasetCli(argv: readonly string[], out: Out, env: NodeJS.Pro
       return 2;
     }
     const result = exportYolo(store, resolve(folder), {
-      classes: modelClasses(config, dataDir).names,
+      classes: modelClasses(config, dataDir),
       includeUnreviewed: rest.includes('--include-unreviewed'),
       valFraction: valArg,
     });

@@ -11,15 +11,24 @@ import { DatasetStore } from './dataset.store';
 import { modelClasses } from './model-classes';
 import { exportYolo } from './yolo-export';
 
+export interface DatasetDeps {
+  readonly config: Config;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly modelVersion: () => string | null;
+  /** The running model's class names (already loaded by the worker); undefined before it runs. */
+  readonly modelNames: () => readonly string[] | undefined;
+}
+
 /**
  * The data engine on the machine: every verdict's frame is kept as a training sample (informative ones
  * longest), reviewed on the maintenance screen's Training data tab, and exported as a YOLO dataset.
  */
 export class DatasetModule {
   readonly store: DatasetStore;
-  readonly #d: { config: Config; dataDir: string; logger: Logger; modelVersion: () => string | null };
+  readonly #d: DatasetDeps;
 
-  constructor(deps: { config: Config; dataDir: string; logger: Logger; modelVersion: () => string | null }) {
+  constructor(deps: DatasetDeps) {
     this.#d = deps;
     this.store = new DatasetStore(join(deps.dataDir, 'dataset'), deps.config.vision.dataset.maxMb, deps.logger);
   }
@@ -34,10 +43,15 @@ export class DatasetModule {
     this.store.close();
   }
 
+  /** The running model's classes; from the model file only while none runs (it is read whole). */
+  #classes(): string[] {
+    return [...(this.#d.modelNames() ?? modelClasses(this.#d.config, this.#d.dataDir))];
+  }
+
   handlers(): Handlers['dataset'] {
-    const { config, dataDir } = this.#d;
+    const { config } = this.#d;
     return {
-      stats: () => ({ ...this.store.stats(), classes: modelClasses(config, dataDir).names }),
+      stats: () => ({ ...this.store.stats(), classes: this.#classes() }),
       samples: ({ label, limit, offset }) => this.store.list(label, limit, offset),
       image: ({ id }) => {
         try {
@@ -65,7 +79,7 @@ export class DatasetModule {
         }
         const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
         return exportYolo(this.store, join(folder, `rvm-dataset-${config.machine.id}-${stamp}`), {
-          classes: modelClasses(config, dataDir).names,
+          classes: this.#classes(),
           includeUnreviewed,
         });
       },

@@ -7,10 +7,11 @@ import { activeModel } from '../vision/vision.module';
 import { readOnnxMetadata } from '../vision/onnx-metadata';
 
 /**
- * The running model's class names in its own order (its ONNX "names"), so an exported dataset keeps
- * their ids and a retrained model stays compatible; [] when there is no readable model.
+ * The installed model's class names in its own order (its ONNX "names"), read from the file (the CLI,
+ * or a kiosk whose worker is not running), so an exported dataset keeps their ids and a retrained model
+ * stays compatible; [] when there is no readable model.
  */
-export function modelClasses(config: Config, dataDir: string): { names: string[]; version: string | null } {
+export function modelClasses(config: Config, dataDir: string): string[] {
   const active = activeModel(dataDir);
   const path =
     active && existsSync(active.manifest)
@@ -19,8 +20,8 @@ export function modelClasses(config: Config, dataDir: string): { names: string[]
   try {
     const manifest = loadManifest(path);
     const info = parseModelInfo(readOnnxMetadata(readFileSync(manifest.modelPath)), manifest.modelPath);
-    return { names: [...info.names], version: manifest.version ?? null };
+    return [...info.names];
   } catch {
-    return { names: [], version: null };
+    return [];
   }
 }

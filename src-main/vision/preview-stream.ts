@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { PreviewDetection, PreviewFrame } from '../../src-preload/contract';
 import type { Frame } from '../camera/camera';
+import { pictureRegion } from '../image/letterbox';
 import type { Clock } from '../kernel/clock';
 import type { Detection } from './yolo-decode';
 
@@ -75,11 +76,11 @@ export class PreviewStream {
 
   async #encode(frame: Frame): Promise<void> {
     const { letterbox: lb } = frame;
-    const width = Math.min(frame.width - lb.padX, Math.round(lb.srcWidth * lb.scale));
-    const height = Math.min(frame.height - lb.padY, Math.round(lb.srcHeight * lb.scale));
+    const region = pictureRegion(frame.width, frame.height, lb);
+    const { width, height } = region;
     try {
       const jpeg = await sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } })
-        .extract({ left: lb.padX, top: lb.padY, width, height })
+        .extract(region)
         .jpeg({ quality: this.#o.quality })
         .toBuffer();
       const fresh = Math.abs(frame.at - this.#detections.at) <= DETECTIONS_FRESH_MS;
