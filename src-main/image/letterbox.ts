@@ -70,14 +70,19 @@ export async function letterboxImage(
   return { tensor: hwcToChw(rgb, size[1], size[0]), letterbox };
 }
 
-/** Interleaved RGB bytes → planar float32 in [0, 1]. */
-export function hwcToChw(rgb: Uint8Array, width: number, height: number): Float32Array {
+const INV_255 = 1 / 255;
+
+/** Interleaved RGB bytes → planar float32 in [0, 1], into `into` when it is the right size (no 1.2 MB allocation per frame). */
+export function hwcToChw(rgb: Uint8Array, width: number, height: number, into?: Float32Array): Float32Array {
   const plane = width * height;
-  const out = new Float32Array(3 * plane);
+  const out = into?.length === 3 * plane ? into : new Float32Array(3 * plane);
+  const r = out.subarray(0, plane);
+  const g = out.subarray(plane, 2 * plane);
+  const b = out.subarray(2 * plane);
   for (let i = 0, p = 0; p < plane; p++, i += 3) {
-    out[p] = rgb[i]! / 255;
-    out[p + plane] = rgb[i + 1]! / 255;
-    out[p + 2 * plane] = rgb[i + 2]! / 255;
+    r[p] = rgb[i]! * INV_255;
+    g[p] = rgb[i + 1]! * INV_255;
+    b[p] = rgb[i + 2]! * INV_255;
   }
   return out;
 }

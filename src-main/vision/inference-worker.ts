@@ -31,6 +31,8 @@ function parentPort(): Port {
 const port = parentPort();
 let detector: Detector | undefined;
 let barcodes = false;
+/** The input tensor's memory, reused frame after frame; a frame that overlaps another gets its own. */
+let spareTensor: Float32Array | undefined;
 
 port.on('message', (message) => {
   if (message.type === 'load') {
@@ -57,7 +59,9 @@ async function detect(id: number, frame: Extract<ToWorker, { type: 'detect' }>['
         ? { rgb: frame.data, letterbox: frame.letterbox }
         : await letterboxRgb(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
     const runStarted = performance.now();
-    const detections = await detector.detect(hwcToChw(rgb, w, h), letterbox);
+    const tensor = hwcToChw(rgb, w, h, spareTensor);
+    spareTensor = undefined;
+    const detections = await detector.detect(tensor, letterbox).finally(() => (spareTensor = tensor));
     const done = performance.now();
     const barcode = barcodes ? readBarcode(rgb, w, h) : null;
     port.postMessage({

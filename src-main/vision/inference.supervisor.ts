@@ -191,7 +191,7 @@ export class InferenceSupervisor {
     pending.cancelTimer();
     if (message.type === 'detections') {
       this.#workerEma = this.#workerEma === null ? message.ms.total : this.#workerEma * 0.9 + message.ms.total * 0.1;
-      pending.resolve(message.result);
+      pending.resolve({ ...message.result, workerMs: message.ms });
     } else {
       this.#errors++;
       pending.reject(new Error(`detection failed: ${message.message}`));

@@ -22,6 +22,8 @@ export interface LoadOptions {
 export interface FrameResult {
   readonly detections: Detection[];
   readonly barcode: string | null;
+  /** The worker's own times for this frame (ms): the whole of it, and session.run alone. */
+  readonly workerMs?: { readonly total: number; readonly run: number };
 }
 
 export type ToWorker = { type: 'load'; options: LoadOptions } | { type: 'detect'; id: number; frame: WorkerFrame };

@@ -31,6 +31,8 @@ const ITEM = join(SHARED, 'images', 'coco', 'bus.jpg');
 const E2E_THREADS = Number(process.env.E2E_THREADS ?? ConfigSchema.parse({}).vision.threads);
 const RUNS = Number(process.env.RUNS ?? 40);
 const E2E_SECONDS = Number(process.env.E2E_SECONDS ?? 20);
+/** How long an item stays in (and the chamber then stays empty): 0.25 s is 2 items a second. */
+const ITEM_S = Number(process.env.ITEM_S ?? 0.25);
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -90,7 +92,10 @@ execFileSync('ffmpeg', [
   'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:0',
   item,
 ]);
-const list = Array.from({ length: E2E_SECONDS }, (_, i) => `file '${i % 2 ? item : empty}'\nduration 0.5\n`).join('');
+const list = Array.from(
+  { length: Math.round(E2E_SECONDS / ITEM_S) },
+  (_, i) => `file '${i % 2 ? item : empty}'\nduration ${ITEM_S}\n`,
+).join('');
 writeFileSync(join(dir, 'list.txt'), `${list}file '${empty}'\n`);
 const video = join(dir, 'chamber-720p.mkv');
 execFileSync('ffmpeg', [
@@ -129,6 +134,27 @@ const cpuTicks = (pid: number) => {
   return Number(fields[11]) + Number(fields[12]);
 };
 const rssStart = rssMb(workerPid);
+{
+  // The round trip main → worker → main against the worker's own session.run, frame by frame, as the
+  // camera path sends them (raw RGB at the model size, structured-cloned to the worker).
+  const { rgb, letterbox } = await letterboxRgb(CHAMBER, supervisor.info!.imgsz);
+  const trips: number[] = [];
+  const runs: number[] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < RUNS + 5; i++) {
+    const t = performance.now();
+    const result = await supervisor.detect({ kind: 'rgb', data: rgb, letterbox });
+    if (i < 5) continue;
+    trips.push(performance.now() - t);
+    runs.push(result.workerMs!.run);
+    totals.push(result.workerMs!.total);
+  }
+  const [trip, run, total] = [stats(trips), stats(runs), stats(totals)];
+  console.log(
+    `  round trip (320, ${E2E_THREADS} threads, one frame at a time): p50 ${ms(trip.p50)} against the worker's session.run p50 ${ms(run.p50)} ` +
+      `→ ${(trip.p50 / run.p50).toFixed(3)}× raw (worker's whole frame p50 ${ms(total.p50)})`,
+  );
+}
 const manifest = { ...ManifestSchema.parse({ model, detectConfidence: 0.3, classes: {} }), modelPath: model };
 const camera = new FfmpegCamera({ source: { kind: 'stream', url: video }, size: supervisor.info!.imgsz, logger });
 const latencies: number[] = [];
@@ -173,7 +199,7 @@ const [w1, f1, m1] = [cpuTicks(workerPid), cpuTicks(ffmpegPid), process.cpuUsage
 const share = (ticks: number) => `${((ticks / 100 / seconds) * 100).toFixed(0)}%`;
 const verdicts = latencies.length - seen0;
 console.log(
-  `  end to end (320, ${E2E_THREADS} threads, 720p MJPEG at 30 fps, ${seconds.toFixed(1)} s window, item in/out every 0.5 s):`,
+  `  end to end (320, ${E2E_THREADS} threads, 720p MJPEG at 30 fps, ${seconds.toFixed(1)} s window, item in/out every ${ITEM_S} s):`,
 );
 if (verdicts > 0) {
   const l = stats(latencies.slice(seen0));
