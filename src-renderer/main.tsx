@@ -9,6 +9,7 @@ import '@fontsource/noto-sans/latin-800.css';
 import './styles/base.css';
 import './styles/customer.css';
 import './styles/maintenance.css';
+import './styles/training.css';
 import './styles/setup.css';
 import './styles/guide.css';
 

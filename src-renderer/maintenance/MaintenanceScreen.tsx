@@ -10,10 +10,20 @@ import { Controls } from './Controls';
 import { Dashboard } from './Dashboard';
 import { Deliveries } from './Deliveries';
 import { Logs } from './Logs';
+import { TrainingData } from './TrainingData';
 import { Vouchers } from './Vouchers';
 
-type Tab = 'dashboard' | 'alerts' | 'controls' | 'deliveries' | 'vouchers' | 'backups' | 'logs';
-const TABS: readonly Tab[] = ['dashboard', 'alerts', 'controls', 'deliveries', 'vouchers', 'backups', 'logs'];
+type Tab = 'dashboard' | 'alerts' | 'controls' | 'deliveries' | 'vouchers' | 'training' | 'backups' | 'logs';
+const TABS: readonly Tab[] = [
+  'dashboard',
+  'alerts',
+  'controls',
+  'deliveries',
+  'vouchers',
+  'training',
+  'backups',
+  'logs',
+];
 /** Touches tell main the technician is still here, at most this often. */
 const TOUCH_EVERY_MS = 20_000;
 
@@ -90,6 +100,7 @@ export function MaintenanceScreen({
         {tab === 'controls' && <Controls />}
         {tab === 'deliveries' && <Deliveries />}
         {tab === 'vouchers' && <Vouchers />}
+        {tab === 'training' && <TrainingData />}
         {tab === 'backups' && <Backups />}
         {tab === 'logs' && <Logs />}
       </section>
