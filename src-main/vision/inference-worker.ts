@@ -1,10 +1,11 @@
 // The inference worker process: loads one model and answers detect requests. Runs under
 // child_process.fork (headless, tests) or Electron's utilityProcess (app); a crash or hang here
 // cannot take the kiosk down — the supervisor in main restarts it.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Detector } from './detector';
 import { readBarcode } from './barcode-reader';
 import { hwcToChw, letterboxRgb } from '../image/letterbox';
-import type { FromWorker, ToWorker } from './worker-protocol';
+import type { FromWorker, ToWorker, WorkerFrame } from './worker-protocol';
 
 interface Port {
   on(event: 'message', listener: (message: ToWorker) => void): void;
@@ -49,7 +50,22 @@ port.on('message', (message) => {
   }
 });
 
-async function detect(id: number, frame: Extract<ToWorker, { type: 'detect' }>['frame']): Promise<void> {
+/** The frames file main writes into (FrameSlots), opened once. */
+let slots: { file: string; fd: number } | undefined;
+
+function readSlot(frame: Extract<WorkerFrame, { kind: 'slot' }>): Uint8Array {
+  if (slots?.file !== frame.file) {
+    if (slots) closeSync(slots.fd);
+    slots = { file: frame.file, fd: openSync(frame.file, 'r') };
+  }
+  const rgb = Buffer.allocUnsafe(frame.length);
+  const read = readSync(slots.fd, rgb, 0, frame.length, frame.offset);
+  if (read !== frame.length)
+    throw new Error(`frame slot ${frame.offset} of ${frame.file}: ${read} of ${frame.length} bytes`);
+  return rgb;
+}
+
+async function detect(id: number, frame: WorkerFrame): Promise<void> {
   if (!detector) return port.postMessage({ type: 'detect-failed', id, message: 'no model is loaded' });
   try {
     const started = performance.now();
@@ -57,7 +73,9 @@ async function detect(id: number, frame: Extract<ToWorker, { type: 'detect' }>['
     const { rgb, letterbox } =
       frame.kind === 'rgb'
         ? { rgb: frame.data, letterbox: frame.letterbox }
-        : await letterboxRgb(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
+        : frame.kind === 'slot'
+          ? { rgb: readSlot(frame), letterbox: frame.letterbox }
+          : await letterboxRgb(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
     const runStarted = performance.now();
     const tensor = hwcToChw(rgb, w, h, spareTensor);
     spareTensor = undefined;

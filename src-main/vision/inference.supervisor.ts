@@ -1,5 +1,6 @@
 import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
+import { FrameSlots, type FrameSlot } from './frame-slots';
 import type { WorkerHandle, WorkerLauncher } from './worker-host';
 import type { FrameResult, FromWorker, LoadOptions, WorkerFrame } from './worker-protocol';
 import type { ModelInfo } from './model-info';
@@ -39,7 +40,16 @@ interface Pending {
   resolve(result: FrameResult): void;
   reject(e: Error): void;
   cancelTimer(): void;
+  readonly slot: FrameSlot | undefined;
 }
+
+const inSlot = (slot: FrameSlot, frame: Extract<WorkerFrame, { kind: 'rgb' }>): WorkerFrame => ({
+  kind: 'slot',
+  file: slot.file,
+  offset: slot.offset,
+  length: slot.length,
+  letterbox: frame.letterbox,
+});
 
 /**
  * Keeps one inference worker alive: restarts it when it dies or a detection hangs, backs off when it
@@ -63,6 +73,8 @@ export class InferenceSupervisor {
   readonly #completions: number[] = [];
   #cancelBackoff: (() => void) | undefined;
   #ready: Promise<void> = Promise.resolve();
+  /** Camera frames travel to the worker through RAM, not inside the message (see FrameSlots). */
+  readonly #slots = new FrameSlots();
 
   constructor(options: SupervisorOptions) {
     this.#o = { hangMs: 10_000, maxRestarts: 5, windowMs: 60_000, backoffMs: 30_000, ...options };
@@ -102,9 +114,11 @@ export class InferenceSupervisor {
     const id = this.#nextId++;
     const worker = this.#worker;
     const started = this.#o.clock.now();
+    const slot = frame.kind === 'rgb' ? this.#slots.put(frame.data) : undefined;
     return new Promise<FrameResult>((resolve, reject) => {
       const cancelTimer = this.#o.clock.after(this.#o.hangMs, () => {
         this.#pending.delete(id);
+        this.#slots.release(slot);
         this.#errors++;
         reject(new Error(`detection hung for more than ${this.#o.hangMs} ms; restarting the worker`));
         this.#restart(worker, 'a detection hung');
@@ -116,8 +130,9 @@ export class InferenceSupervisor {
         },
         reject,
         cancelTimer,
+        slot,
       });
-      worker.send({ type: 'detect', id, frame });
+      worker.send({ type: 'detect', id, frame: slot && frame.kind === 'rgb' ? inSlot(slot, frame) : frame });
     });
   }
 
@@ -151,6 +166,7 @@ export class InferenceSupervisor {
     this.#failPending(new Error('the detector stopped'));
     this.#worker?.kill();
     this.#worker = undefined;
+    this.#slots.close();
   }
 
   #launch(): Promise<void> {
@@ -189,6 +205,7 @@ export class InferenceSupervisor {
     if (!pending) return;
     this.#pending.delete(message.id);
     pending.cancelTimer();
+    this.#slots.release(pending.slot);
     if (message.type === 'detections') {
       this.#workerEma = this.#workerEma === null ? message.ms.total : this.#workerEma * 0.9 + message.ms.total * 0.1;
       pending.resolve({ ...message.result, workerMs: message.ms });
@@ -234,6 +251,7 @@ export class InferenceSupervisor {
     for (const [id, p] of this.#pending) {
       this.#errors++;
       p.cancelTimer();
+      this.#slots.release(p.slot);
       p.reject(error);
       this.#pending.delete(id);
     }

@@ -6,7 +6,15 @@ import type { Detection } from './yolo-decode';
 /** A frame for the worker: raw RGB already letterboxed to the model size (camera path, no decoding), or an encoded still image. */
 export type WorkerFrame =
   | { readonly kind: 'rgb'; readonly data: Uint8Array; readonly letterbox: Letterbox }
-  | { readonly kind: 'encoded'; readonly data: Uint8Array };
+  | { readonly kind: 'encoded'; readonly data: Uint8Array }
+  /** Raw RGB as for 'rgb', waiting in a RAM file (FrameSlots) rather than in the message. */
+  | {
+      readonly kind: 'slot';
+      readonly file: string;
+      readonly offset: number;
+      readonly length: number;
+      readonly letterbox: Letterbox;
+    };
 
 export interface LoadOptions {
   readonly model: string;
