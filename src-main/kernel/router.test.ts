@@ -75,7 +75,14 @@ describe('router', () => {
     let ran = false;
     const router = routerWith({ health: () => ((ran = true), health) });
     const result = await router.dispatch('app.health', { unexpected: true }, ctx);
-    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', path: [] } });
+    // A value at fault is named by its place in the request, for the screen to mark its field.
+    const nested = await router.dispatch(
+      'setup.testConnection',
+      { profile: 'v1', baseUrl: '', credentialsJson: '{}' },
+      ctx,
+    );
+    expect(nested).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', path: ['baseUrl'] } });
     expect(ran).toBe(false);
   });
 

@@ -1,13 +1,25 @@
 import { z } from 'zod';
-import { err, findDef, ok, type ErrorCode, type Permission, type Result } from '../../src-preload/contract';
+import {
+  err,
+  findDef,
+  ok,
+  type ErrorCode,
+  type ErrorDetail,
+  type Permission,
+  type Result,
+} from '../../src-preload/contract';
 import type { Logger } from '../log/logger';
 import type { CallContext, Handlers } from './contract-types';
 
-/** Thrown by a handler to answer a specific error code; anything else becomes INTERNAL. */
+/**
+ * Thrown by a handler to answer a specific error code; anything else becomes INTERNAL. `detail` names
+ * the permission missing or the request value at fault, for the screen to say in its own words.
+ */
 export class AppFailure extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly detail: ErrorDetail = {},
   ) {
     super(message);
     this.name = 'AppFailure';
@@ -49,13 +61,15 @@ export function createRouter(
         try {
           technician = guard.authorize(ctx.client, def.access.permission);
         } catch (error) {
-          if (error instanceof AppFailure) return err(error.code, error.message);
+          if (error instanceof AppFailure) return err(error.code, error.message, error.detail);
           throw error;
         }
       }
       const request = def.request.safeParse(payload);
       if (!request.success) {
-        return err('BAD_REQUEST', `Invalid request for ${channel}: ${z.prettifyError(request.error)}`);
+        return err('BAD_REQUEST', `Invalid request for ${channel}: ${z.prettifyError(request.error)}`, {
+          path: pathOf(request.error.issues[0]?.path),
+        });
       }
       const handler = lookupHandler(handlers, channel);
       const result = await run(handler, channel, request.data, technician ? { ...ctx, technician } : ctx, def.response);
@@ -89,12 +103,16 @@ export function createRouter(
       log.error(`handler for ${channel} answered outside the contract`, z.prettifyError(response.error));
       return err('INTERNAL', `The kiosk produced an invalid answer for ${channel}.`);
     } catch (error) {
-      if (error instanceof AppFailure) return err(error.code, error.message);
+      if (error instanceof AppFailure) return err(error.code, error.message, error.detail);
       log.error(`handler for ${channel} failed`, error);
       return err('INTERNAL', `${channel} failed inside the kiosk; the technician log has details.`);
     }
   }
 }
+
+/** A zod issue's path as the contract carries it (symbols, which JSON cannot, left out). */
+export const pathOf = (path: ReadonlyArray<PropertyKey> | undefined): Array<string | number> =>
+  (path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
 
 type AnyHandler = (request: unknown, ctx: CallContext) => unknown;
 

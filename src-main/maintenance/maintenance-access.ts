@@ -158,6 +158,7 @@ export class MaintenanceAccess implements CallGuard {
       throw new AppFailure(
         'FORBIDDEN',
         `${session.technician} may not do this (needs the "${permission}" permission${session.source === 'platform' ? ' on the platform' : ' in maintenance.technicians'})`,
+        { permission },
       );
     }
     session.lastActivity = this.#d.clock.now();

@@ -75,6 +75,7 @@ export function checkCamera(camera: Config['vision']['camera']): void {
       throw new AppFailure(
         'BAD_REQUEST',
         'vision.camera.url: not a stream address; enter one such as rtsp://camera.local/stream (rtsp, rtsps, http or https)',
+        { path: ['camera', 'url'] },
       );
     }
   } else if (camera.kind === 'replay') {
@@ -82,6 +83,7 @@ export function checkCamera(camera: Config['vision']['camera']): void {
       throw new AppFailure(
         'BAD_REQUEST',
         `vision.camera.folder: ${camera.folder} is not a folder on this machine; copy the replay images there first`,
+        { path: ['camera', 'folder'] },
       );
     }
   }

@@ -9,7 +9,7 @@ import { loadConfig } from '../config/config.loader';
 import type { CallContext } from '../kernel/contract-types';
 import { AppFailure } from '../kernel/router';
 import type { Logger } from '../log/logger';
-import { SETUP_CODE_THROTTLE, SetupService } from './setup.service';
+import { requestPathOf, SETUP_CODE_THROTTLE, SetupService } from './setup.service';
 
 const dirs: Array<{ cleanup(): void }> = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
@@ -133,7 +133,8 @@ describe('the camera setup saves', () => {
           SCREEN,
         );
       } catch (error) {
-        if (error instanceof AppFailure) return `${error.code} ${error.message}`;
+        // The request value at fault (for the screen's field) after an @.
+        if (error instanceof AppFailure) return `${error.code} ${error.message} @${error.detail.path?.join('.') ?? ''}`;
         throw error;
       }
     };
@@ -212,13 +213,27 @@ describe('the camera setup saves', () => {
     const m = unlocked();
     for (const url of ['camera.local/stream', 'ftp://camera.local/x', 'rtsp://']) {
       expect(await m.complete({ kind: 'stream', url })).toMatch(
-        /^BAD_REQUEST vision\.camera\.url: not a stream address/,
+        /^BAD_REQUEST vision\.camera\.url: not a stream address.* @camera\.url$/,
       );
     }
     expect(await m.complete({ kind: 'replay', folder: join(m.dir, 'nowhere') })).toMatch(
-      /^BAD_REQUEST vision\.camera\.folder: .*nowhere is not a folder/,
+      /^BAD_REQUEST vision\.camera\.folder: .*nowhere is not a folder.* @camera\.folder$/,
     );
-    expect(await m.complete({ kind: 'v4l2', device: 'video0' })).toMatch(/^BAD_REQUEST vision\.camera\.device: /);
+    expect(await m.complete({ kind: 'v4l2', device: 'video0' })).toMatch(
+      /^BAD_REQUEST vision\.camera\.device: .* @camera\.device$/,
+    );
     expect(() => m.saved()).toThrow(/ENOENT/);
+  });
+});
+
+describe('a refusal names the field it concerns', () => {
+  it('maps config.json paths to the setup request, and leaves the rest unnamed', () => {
+    expect(requestPathOf(['platform', 'baseUrl'])).toEqual(['platform', 'baseUrl']);
+    expect(requestPathOf(['platform', 'v2', 'email'])).toEqual(['platform', 'email']);
+    expect(requestPathOf(['platform', 'v2', 'timezone'])).toEqual(['timezone']);
+    expect(requestPathOf(['vision', 'camera', 'url'])).toEqual(['camera', 'url']);
+    expect(requestPathOf(['vision', 'manifest'])).toEqual(['manifest']);
+    expect(requestPathOf(['maintenance', 'technicians', 0, 'name'])).toEqual(['technician', 'name']);
+    expect(requestPathOf(['log', 'level'])).toBeUndefined();
   });
 });

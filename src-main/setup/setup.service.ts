@@ -6,7 +6,7 @@ import { ConfigError, saveConfig, type LoadedConfig } from '../config/config.loa
 import { ConfigSchema, type Config } from '../config/config.schema';
 import type { Clock } from '../kernel/clock';
 import type { Handlers } from '../kernel/contract-types';
-import { AppFailure } from '../kernel/router';
+import { AppFailure, pathOf } from '../kernel/router';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../log/logger';
 import { RefusalLog } from '../kernel/refusal-log';
@@ -16,6 +16,27 @@ import { createProfile, credentialsPath } from '../platform/create-profile';
 import { V1CredentialsSchema } from '../platform/credentials';
 import { loadManifest } from '../vision/model-manifest';
 import { cameraPath, checkCamera, mergedCamera, objectOr, shownCamera, videoDevices } from './setup-camera';
+
+const CREDENTIALS_PATH = ['platform', 'credentialsJson'];
+const PLATFORM_V2_KEYS = ['rvmId', 'email', 'password', 'apiKey'];
+
+/**
+ * Where in the setup request a value of config.json came from, for the screen to mark that field
+ * (undefined: no field of the form holds it).
+ */
+export function requestPathOf(configPath: ReadonlyArray<string | number>): Array<string | number> | undefined {
+  const [section, key, ...rest] = configPath;
+  if (section === 'platform' && key === 'baseUrl') return ['platform', 'baseUrl'];
+  if (section === 'platform' && key === 'v2') {
+    const [field] = rest;
+    if (field === 'timezone') return ['timezone'];
+    if (typeof field === 'string' && PLATFORM_V2_KEYS.includes(field)) return ['platform', field];
+  }
+  if (section === 'vision' && key === 'camera') return ['camera', ...rest];
+  if (section === 'vision' && key === 'manifest') return ['manifest'];
+  if (section === 'maintenance' && key === 'technicians') return ['technician', ...rest.slice(1)];
+  return undefined;
+}
 
 /** Written when setup completes: the machine is set up even if it runs without a platform. */
 export const PROVISIONED_FILE = 'provisioned.json';
@@ -221,6 +242,7 @@ export class SetupService {
       throw new AppFailure(
         'BAD_REQUEST',
         `rvm-credentials.json is not JSON (${(error as Error).message}); download it again from the platform`,
+        { path: CREDENTIALS_PATH },
       );
     }
     const parsed = V1CredentialsSchema.safeParse(json);
@@ -229,6 +251,7 @@ export class SetupService {
       throw new AppFailure(
         'BAD_REQUEST',
         `rvm-credentials.json: ${issue.path.join('.') || '(file)'} ${issue.message}; download it again from the platform`,
+        { path: CREDENTIALS_PATH },
       );
     }
     return parsed.data;
@@ -238,7 +261,8 @@ export class SetupService {
     const parsed = ConfigSchema.safeParse(candidate);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new AppFailure('BAD_REQUEST', `${issue.path.join('.')}: ${issue.message}`);
+      const path = requestPathOf(pathOf(issue.path));
+      throw new AppFailure('BAD_REQUEST', `${issue.path.join('.')}: ${issue.message}`, path ? { path } : {});
     }
     return parsed.data;
   }
@@ -270,12 +294,15 @@ export class SetupService {
     this.#guard(client);
     const credentials = this.#v1Credentials(request.platform);
     if (!Intl.supportedValuesOf('timeZone').includes(request.timezone)) {
-      throw new AppFailure('BAD_REQUEST', `${request.timezone} is not an IANA time zone such as Asia/Jakarta`);
+      throw new AppFailure('BAD_REQUEST', `${request.timezone} is not an IANA time zone such as Asia/Jakarta`, {
+        path: ['timezone'],
+      });
     }
     if (!this.#models().some((m) => m.manifest === request.manifest)) {
       throw new AppFailure(
         'BAD_REQUEST',
         `${request.manifest} is not one of the model manifests found in the data folder`,
+        { path: ['manifest'] },
       );
     }
     const base = this.#fileConfig();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSIONS } from './define';
 
 /** Stable error codes the UI translates; never remove one, only add. */
 export const ERROR_CODES = [
@@ -20,9 +21,16 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const AppErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
+  /** For the log and as a last resort on screen; the UI words come from the code and the fields below. */
   message: z.string(),
+  /** FORBIDDEN for want of a permission: which one (the screen names it in its own language). */
+  permission: z.enum(PERMISSIONS).optional(),
+  /** BAD_REQUEST about one value of the request: where it is in the request, e.g. ['platform', 'baseUrl']. */
+  path: z.array(z.union([z.string(), z.number()])).optional(),
 });
 export type AppError = z.infer<typeof AppErrorSchema>;
+/** What an error may say besides its code and message. */
+export type ErrorDetail = Pick<AppError, 'permission' | 'path'>;
 
 export type Ok<T> = { readonly ok: true; readonly value: T };
 export type Err = { readonly ok: false; readonly error: AppError };
@@ -30,7 +38,10 @@ export type Err = { readonly ok: false; readonly error: AppError };
 export type Result<T> = Ok<T> | Err;
 
 export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
-export const err = (code: ErrorCode, message: string): Err => ({ ok: false, error: { code, message } });
+export const err = (code: ErrorCode, message: string, detail: ErrorDetail = {}): Err => ({
+  ok: false,
+  error: { code, message, ...detail },
+});
 
 /** Schema of a Result whose value is `value`; used to check answers that crossed a transport. */
 export const resultSchema = <T extends z.ZodType>(value: T) =>

@@ -57,7 +57,9 @@ export function MaintenanceScreen({
     <main className="screen maintenance" data-screen="maintenance" onPointerDown={touch}>
       <header className="topbar">
         <h1 className="machine-name">{t('mt.open')}</h1>
-        <span data-testid="technician">{t('mt.signedIn', { name: session.technician, source: session.source })}</span>
+        <span data-testid="technician">
+          {t('mt.signedIn', { name: session.technician, source: t(`mt.source.${session.source}`) })}
+        </span>
         <Countdown deadlineAt={session.idleUntil} message="mt.idle" />
         <LanguageToggle />
         <button

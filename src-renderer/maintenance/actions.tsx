@@ -1,10 +1,23 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { Result } from '../../src-preload/contract';
+import type { AppError, Result } from '../../src-preload/contract';
 import { useT } from '../i18n/use-t';
+
+/**
+ * A refusal in the screen's language where main says what it is about (a permission missing), else
+ * main's own words.
+ */
+export function useErrorText(): (error: AppError) => string {
+  const t = useT();
+  return (error) =>
+    error.code === 'FORBIDDEN' && error.permission
+      ? t('mt.forbidden', { permission: t(`mt.perm.${error.permission}`) })
+      : error.message;
+}
 
 /** Runs an action and shows its outcome; destructive ones ask first. */
 export function useAction() {
   const t = useT();
+  const errorText = useErrorText();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
   const [confirming, setConfirming] = useState<{ label: string; run: () => void } | undefined>();
   const run = async <T,>(call: () => Promise<Result<T>>, describe: (value: T) => string) => {
@@ -12,7 +25,7 @@ export function useAction() {
     setOutcome(
       r.ok
         ? { ok: true, text: t('mt.done', { detail: describe(r.value) }) }
-        : { ok: false, text: t('mt.failed', { detail: r.error.message }) },
+        : { ok: false, text: t('mt.failed', { detail: errorText(r.error) }) },
     );
     return r;
   };

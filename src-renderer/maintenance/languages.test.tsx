@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApi, contract, ok, type Alert, type MaintenanceSession } from '../../src-preload/contract';
 import { ApiContext } from '../api-context';
 import { useKioskStore } from '../stores/kiosk.store';
+import { useErrorText } from './actions';
 import { alertTitle } from './Alerts';
 import { MaintenanceScreen } from './MaintenanceScreen';
 
@@ -69,5 +70,30 @@ describe('technician screens in both languages', () => {
     expect(document.querySelector('h1')?.textContent).toBe('Maintenance');
     expect(titles()).toEqual(['CPU overloaded', 'My own rule']);
     expect(screen.getByRole('tab', { name: 'Alerts (2)' })).toBeTruthy();
+  });
+
+  it('says how the technician signed in and which permission a refusal needs in the reader’s language', () => {
+    useKioskStore.setState({ locale: 'id' });
+    renderMaintenance([]);
+    expect(screen.getByTestId('technician').textContent).toBe('Agus (PIN di mesin ini)');
+    act(() => useKioskStore.setState({ locale: 'en' }));
+    expect(screen.getByTestId('technician').textContent).toBe('Agus (PIN on this machine)');
+    function Refusal() {
+      const text = useErrorText();
+      const message = 'Agus may not do this (needs the "update_config" permission in maintenance.technicians)';
+      return (
+        <>
+          <p data-testid="forbidden">{text({ code: 'FORBIDDEN', message, permission: 'update_config' })}</p>
+          <p data-testid="other">{text({ code: 'UNAVAILABLE', message: 'vision is off' })}</p>
+        </>
+      );
+    }
+    render(<Refusal />);
+    expect(screen.getByTestId('forbidden').textContent).toBe(
+      'Not allowed: this needs the “change settings” permission.',
+    );
+    expect(screen.getByTestId('other').textContent).toBe('vision is off');
+    act(() => useKioskStore.setState({ locale: 'id' }));
+    expect(screen.getByTestId('forbidden').textContent).toBe('Tidak diizinkan: perlu izin “ubah pengaturan”.');
   });
 });

@@ -157,7 +157,8 @@ describe('maintenance access', () => {
     });
     expect(await call('maintenance.setMachineStatus', { status: 'maintenance' })).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', message: expect.stringContaining('update_config') },
+      // The permission as a field too: the screen names it in its own language.
+      error: { code: 'FORBIDDEN', message: expect.stringContaining('update_config'), permission: 'update_config' },
     });
     expect(await call('maintenance.logs', { lines: 10 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call('maintenance.restartWorker')).toMatchObject({
