@@ -11,6 +11,7 @@ import './styles/customer.css';
 import './styles/maintenance.css';
 import './styles/training.css';
 import './styles/setup.css';
+import './styles/keyboard.css';
 import './styles/guide.css';
 
 // A kiosk has no context menu; a long press must not open one.

@@ -27,9 +27,22 @@ describe('setup form field', () => {
     );
     expect(container.innerHTML).toBe('<label>Name<input></label>');
   });
+
+  it('says what is wrong right under its control, inside the label', () => {
+    render(
+      <Field label="Server address" hint="Such as https://…" error="Enter the platform address">
+        <input data-testid="url" />
+      </Field>,
+    );
+    const error = screen.getByTestId('field-error');
+    expect(error.textContent).toBe('Enter the platform address');
+    expect(error.closest('label')?.className).toBe('setup-field--error');
+    expect(screen.getByTestId('url').nextElementSibling).toBe(error);
+    expect(error.nextElementSibling?.textContent).toBe('Such as https://…');
+  });
 });
 
-// Fields carry no error of their own: a refusal is announced once, for the whole form.
+// What the last step came to (a connection test, a refusal that names no field), once for the whole form.
 describe('setup result', () => {
   afterEach(cleanup);
 

@@ -1,5 +1,5 @@
 import { useT } from '../i18n/use-t';
-import { Field } from './Field';
+import { Field, useFieldError } from './Field';
 import { binder, type Bound, type FieldsetProps, type SetupForm, type SetupOptions } from './form';
 
 /**
@@ -10,6 +10,7 @@ export function MachineFieldset(props: FieldsetProps & { options: SetupOptions |
   const { form, set, options } = props;
   const t = useT();
   const bind = binder(props);
+  const error = useFieldError(props.errors);
   return (
     <fieldset>
       <legend>{t('st.machine.legend')}</legend>
@@ -25,12 +26,17 @@ export function MachineFieldset(props: FieldsetProps & { options: SetupOptions |
         </select>
       </Field>
       {form.cameraKind === 'v4l2' ? (
-        <Field label={t('st.camera.device')} hint={options?.cameras.length === 0 ? t('st.camera.none') : undefined}>
-          <InputWithChoices name="camera" choices={options?.cameras} {...bind('camera')} />
+        <Field
+          label={t('st.camera.device')}
+          hint={options?.cameras.length === 0 ? t('st.camera.none') : undefined}
+          error={error('camera')}
+        >
+          <InputWithChoices choices={options?.cameras} {...bind('camera')} />
         </Field>
       ) : form.cameraKind === 'stream' ? (
         <Field
           label={t('st.camera.url')}
+          error={error('cameraUrl')}
           hint={
             options?.camera?.kind === 'stream' && options.camera.url === form.cameraUrl
               ? t('st.camera.urlKept')
@@ -40,11 +46,15 @@ export function MachineFieldset(props: FieldsetProps & { options: SetupOptions |
           <input data-testid="setup-camera-url" {...bind('cameraUrl')} />
         </Field>
       ) : (
-        <Field label={t('st.camera.folder')} hint={t('st.camera.folderHint')}>
+        <Field label={t('st.camera.folder')} hint={t('st.camera.folderHint')} error={error('cameraFolder')}>
           <input data-testid="setup-camera-folder" {...bind('cameraFolder')} />
         </Field>
       )}
-      <Field label={t('st.model')} hint={options?.models.length === 0 ? t('st.model.none') : undefined}>
+      <Field
+        label={t('st.model')}
+        hint={options?.models.length === 0 ? t('st.model.none') : undefined}
+        error={error('manifest')}
+      >
         <select data-testid="setup-model" {...bind('manifest')}>
           {options?.models.map((m) => (
             <option key={m.manifest} value={m.manifest}>
@@ -53,15 +63,16 @@ export function MachineFieldset(props: FieldsetProps & { options: SetupOptions |
           ))}
         </select>
       </Field>
-      <Field label={t('st.timezone')}>
-        <InputWithChoices name="timezone" choices={options?.timezones} {...bind('timezone')} />
+      <Field label={t('st.timezone')} error={error('timezone')}>
+        <InputWithChoices choices={options?.timezones} {...bind('timezone')} />
       </Field>
     </fieldset>
   );
 }
 
 /** A text input (test id setup-<name>) that suggests `choices` (a datalist) and takes anything else typed too. */
-function InputWithChoices({ name, choices, ...bound }: Bound & { name: string; choices: string[] | undefined }) {
+function InputWithChoices({ choices, ...bound }: Bound & { choices: string[] | undefined }) {
+  const { name } = bound;
   return (
     <>
       <input data-testid={`setup-${name}`} list={`setup-${name}s`} {...bound} />

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from 'react';
 import { useT } from '../i18n/use-t';
-import { Field } from './Field';
+import { Field, useFieldError } from './Field';
 import { binder, type FieldsetProps } from './form';
 
 /**
@@ -11,6 +11,7 @@ export function PlatformFieldset(props: FieldsetProps & { busy: boolean; onTest:
   const { form, set, busy, onTest } = props;
   const t = useT();
   const bind = binder(props);
+  const error = useFieldError(props.errors);
   const readFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     if (file) void file.text().then((text) => set('credentials', text));
@@ -28,8 +29,8 @@ export function PlatformFieldset(props: FieldsetProps & { busy: boolean; onTest:
           <option value="v2">{t('st.profile.v2')}</option>
         </select>
       </Field>
-      <Field label={t('st.baseUrl')}>
-        <input data-testid="setup-base-url" {...bind('baseUrl')} />
+      <Field label={t('st.baseUrl')} error={error('baseUrl')}>
+        <input data-testid="setup-base-url" type="url" {...bind('baseUrl')} />
       </Field>
       {form.profile === 'v1' ? (
         <>
@@ -41,27 +42,33 @@ export function PlatformFieldset(props: FieldsetProps & { busy: boolean; onTest:
               onChange={readFile}
             />
           </Field>
-          <Field label={t('st.credentials')}>
+          <Field label={t('st.credentials')} error={error('credentials')}>
             <textarea data-testid="setup-credentials" rows={4} {...bind('credentials')} />
           </Field>
         </>
       ) : (
         <>
-          <Field label={t('st.rvmId')}>
+          <Field label={t('st.rvmId')} error={error('rvmId')}>
             <input data-testid="setup-rvm-id" inputMode="numeric" {...bind('rvmId')} />
           </Field>
-          <Field label={t('st.email')}>
+          <Field label={t('st.email')} error={error('email')}>
             <input data-testid="setup-email" type="email" {...bind('email')} />
           </Field>
-          <Field label={t('st.password')}>
+          <Field label={t('st.password')} error={error('password')}>
             <input data-testid="setup-password" type="password" {...bind('password')} />
           </Field>
-          <Field label={t('st.apiKey')}>
+          <Field label={t('st.apiKey')} error={error('apiKey')}>
             <input data-testid="setup-api-key" type="password" {...bind('apiKey')} />
           </Field>
         </>
       )}
-      <button type="button" data-testid="setup-test" disabled={busy} onClick={onTest}>
+      <button
+        type="button"
+        className="touch-button touch-button--secondary"
+        data-testid="setup-test"
+        disabled={busy}
+        onClick={onTest}
+      >
         {t('st.test')}
       </button>
     </fieldset>

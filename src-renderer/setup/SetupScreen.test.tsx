@@ -21,7 +21,7 @@ const OPTIONS: Options = {
 };
 
 /** Main's side of setup: the code 12345678 unlocks it; every call is recorded. */
-function fakeMain(options: Options = OPTIONS, restarting = true) {
+function fakeMain(options: Options = OPTIONS, complete: Result<unknown> = ok({ restarting: true })) {
   const calls: Array<{ channel: string; payload: unknown }> = [];
   let unlocked = false;
   const answer = (channel: string, payload: unknown): Result<unknown> => {
@@ -32,7 +32,7 @@ function fakeMain(options: Options = OPTIONS, restarting = true) {
     }
     if (channel === 'setup.options') return ok(options);
     if (channel === 'setup.testConnection') return ok({ detail: 'linked as RVM 7' });
-    if (channel === 'setup.complete') return ok({ restarting });
+    if (channel === 'setup.complete') return complete;
     return err('UNAVAILABLE', 'not in this test');
   };
   const api = buildApi(contract, {
@@ -46,11 +46,14 @@ function fakeMain(options: Options = OPTIONS, restarting = true) {
 }
 
 const change = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } });
+/** The words in error next to a field (null: none). */
+const fieldError = (testId: string) =>
+  screen.getByTestId(testId).closest('label')?.querySelector('[data-testid="field-error"]')?.textContent ?? null;
 
-async function openSetup(main: ReturnType<typeof fakeMain>) {
+async function openSetup(main: ReturnType<typeof fakeMain>, reload = () => {}) {
   render(
     <ApiContext.Provider value={main.api}>
-      <SetupScreen />
+      <SetupScreen reload={reload} />
     </ApiContext.Provider>,
   );
   change('setup-code', '12345678');
@@ -98,9 +101,11 @@ describe('first-boot setup screen', () => {
     expect(screen.getByRole('heading').textContent).toBe('Set up this machine');
     change('setup-code', '00000000');
     fireEvent.click(screen.getByTestId('setup-unlock'));
-    const result = await screen.findByRole('status');
-    expect(result.textContent).toBe('wrong code');
-    expect(result.className).toBe('setup-error');
+    // Said in the screen's words next to the code, not in main's.
+    const error = await screen.findByTestId('field-error');
+    expect(error.textContent).toBe('Wrong code: it is the 8 digits after “setup code” in the log.');
+    expect(error.closest('label')).toBe(screen.getByTestId('setup-code').closest('label'));
+    expect(screen.getByTestId('setup-code').getAttribute('aria-invalid')).toBe('true');
     expect(screen.queryByTestId('setup-profile')).toBeNull();
 
     change('setup-code', '12345678');
@@ -152,12 +157,16 @@ describe('first-boot setup screen', () => {
     change('setup-pin', '135790');
     change('setup-pin2', '135791');
     fireEvent.click(screen.getByTestId('setup-finish'));
-    expect((await screen.findByRole('status')).textContent).toBe('The two PINs differ: enter the same 6 digits twice.');
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Some fields need a fix: see the red words under them.',
+    );
+    expect(fieldError('setup-pin2')).toBe('The two PINs differ: enter the same 6 digits twice.');
     expect(main.calls.some((c) => c.channel === 'setup.complete')).toBe(false);
 
     change('setup-pin2', '135790');
+    expect(fieldError('setup-pin2')).toBeNull();
     fireEvent.click(screen.getByTestId('setup-finish'));
-    await screen.findByText('Setup saved. The kiosk is restarting with it…');
+    await screen.findByText('The kiosk is restarting with it; this screen reloads when the kiosk is back.');
     expect(main.calls.find((c) => c.channel === 'setup.complete')?.payload).toEqual({
       platform: {
         profile: 'v2',
@@ -171,12 +180,12 @@ describe('first-boot setup screen', () => {
       timezone: 'Asia/Makassar',
       technician: { name: 'Agus', pin: '135790' },
     });
-    expect(screen.getByRole('status').className).toBe('setup-ok');
-    expect((screen.getByTestId('setup-finish') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole('status').textContent).toMatch(/^Setup saved/);
+    expect(screen.queryByTestId('setup-finish')).toBeNull();
   });
 
   it('says where to look when no camera or model was found', async () => {
-    const main = fakeMain({ cameras: [], camera: null, models: [], timezones: [] }, false);
+    const main = fakeMain({ cameras: [], camera: null, models: [], timezones: [] }, ok({ restarting: false }));
     await openSetup(main);
     const camera = await screen.findByText('No camera found under /dev/video*: check the cable.');
     expect(camera.tagName).toBe('SMALL');
@@ -211,7 +220,7 @@ describe('first-boot setup screen', () => {
     change('setup-pin', '135790');
     change('setup-pin2', '135790');
     fireEvent.click(screen.getByTestId('setup-finish'));
-    await screen.findByText('Setup saved. The kiosk is restarting with it…');
+    await screen.findByTestId('setup-done');
     expect(main.calls.find((c) => c.channel === 'setup.complete')?.payload).toMatchObject({
       camera: { kind: 'stream', url: 'rtsp://admin:pw@10.0.0.9/stream2' },
     });
@@ -223,4 +232,93 @@ describe('first-boot setup screen', () => {
     expect(await screen.findByDisplayValue('/data/replay')).toBe(screen.getByTestId('setup-camera-folder'));
     expect((screen.getByTestId('setup-camera-kind') as HTMLSelectElement).value).toBe('replay');
   });
+
+  it('says what is wrong next to each field before anything is sent, in both languages', async () => {
+    const main = fakeMain();
+    await openSetup(main);
+    await screen.findByDisplayValue('/dev/video2');
+    fireEvent.click(screen.getByTestId('setup-test'));
+    expect(fieldError('setup-base-url')).toBe('Enter the platform address, like https://myrvm.example');
+    expect(fieldError('setup-credentials')).toBe(
+      'Choose rvm-credentials.json from the USB stick, or paste its contents.',
+    );
+    change('setup-credentials', '{"serial_number": ');
+    expect(fieldError('setup-credentials')).toBeNull();
+    fireEvent.click(screen.getByTestId('setup-finish'));
+    expect(fieldError('setup-credentials')).toMatch(/^This is not a valid rvm-credentials\.json/);
+    expect(fieldError('setup-tech-name')).toBe('Enter the technician’s name.');
+    expect(fieldError('setup-pin')).toBe('The PIN is 6 digits.');
+    act(() => useKioskStore.setState({ locale: 'id' }));
+    expect(fieldError('setup-base-url')).toBe('Isi alamat platform, seperti https://myrvm.example');
+    expect(fieldError('setup-pin')).toBe('PIN terdiri dari 6 angka.');
+    expect(main.calls.filter((c) => c.channel !== 'setup.status' && c.channel !== 'setup.options')).toEqual([
+      { channel: 'setup.unlock', payload: { code: '12345678' } },
+    ]);
+  });
+
+  it('puts a refusal from main on the field it names, in words instead of main’s', async () => {
+    const refusal = err('BAD_REQUEST', 'Invalid request for setup.complete: ✖ Too small → at timezone', {
+      path: ['timezone'],
+    });
+    await openFilled(fakeMain(OPTIONS, refusal));
+    fireEvent.click(screen.getByTestId('setup-finish'));
+    await screen.findByTestId('field-error');
+    expect(fieldError('setup-timezone')).toBe('Choose a time zone from the list, like Asia/Jakarta');
+    expect(screen.queryByText(/Too small/)).toBeNull();
+  });
+
+  it('says to restart by hand when the kiosk cannot restart itself', async () => {
+    await openFilled(fakeMain(OPTIONS, ok({ restarting: false })));
+    fireEvent.click(screen.getByTestId('setup-finish'));
+    const done = await screen.findByTestId('setup-done-text');
+    expect(done.textContent).toBe(
+      'This kiosk cannot restart itself: restart it by hand (npm start or systemctl restart rvm-kiosk) to use it.',
+    );
+    expect([...done.querySelectorAll('code')].map((c) => c.textContent)).toEqual([
+      'npm start',
+      'systemctl restart rvm-kiosk',
+    ]);
+  });
+
+  it('reloads once the restarted kiosk is back on the link', async () => {
+    act(() => useKioskStore.setState({ link: 'open' }));
+    let reloads = 0;
+    await openFilled(fakeMain(), () => reloads++);
+    fireEvent.click(screen.getByTestId('setup-finish'));
+    await screen.findByTestId('setup-done');
+    expect(reloads).toBe(0);
+    act(() => useKioskStore.setState({ link: 'connecting' }));
+    expect(reloads).toBe(0);
+    act(() => useKioskStore.setState({ link: 'open' }));
+    expect(reloads).toBe(1);
+  });
+
+  it('types with the on-screen keyboard into the field in focus', async () => {
+    await openSetup(fakeMain());
+    const name = screen.getByTestId('setup-tech-name') as HTMLInputElement;
+    act(() => name.focus());
+    for (const key of ['Capitals', 'A', 'g', 'u', 's']) {
+      fireEvent.click(screen.getByRole('button', { name: key }));
+    }
+    expect(name.value).toBe('Agus');
+    const pin = screen.getByTestId('setup-pin') as HTMLInputElement;
+    act(() => pin.focus());
+    expect(screen.queryByRole('button', { name: 'g' })).toBeNull();
+    for (const key of ['1', '3', '5']) fireEvent.click(screen.getByRole('button', { name: key }));
+    expect(pin.value).toBe('135');
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(screen.queryByTestId('osk')).toBeNull();
+  });
 });
+
+/** Setup opened and filled in as it can be saved (a v1 platform). */
+async function openFilled(main: ReturnType<typeof fakeMain>, reload = () => {}) {
+  await openSetup(main, reload);
+  await screen.findByDisplayValue('/dev/video2');
+  change('setup-base-url', 'https://rvm.example');
+  change('setup-credentials', '{"serial_number":"S1"}');
+  change('setup-tech-name', 'Agus');
+  change('setup-pin', '135790');
+  change('setup-pin2', '135790');
+  return main;
+}

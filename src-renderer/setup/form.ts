@@ -1,5 +1,6 @@
 import type { ChangeEvent } from 'react';
 import type { PlatformSetup, SetupCamera } from '../../src-preload/contract';
+import type { FieldErrors } from './validate';
 
 /** What main found on this machine to choose from, and the camera configured now (null: none). */
 export type SetupOptions = {
@@ -53,8 +54,8 @@ export const INITIAL_FORM: SetupForm = {
 
 export type SetField = <K extends keyof SetupForm>(key: K, value: SetupForm[K]) => void;
 
-/** What every fieldset gets: the form and a way to change one of its values. */
-export type FieldsetProps = { form: SetupForm; set: SetField };
+/** What every fieldset gets: the form, a way to change one of its values, and what is wrong with them. */
+export type FieldsetProps = { form: SetupForm; set: SetField; errors: FieldErrors };
 
 /** The platform part of the form as the contract takes it, for the generation chosen. */
 export const platformOf = (form: SetupForm): PlatformSetup =>
@@ -85,16 +86,30 @@ export const cameraFields = (camera: SetupCamera): Partial<SetupForm> =>
       ? { cameraKind: 'stream', cameraUrl: camera.url }
       : { cameraKind: 'replay', cameraFolder: camera.folder };
 
-type TextKey = Exclude<keyof SetupForm, 'profile' | 'cameraKind'>;
+export type TextKey = Exclude<keyof SetupForm, 'profile' | 'cameraKind'>;
 type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
-/** `value` and `onChange` of a control tied to one text value of the form. */
-export type Bound = { value: string; onChange: (event: ChangeEvent<Control>) => void };
+/**
+ * `name` (the form's key: the on-screen keyboard writes through it), `value`, `onChange` and whether
+ * it is in error, of a control tied to one text value of the form.
+ */
+export type Bound = {
+  name: TextKey;
+  value: string;
+  onChange: (event: ChangeEvent<Control>) => void;
+  'aria-invalid'?: true;
+};
 
 /** `binder(props)('email')` ties a control to `form.email`. */
 export const binder =
-  ({ form, set }: FieldsetProps) =>
+  ({ form, set, errors }: FieldsetProps) =>
   (key: TextKey): Bound => ({
+    name: key,
     value: form[key],
     onChange: (event: ChangeEvent<Control>) => set(key, event.target.value),
+    ...(errors[key] ? { 'aria-invalid': true as const } : {}),
   });
+
+/** Whether `name` (an input's) is one of the form's text values. */
+export const isTextKey = (name: string): name is TextKey =>
+  name in INITIAL_FORM && name !== 'profile' && name !== 'cameraKind';
