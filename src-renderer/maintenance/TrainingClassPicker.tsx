@@ -19,13 +19,6 @@ export function ClassPicker({ classes, onPick }: { classes: readonly string[]; o
   return (
     <fieldset className="class-picker" data-testid="class-picker">
       <legend>{t('mt.training.chooseClass')}</legend>
-      <div className="class-picker__classes">
-        {classes.map((cls) => (
-          <button key={cls} type="button" className="touch-button" data-class={cls} onClick={() => onPick(cls)}>
-            {cls}
-          </button>
-        ))}
-      </div>
       <div className="class-picker__new">
         <label htmlFor={inputId}>{t('mt.training.newClass')}</label>
         <input
@@ -47,6 +40,13 @@ export function ClassPicker({ classes, onPick }: { classes: readonly string[]; o
             {t('mt.training.badName')}
           </p>
         )}
+      </div>
+      <div className="class-picker__classes">
+        {classes.map((cls) => (
+          <button key={cls} type="button" className="touch-button" data-class={cls} onClick={() => onPick(cls)}>
+            {cls}
+          </button>
+        ))}
       </div>
     </fieldset>
   );

@@ -69,7 +69,7 @@ function Progress({ stats }: { stats: Stats }) {
       <h2 id="training-progress-title">{t('mt.training.progress')}</h2>
       <dl className="training-progress__counts">
         <Count name={t('mt.training.samples')} value={String(stats.samples)} testId="count-samples" />
-        <Count name={t('mt.training.disk')} value={`${(stats.bytes / 2 ** 20).toFixed(1)} MB`} testId="count-disk" />
+        <Count name={t('mt.training.disk')} value={size(stats.bytes)} testId="count-disk" />
         {SAMPLE_LABELS.map((label) => (
           <Count
             key={label}
@@ -93,6 +93,9 @@ function Progress({ stats }: { stats: Stats }) {
     </section>
   );
 }
+
+const size = (bytes: number) =>
+  bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} kB` : `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 function Count({ name, value, testId }: { name: string; value: string; testId: string }) {
   return (

@@ -174,7 +174,13 @@ function SampleView({
   const box = drawn ?? sample.labelBox ?? sample.box;
   const canConfirm = sample.className !== 'unknown' && box !== null;
   return (
-    <div className="training-sample" data-testid="training-sample" data-sample={sample.id} data-label={sample.label}>
+    <div
+      className="training-sample"
+      data-testid="training-sample"
+      data-sample={sample.id}
+      data-class={sample.className}
+      data-label={sample.label}
+    >
       <div className="training-sample__picture">
         <BoxEditor
           sample={sample}

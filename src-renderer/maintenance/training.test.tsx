@@ -175,7 +175,7 @@ describe('training data tab', () => {
       within(picker)
         .getAllByRole('button')
         .map((b) => b.textContent),
-    ).toEqual(['mineral', 'soda', 'not_empty', 'dishwasher', 'Use this name']);
+    ).toEqual(['Use this name', 'mineral', 'soda', 'not_empty', 'dishwasher']);
     await act(async () => fireEvent.click(within(picker).getByRole('button', { name: 'soda' })));
     expect(main.calls('dataset.label')).toEqual([
       { id: 11, label: 'corrected', className: 'soda', box: [0.35, 0.5, 0.5, 0.8] },
@@ -261,7 +261,7 @@ describe('training data tab', () => {
     );
     expect(result).toContain('mineral: 2');
     expect(result).toContain('pet_bottle: 1');
-    expect(result).toContain('2 samples left out');
+    expect(result).toContain('Left out: 2');
 
     cleanup();
     const failing = await renderTraining({ exportFails: true });
