@@ -1,6 +1,6 @@
 // Builds everything `npm start` and `npm run serve` need: main (ESM), preload (one CommonJS file,
 // as a sandboxed preload must be) and the renderer (Vite).
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 
@@ -33,6 +33,7 @@ await Promise.all([
       'model-cli': 'src-main/vision/model.cli.ts',
       'controller-sim-cli': 'src-main/hardware/controller-sim.cli.ts',
       'inference-worker': 'src-main/vision/inference-worker.ts',
+      'barcode-worker': 'src-main/vision/barcode-worker.ts',
     },
     outdir: 'dist/main',
     bundle: true,
@@ -60,4 +61,6 @@ await Promise.all([
   // --main: command-line tools need no renderer; skip the slowest step.
   process.argv.includes('--main') ? Promise.resolve() : viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
 ]);
+// zxing-cpp's WebAssembly beside the barcode worker that loads it (the package itself is bundled, not shipped).
+copyFileSync('node_modules/zxing-wasm/dist/reader/zxing_reader.wasm', 'dist/main/zxing_reader.wasm');
 console.error(`build: dist/ ready in ${Math.round(performance.now() - started)} ms`);

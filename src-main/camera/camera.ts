@@ -10,11 +10,23 @@ export interface Frame {
   readonly letterbox: Letterbox;
 }
 
+/** The camera's own picture, full resolution, greyscale (one byte per pixel): what barcodes are read from. */
+export interface GreyFrame {
+  readonly at: number;
+  readonly grey: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
 export type CameraState = 'stopped' | 'starting' | 'streaming' | 'lost' | 'ended';
 
 /** A source of frames: a USB camera or stream through ffmpeg, or a folder of images (replay). */
 export interface Camera {
   readonly state: CameraState;
-  start(onFrame: (frame: Frame) => void): void;
+  /**
+   * Frames at the model's size go to onFrame; when onGrey is given, the full-resolution picture also
+   * goes there, greyscale, a few times a second.
+   */
+  start(onFrame: (frame: Frame) => void, onGrey?: (frame: GreyFrame) => void): void;
   stop(): void;
 }

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { letterboxFor, type Letterbox } from '../image/letterbox';
 import type { Logger } from '../log/logger';
-import type { Camera, CameraState, Frame } from './camera';
+import type { Camera, CameraState, Frame, GreyFrame } from './camera';
 
 export type FfmpegSource =
   | {
@@ -28,7 +28,12 @@ export interface FfmpegCameraOptions {
   readonly ffmpegPath?: string;
   readonly logger: Logger;
   readonly onState?: (state: CameraState, reason: string) => void;
+  /** Full-resolution grey pictures per second for barcodes (when start() is given onGrey). */
+  readonly greyFps?: number;
 }
+
+/** Grey pictures wider than this are scaled down (a 4K camera's 8 MB frames would read no better). */
+const GREY_MAX_WIDTH = 1920;
 
 /**
  * One owner of the camera device: ffmpeg decodes, scales and letterboxes (grey 114) to the model's
@@ -62,7 +67,8 @@ export class FfmpegCamera implements Camera {
     return this.#child?.pid;
   }
 
-  start(onFrame: (frame: Frame) => void): void {
+  start(onFrame: (frame: Frame) => void, onGrey?: (frame: GreyFrame) => void): void {
+    this.#onGrey = onGrey;
     this.#generation++;
     this.#set('starting', 'starting ffmpeg');
     this.#spawn(onFrame);
@@ -77,6 +83,7 @@ export class FfmpegCamera implements Camera {
     this.#child = undefined;
   }
 
+  #onGrey: ((frame: GreyFrame) => void) | undefined;
   /** Set when a v4l2 camera refused mjpeg (auto): later starts ask for raw frames. */
   #rawInput = false;
   /** Bumped by start() and stop(): a probe that answers for an earlier run is ignored. */
@@ -97,31 +104,32 @@ export class FfmpegCamera implements Camera {
 
   #run(letterbox: Letterbox, onFrame: (frame: Frame) => void): void {
     const [h, w] = this.#o.size;
-    const frameBytes = w * h * 3;
-    const child = spawn(this.#o.ffmpegPath ?? 'ffmpeg', this.#args(letterbox), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const grey = this.#onGrey && greySize(letterbox);
+    const child = spawn(this.#o.ffmpegPath ?? 'ffmpeg', this.#args(letterbox, grey), {
+      stdio: ['ignore', 'pipe', 'pipe', ...(grey ? (['pipe'] as const) : [])],
+    });
     this.#child = child;
-    // Each frame is copied once, into its own buffer, whatever the pipe's chunk sizes.
-    let frame = Buffer.allocUnsafeSlow(frameBytes);
-    let filled = 0;
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      // Output still in the pipe of a child that was stopped or replaced is not this run's.
-      if (this.#child !== child) return;
-      for (let offset = 0; offset < chunk.length;) {
-        const n = Math.min(frameBytes - filled, chunk.length - offset);
-        chunk.copy(frame, filled, offset, offset + n);
-        filled += n;
-        offset += n;
-        if (filled < frameBytes) continue;
-        const rgb = new Uint8Array(frame.buffer, frame.byteOffset, frameBytes);
-        frame = Buffer.allocUnsafeSlow(frameBytes);
-        filled = 0;
+    child.stdout!.on(
+      'data',
+      fixedFrames(w * h * 3, (rgb) => {
+        // Output still in the pipe of a child that was stopped or replaced is not this run's.
+        if (this.#child !== child) return;
         if (this.#state !== 'streaming') this.#set('streaming', 'frames arriving');
         this.#backoffMs = 1000;
         this.#armWatchdog(child, onFrame);
         onFrame({ seq: this.#seq++, at: Date.now(), rgb, width: w, height: h, letterbox });
-      }
-    });
+      }),
+    );
+    if (grey) {
+      const onGrey = this.#onGrey!;
+      (child.stdio[3] as NodeJS.ReadableStream).on(
+        'data',
+        fixedFrames(grey.width * grey.height, (bytes) => {
+          if (this.#child === child) onGrey({ at: Date.now(), grey: bytes, ...grey });
+        }),
+      );
+    }
+    let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     child.on('error', (error: NodeJS.ErrnoException) => {
       const reason =
@@ -186,11 +194,32 @@ export class FfmpegCamera implements Camera {
     return letterboxFor(width, height, this.#o.size);
   }
 
-  #args(lb: Letterbox): string[] {
+  #args(lb: Letterbox, grey: { width: number; height: number } | undefined): string[] {
     const [h, w] = this.#o.size;
     const newW = Math.round(lb.srcWidth * lb.scale);
     const newH = Math.round(lb.srcHeight * lb.scale);
     const filter = `scale=${newW}:${newH}:flags=bilinear,pad=${w}:${h}:${lb.padX}:${lb.padY}:color=0x727272`;
+    const raw = ['-f', 'rawvideo'];
+    // Two outputs of one decode: the model's letterboxed RGB on stdout, the full picture in grey on fd 3.
+    const outputs = grey
+      ? [
+          '-filter_complex',
+          `[0:v]split=2[a][b];[a]${filter}[model];` +
+            `[b]fps=${this.#o.greyFps ?? 4},scale=${grey.width}:${grey.height},format=gray[grey]`,
+          '-map',
+          '[model]',
+          '-pix_fmt',
+          'rgb24',
+          ...raw,
+          'pipe:1',
+          '-map',
+          '[grey]',
+          '-pix_fmt',
+          'gray',
+          ...raw,
+          'pipe:3',
+        ]
+      : ['-vf', filter, '-pix_fmt', 'rgb24', ...raw, 'pipe:1'];
     const { source } = this.#o;
     const format = source.kind === 'v4l2' ? (source.inputFormat ?? 'auto') : undefined;
     const inputFormat = format === 'yuyv422' || this.#rawInput ? 'yuyv422' : 'mjpeg';
@@ -211,22 +240,33 @@ export class FfmpegCamera implements Camera {
         : isFile(source.url)
           ? ['-re', '-stream_loop', '-1', '-i', source.url]
           : [...streamOptions(source.url), '-i', source.url];
-    return [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-nostdin',
-      ...input,
-      '-an',
-      '-vf',
-      filter,
-      '-pix_fmt',
-      'rgb24',
-      '-f',
-      'rawvideo',
-      'pipe:1',
-    ];
+    return ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input, '-an', ...outputs];
   }
+}
+
+/** The grey picture's size: the camera's own, at most GREY_MAX_WIDTH wide. */
+function greySize(lb: Letterbox): { width: number; height: number } {
+  const scale = Math.min(1, GREY_MAX_WIDTH / lb.srcWidth);
+  return { width: Math.round(lb.srcWidth * scale), height: Math.round(lb.srcHeight * scale) };
+}
+
+/** A pipe of back-to-back raw frames → one buffer per frame, each copied once whatever the chunk sizes. */
+function fixedFrames(frameBytes: number, onFrame: (bytes: Uint8Array) => void): (chunk: Buffer) => void {
+  let frame = Buffer.allocUnsafeSlow(frameBytes);
+  let filled = 0;
+  return (chunk) => {
+    for (let offset = 0; offset < chunk.length;) {
+      const n = Math.min(frameBytes - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + n);
+      filled += n;
+      offset += n;
+      if (filled < frameBytes) continue;
+      const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frameBytes);
+      frame = Buffer.allocUnsafeSlow(frameBytes);
+      filled = 0;
+      onFrame(bytes);
+    }
+  };
 }
 
 const isFile = (url: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);

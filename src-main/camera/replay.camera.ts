@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import sharp from 'sharp';
 import { letterboxRgb } from '../image/letterbox';
-import type { Camera, CameraState, Frame } from './camera';
+import type { Camera, CameraState, Frame, GreyFrame } from './camera';
 
 const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
@@ -43,7 +44,7 @@ export class ReplayCamera implements Camera {
     return this.#state;
   }
 
-  start(onFrame: (frame: Frame) => void): void {
+  start(onFrame: (frame: Frame) => void, onGrey?: (frame: GreyFrame) => void): void {
     this.#state = 'streaming';
     // A tick still loading an image when the camera is stopped and started again must not run on.
     const generation = ++this.#generation;
@@ -57,8 +58,12 @@ export class ReplayCamera implements Camera {
       }
       const started = Date.now();
       let frame: Frame;
+      let grey: GreyFrame | undefined;
       try {
-        frame = await this.#load(this.#files[index]!, seq++);
+        [frame, grey] = await Promise.all([
+          this.#load(this.#files[index]!, seq++),
+          onGrey && greyOf(this.#files[index]!),
+        ]);
       } catch (error) {
         // Stopped meanwhile (its folder may be gone): nothing to report. Else an unreadable image ends the replay.
         if (this.#state !== 'streaming' || generation !== this.#generation) return;
@@ -68,6 +73,7 @@ export class ReplayCamera implements Camera {
       }
       if (this.#state !== 'streaming' || generation !== this.#generation) return;
       onFrame(frame);
+      if (grey) onGrey?.(grey);
       this.#timer = setTimeout(() => void tick(), Math.max(0, 1000 / this.options.fps - (Date.now() - started)));
     };
     void tick();
@@ -83,4 +89,19 @@ export class ReplayCamera implements Camera {
     const [height, width] = this.options.size;
     return { seq, at: Date.now(), rgb, width, height, letterbox };
   }
+}
+
+/** The image itself in grey, at most 1920 wide (as the ffmpeg camera's second output). */
+async function greyOf(file: string): Promise<GreyFrame> {
+  const { data, info } = await sharp(file)
+    .resize({ width: 1920, withoutEnlargement: true })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    at: Date.now(),
+    grey: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+  };
 }

@@ -59,6 +59,10 @@ export const VisionSchema = z
       .strict()
       .prefault({}),
     hangMs: z.number().int().min(1000).max(60_000).default(10_000),
+    /** Full-resolution grey pictures per second read for barcodes (when barcodes count). */
+    barcodeFps: z.number().min(0.5).max(15).default(4),
+    /** When barcodes count, a verdict waits at most this long after the item arrived for its barcode (ms). */
+    barcodeWaitMs: z.number().int().min(0).max(10_000).default(1500),
     /** An item still undecided this long after it was first seen is handed back as not recognised (never silence). */
     undecidedItemMs: z.number().int().min(500).max(30_000).default(3000),
     /**

@@ -23,7 +23,7 @@ export function bootstrap(
   runtime: RuntimeInfo,
   env: NodeJS.ProcessEnv = process.env,
   dataDir = resolveDataDir(env),
-  extra: Pick<CoreDeps, 'visionLauncher' | 'restart'> = {},
+  extra: Pick<CoreDeps, 'visionLauncher' | 'barcodeLauncher' | 'restart'> = {},
 ): Booted {
   const loaded = loadConfig(dataDir, env, { fallBackToLastGood: true });
   const { config } = loaded;

@@ -18,6 +18,7 @@ import type { SetupService } from '../setup/setup.service';
 import type { StoreModule } from '../store/store.module';
 import type { ModelUpdater } from '../vision/model-updater';
 import type { VisionModule } from '../vision/vision.module';
+import type { BarcodeLauncher } from '../vision/barcode-scanner';
 import type { WorkerLauncher } from '../vision/worker-host';
 import type { RuntimeInfo } from './app.handlers';
 import type { Lifecycle } from './lifecycle';
@@ -34,6 +35,8 @@ export interface CoreDeps {
   readonly hardware?: Hardware;
   /** How the inference worker starts; defaults to forking dist/main/inference-worker.js. */
   readonly visionLauncher?: WorkerLauncher;
+  /** How the barcode worker starts; defaults to forking dist/main/barcode-worker.js. */
+  readonly barcodeLauncher?: BarcodeLauncher;
   /** Restarts the whole kiosk (Electron relaunch, exit for the service manager, or a successor process); `why` is logged. */
   readonly restart?: (why: string) => void;
   /** Defaults to the printer named in config (printer.kind); tests give a virtual one. */

@@ -69,6 +69,7 @@ export function createVision(core: CoreParts, deps: CoreDeps, clock: Clock): Vis
     logger: deps.logger,
     readBarcodes: Object.keys({ ...config.vision.eligibleBarcodes, ...config.deposit.barcodePoints }).length > 0,
     ...(deps.visionLauncher ? { launcher: deps.visionLauncher } : {}),
+    ...(deps.barcodeLauncher ? { barcodeLauncher: deps.barcodeLauncher } : {}),
     onVerdict: (verdict, frame) => {
       // Training data from customers' items only (not a technician's hands at work between sessions).
       if (service?.snapshot().state === 'inserting') core.dataset?.capture(verdict, frame);

@@ -93,6 +93,7 @@ const paths = {
   preload: '/app/dist/preload/preload.cjs',
   rendererDir: '/app/dist/renderer',
   inferenceWorker: '/app/dist/main/inference-worker.js',
+  barcodeWorker: '/app/dist/main/barcode-worker.js',
 };
 
 describe('runElectronApp', () => {

@@ -10,6 +10,7 @@ import { installProcessGuards, type ProcessEvents } from '../kernel/process-guar
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { denyAllPermissions, lockDownWebContents } from './hardening';
 import { serveContractOverIpc } from './ipc.transport';
+import type { FromBarcodeWorker, ToBarcodeWorker } from '../vision/worker-protocol';
 import { utilityLauncher } from './utility-launcher';
 import { APP_ENTRY_URL, isLockedDown, kioskWindowOptions } from './window-options';
 import { WindowKeeper } from './window-keeper';
@@ -23,12 +24,14 @@ export interface AppPaths {
   readonly preload: string;
   readonly rendererDir: string;
   readonly inferenceWorker: string;
+  readonly barcodeWorker: string;
 }
 
 const defaultPaths = (): AppPaths => ({
   preload: fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)),
   rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
   inferenceWorker: fileURLToPath(new URL('./inference-worker.js', import.meta.url)),
+  barcodeWorker: fileURLToPath(new URL('./barcode-worker.js', import.meta.url)),
 });
 
 /** The Electron main process: window, IPC transport and OS integration around the shared core. */
@@ -61,8 +64,14 @@ export async function runElectronApp(
   try {
     // The inference worker runs as an Electron utilityProcess: a crash or hang there cannot take main down.
     const visionLauncher = utilityLauncher(electron.utilityProcess, paths.inferenceWorker);
+    const barcodeLauncher = utilityLauncher<ToBarcodeWorker, FromBarcodeWorker>(
+      electron.utilityProcess,
+      paths.barcodeWorker,
+      'rvm-barcodes',
+    );
     booted = bootstrap({ runtime: 'electron', electronVersion: process.versions.electron ?? null }, env, undefined, {
       visionLauncher,
+      barcodeLauncher,
       // Exit 75 and let systemd start a fresh kiosk: app.relaunch() under cage races the unit
       // (cage exits with its client, and systemd would start a second copy beside the relaunched one).
       restart: () => {

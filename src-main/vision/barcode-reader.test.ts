@@ -1,44 +1,39 @@
-import { join } from 'node:path';
-import bwipjs from 'bwip-js';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readBarcode } from './barcode-reader';
+import { CHAMBER, greyChamberWithCode } from '../../test/support/barcode-picture';
+import { canonical, readBarcode } from './barcode-reader';
 
-const CHAMBER = join('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
+describe('readBarcode (zxing-cpp) on full-resolution chamber pictures', () => {
+  const codes: Array<[string, string, string]> = [
+    ['ean13', '8991002101234', '8991002101234'],
+    ['ean8', '96385074', '96385074'],
+    ['upca', '036000291452', '0036000291452'],
+    ['upce', '01234565', '0012345000065'],
+    ['databaromni', '(01)09501101530003', '9501101530003'],
+    ['itf14', '15400141288763', '15400141288763'],
+    ['code128', 'RVM-12345', 'RVM-12345'],
+  ];
+  it.each(codes.flatMap(([bcid, text, read]) => [0, 90, 180, 270].map((r) => [bcid, r, text, read] as const)))(
+    'reads %s turned %i° at the smallest size',
+    async (bcid, rotate, text, read) => {
+      const f = await greyChamberWithCode(bcid, text, rotate);
+      expect(await readBarcode(f.grey, f.width, f.height)).toBe(read);
+    },
+  );
 
-/** The chamber photo with a barcode we render ourselves pasted on the bottle. */
-async function frameWith(bcid: string, text: string, scale = 2) {
-  const code = await bwipjs.toBuffer({
-    bcid,
-    text,
-    scale,
-    height: 12,
-    includetext: false,
-    backgroundcolor: 'FFFFFF',
-    paddingwidth: 6,
-    paddingheight: 4,
+  it('returns null when there is no barcode, and refuses a picture of the wrong size', async () => {
+    const { data, info } = await sharp(CHAMBER).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect(await readBarcode(new Uint8Array(data), info.width, info.height)).toBeNull();
+    await expect(readBarcode(new Uint8Array(10), 4, 4)).rejects.toThrow(/a 4×4 picture needs 16 bytes, got 10/);
   });
-  const { data, info } = await sharp(CHAMBER)
-    .composite([{ input: code, left: 330, top: 150 }])
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { rgb: new Uint8Array(data), width: info.width, height: info.height };
-}
+});
 
-describe('readBarcode', () => {
-  it('reads an EAN-13 on the bottle', async () => {
-    const f = await frameWith('ean13', '8991002101234');
-    expect(readBarcode(f.rgb, f.width, f.height)).toBe('8991002101234');
-  });
-
-  it('reads a UPC-A and returns it as EAN-13', async () => {
-    const f = await frameWith('upca', '036000291452');
-    expect(readBarcode(f.rgb, f.width, f.height)).toBe('0036000291452');
-  });
-
-  it('returns null when there is no barcode', async () => {
-    const { data, info } = await sharp(CHAMBER).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    expect(readBarcode(new Uint8Array(data), info.width, info.height)).toBeNull();
-  });
+describe('one form per product', () => {
+  it.each([
+    ['036000291452', '0036000291452'],
+    ['(01)09501101530003', '9501101530003'],
+    ['15400141288763', '15400141288763'],
+    ['96385074', '96385074'],
+    ['RVM-12345', 'RVM-12345'],
+  ])('%s → %s', (text, form) => expect(canonical(text)).toBe(form));
 });

@@ -1,35 +1,76 @@
-import zxing from '@zxing/library';
-
-const HINTS = new Map<zxing.DecodeHintType, unknown>([
-  [zxing.DecodeHintType.POSSIBLE_FORMATS, [zxing.BarcodeFormat.EAN_13, zxing.BarcodeFormat.UPC_A]],
-  [zxing.DecodeHintType.TRY_HARDER, true],
-]);
-const reader = new zxing.MultiFormatReader();
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 
 /**
- * EAN-13 / UPC-A from an RGB frame (HWC bytes), or null. Pure-JS zxing: installs offline and runs in
- * the inference worker, off main's event loop. UPC-A comes back as its 13-digit EAN form.
+ * Every linear symbology a deposit scheme prints (EAN-8/13, UPC-A/E, GS1 DataBar, ITF-14, Code 128,
+ * Code 39/93, Codabar) plus the matrix codes (QR, DataMatrix) some schemes add, at any rotation.
  */
-export function readBarcode(rgb: Uint8Array, width: number, height: number): string | null {
-  const luminance = new Uint8ClampedArray(width * height);
-  for (let i = 0, p = 0; p < luminance.length; p++, i += 3) {
-    luminance[p] = (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
+const OPTIONS: ReaderOptions = {
+  formats: ['AllLinear', 'QRCode', 'DataMatrix'],
+  tryHarder: true,
+  tryRotate: true,
+  tryInvert: false,
+  maxNumberOfSymbols: 1,
+};
+
+/** The reader's WebAssembly next to the built bundle (dist/main, where the build copies it), else from node_modules. */
+export function zxingWasmPath(): string {
+  const beside = fileURLToPath(new URL('./zxing_reader.wasm', import.meta.url));
+  return existsSync(beside) ? beside : createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
+}
+
+let prepared = false;
+
+/** Loads zxing-cpp's WebAssembly from a file (never from the network, which the library would try). */
+export function prepareBarcodeReader(wasm: Uint8Array = readFileSync(zxingWasmPath())): void {
+  prepareZXingModule({
+    overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+  });
+  prepared = true;
+}
+
+/**
+ * One barcode from a greyscale picture (one byte per pixel), or null. zxing-cpp in WebAssembly: it
+ * blocks its thread for tens of ms on a 720p frame, so the kiosk runs it in the barcode worker.
+ */
+export async function readBarcode(grey: Uint8Array, width: number, height: number): Promise<string | null> {
+  if (grey.length !== width * height)
+    throw new Error(`a ${width}×${height} picture needs ${width * height} bytes, got ${grey.length}`);
+  if (!prepared) prepareBarcodeReader();
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0, q = 0; p < grey.length; p++, q += 4) {
+    const v = grey[p]!;
+    rgba[q] = v;
+    rgba[q + 1] = v;
+    rgba[q + 2] = v;
+    rgba[q + 3] = 255;
   }
-  try {
-    const bitmap = new zxing.BinaryBitmap(
-      new zxing.HybridBinarizer(new zxing.RGBLuminanceSource(luminance, width, height)),
-    );
-    const result = reader.decode(bitmap, HINTS);
-    const text = result.getText();
-    return result.getBarcodeFormat() === zxing.BarcodeFormat.UPC_A && text.length === 12 ? `0${text}` : text;
-  } catch (error) {
-    if (
-      error instanceof zxing.NotFoundException ||
-      error instanceof zxing.ChecksumException ||
-      error instanceof zxing.FormatException
-    ) {
-      return null;
-    }
-    throw error;
+  const [found] = await readBarcodes(
+    { data: rgba, width, height, colorSpace: 'srgb' } as unknown as Parameters<typeof readBarcodes>[0],
+    OPTIONS,
+  );
+  return found?.isValid ? canonical(found.text) : null;
+}
+
+/** RGB (HWC bytes) → grey, as the camera's second output gives it (BT.601 luma). */
+export function toGrey(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const grey = new Uint8Array(width * height);
+  for (let i = 0, p = 0; p < grey.length; p++, i += 3) {
+    grey[p] = (rgb[i]! * 77 + rgb[i + 1]! * 150 + rgb[i + 2]! * 29) >> 8;
   }
+  return grey;
+}
+
+/**
+ * One form per product: a GTIN as 13 digits where it fits (UPC-A's 12 and a GTIN-14 starting with 0,
+ * from ITF-14 or DataBar "(01)…", are the same product as their EAN-13); other codes as read.
+ */
+export function canonical(text: string): string {
+  const gtin = /^(?:\(01\))?(\d{8}|\d{12,14})$/.exec(text.trim())?.[1];
+  if (!gtin) return text;
+  if (gtin.length === 12) return `0${gtin}`;
+  if (gtin.length === 14 && gtin.startsWith('0')) return gtin.slice(1);
+  return gtin;
 }

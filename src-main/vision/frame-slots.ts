@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,6 +75,25 @@ export class FrameSlots {
     this.#fd = openSync(join(this.#dir, 'frames'), 'w+', 0o600);
     this.#stride = length;
     this.#free = Array.from({ length: this.#count }, (_, i) => this.#count - 1 - i);
+  }
+}
+
+/** The worker's side: reads a frame out of its slot (the file opened once, reopened when main makes a new one). */
+export class SlotReader {
+  #open: { file: string; fd: number } | undefined;
+
+  read(slot: Omit<FrameSlot, 'slot'>): Uint8Array {
+    if (this.#open?.file !== slot.file) {
+      if (this.#open) closeSync(this.#open.fd);
+      this.#open = undefined;
+      this.#open = { file: slot.file, fd: openSync(slot.file, 'r') };
+    }
+    const bytes = Buffer.allocUnsafe(slot.length);
+    const read = readSync(this.#open.fd, bytes, 0, slot.length, slot.offset);
+    if (read !== slot.length) {
+      throw new Error(`frame slot at ${slot.offset} of ${slot.file}: ${read} of ${slot.length} bytes`);
+    }
+    return bytes;
   }
 }
 

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import bwipjs from 'bwip-js';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../../test/support/bundle.mjs';
@@ -56,30 +55,11 @@ describe('inference worker under supervision', () => {
       .toBuffer();
     const fromRgb = await s.detect({ kind: 'rgb', data: new Uint8Array(rgb), letterbox });
     expect(fromRgb.detections.filter((d) => d.name === 'bus')).toHaveLength(1);
-    expect(fromRgb.barcode).toBeNull();
+    // The worker's own times come back with each frame (the camera path's frame went through a RAM slot).
+    expect(fromRgb.workerMs!.run).toBeGreaterThan(0);
+    expect(fromRgb.workerMs!.total).toBeGreaterThanOrEqual(fromRgb.workerMs!.run);
     expect(s.metrics()).toMatchObject({ state: 'ready', restarts: 0, inFlight: 0 });
     expect(s.metrics().inferenceMsEma).toBeGreaterThan(0);
-  });
-
-  it('reads a barcode from the frame in the worker when asked to', async () => {
-    const code = await bwipjs.toBuffer({
-      bcid: 'ean13',
-      text: '8991002101234',
-      scale: 3,
-      height: 14,
-      includetext: false,
-      backgroundcolor: 'FFFFFF',
-      paddingwidth: 8,
-      paddingheight: 4,
-    });
-    const chamber = join('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
-    const jpeg = await sharp(chamber)
-      .composite([{ input: code, left: 300, top: 150 }])
-      .jpeg({ quality: 95 })
-      .toBuffer();
-    const s = supervisor({ load: { ...load, model: MODEL.replace('320', '640'), barcodes: true } });
-    await s.start();
-    expect((await s.detect({ kind: 'encoded', data: new Uint8Array(jpeg) })).barcode).toBe('8991002101234');
   });
 
   it('restarts a worker SIGKILLed mid-inference and serves the next frame', async () => {

@@ -129,7 +129,7 @@ describe('an item never goes unanswered', () => {
     frames.map((f, i) => agg.onFrame(f, barcode, 1000 + i * 250)).filter(Boolean);
 
   it('answers unknown_item when the model sees nothing on it for the bound', () => {
-    const verdicts = timed(new VerdictAggregator(manifest, {}, 2000), Array(12).fill([]));
+    const verdicts = timed(new VerdictAggregator(manifest, {}, { undecidedMs: 2000 }), Array(12).fill([]));
     expect(verdicts).toEqual([
       {
         className: 'unknown',
@@ -145,13 +145,13 @@ describe('an item never goes unanswered', () => {
 
   it('answers unknown_item, naming the best guess, when the votes keep disagreeing', () => {
     const flip = Array.from({ length: 12 }, (_, i) => [i % 2 ? det('mineral', 0.8) : det('soda', 0.6)]);
-    const verdicts = timed(new VerdictAggregator(manifest, {}, 2000), flip);
+    const verdicts = timed(new VerdictAggregator(manifest, {}, { undecidedMs: 2000 }), flip);
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]).toMatchObject({ accepted: false, reason: 'unknown_item', className: 'mineral' });
   });
 
   it('does not cut short an item whose votes agree in time, and starts over for the next item', () => {
-    const agg = new VerdictAggregator(manifest, {}, 2000);
+    const agg = new VerdictAggregator(manifest, {}, { undecidedMs: 2000 });
     expect(timed(agg, [[], [], [det('mineral')], [det('mineral')], [det('mineral')]])).toMatchObject([
       { accepted: true, className: 'mineral' },
     ]);
@@ -161,11 +161,115 @@ describe('an item never goes unanswered', () => {
     expect(agg.onFrame([], null, 12_000)).toMatchObject({ reason: 'unknown_item' });
   });
 
-  it('lets an eligible barcode take what the model could not name', () => {
-    const agg = new VerdictAggregator(manifest, { '8991002101234': 'pet' }, 2000);
-    expect(timed(agg, Array(12).fill([]), '8991002101234')).toMatchObject([
+  it('lets an eligible barcode take what the model could not name, but not an item it never outlined', () => {
+    const named = new VerdictAggregator(manifest, { '8991002101234': 'pet' }, { undecidedMs: 2000 });
+    expect(timed(named, Array(12).fill([det('dog', 0.3)]), '8991002101234')).toMatchObject([
       { accepted: true, material: 'pet', barcode: '8991002101234' },
     ]);
+    // Nothing outlined at all: a code alone (a label held up to the camera) is no item.
+    const unseen = new VerdictAggregator(manifest, { '8991002101234': 'pet' }, { undecidedMs: 2000 });
+    expect(timed(unseen, Array(12).fill([]), '8991002101234')).toMatchObject([
+      { accepted: false, reason: 'unknown_item', barcode: '8991002101234' },
+    ]);
+  });
+});
+
+describe('waiting for the barcode read', () => {
+  const eligible = { '8991002101234': 'pet' };
+
+  it('holds the votes verdict until the item has a barcode read, then decides with it', () => {
+    const agg = new VerdictAggregator(manifest, eligible, { waitForBarcodeMs: 1500 });
+    expect(agg.wantsBarcode).toBe(true);
+    for (const at of [1000, 1100, 1200]) expect(agg.onFrame([det('dog', 0.3)], null, at)).toBeNull();
+    expect(agg.onBarcode(null, 1250)).toBeNull(); // a picture without a readable code: wait on
+    expect(agg.wantsBarcode).toBe(true);
+    expect(agg.onBarcode('8991002101234', 1300)).toMatchObject({ accepted: true, barcode: '8991002101234' });
+    expect(agg.wantsBarcode).toBe(false);
+    expect(agg.onFrame([det('dog', 0.3)], null, 1400)).toBeNull();
+  });
+
+  it('lets the verdict out without a code once the wait is over, or when the item leaves', () => {
+    const agg = new VerdictAggregator(manifest, eligible, { waitForBarcodeMs: 1500 });
+    for (const at of [1000, 1100, 1200]) expect(agg.onFrame([det('mineral')], null, at)).toBeNull();
+    expect(agg.onFrame([det('mineral')], null, 2500)).toMatchObject({ accepted: true, className: 'mineral' });
+    agg.onEmpty();
+    for (const at of [5000, 5100, 5200]) agg.onFrame([det('mineral')], null, at);
+    expect(agg.onEmpty()).toMatchObject({ accepted: true, className: 'mineral' });
+  });
+
+  it('never waits when barcodes do not count', () => {
+    const agg = new VerdictAggregator(manifest);
+    agg.onFrame([det('mineral')], null, 1000);
+    agg.onFrame([det('mineral')], null, 1100);
+    expect(agg.onFrame([det('mineral')], null, 1200)).toMatchObject({ accepted: true });
+  });
+});
+
+describe('the shape check', () => {
+  const shaped = {
+    ...ManifestSchema.parse({
+      model: 'x.onnx',
+      classes: {
+        // A bottle fills 2–20 % of the picture and is 1.5–4 times as tall as wide.
+        mineral: { material: 'pet', shape: { area: [0.02, 0.2], aspect: [1.5, 4] } },
+        dog: { reject: 'reject_class' },
+      },
+    }),
+    modelPath: '/models/x.onnx',
+  };
+  const picture = { width: 1000, height: 1000 };
+  const at = (box: [number, number, number, number], name = 'mineral', score = 0.9): Detection => ({
+    classId: 0,
+    name,
+    score,
+    box,
+  });
+  const decide = (agg: VerdictAggregator, d: Detection, code: string | null = null) =>
+    [0, 1, 2].map((i) => agg.onFrame([d], code, 1000 + i, picture)).find(Boolean);
+
+  it('accepts an item within its class range and rejects one outside it as wrong_shape', () => {
+    expect(decide(new VerdictAggregator(shaped), at([400, 300, 500, 550]))).toMatchObject({ accepted: true });
+    // Far too small (a toy), then the right size lying flat in the wrong proportion (a crushed can).
+    expect(decide(new VerdictAggregator(shaped), at([490, 490, 510, 530]))).toMatchObject({
+      accepted: false,
+      reason: 'wrong_shape',
+      material: 'pet',
+    });
+    expect(decide(new VerdictAggregator(shaped), at([300, 450, 700, 520]))).toMatchObject({ reason: 'wrong_shape' });
+  });
+
+  it('measures the outline where the model has masks, not the box', () => {
+    // A thin diagonal sliver: its box is a bottle's size, its mask area is a tenth of that.
+    const box: [number, number, number, number] = [400, 300, 500, 550];
+    const sliver: Array<[number, number]> = [
+      [400, 300],
+      [410, 300],
+      [500, 550],
+      [490, 550],
+    ];
+    expect(decide(new VerdictAggregator(shaped), { ...at(box), mask: sliver })).toMatchObject({
+      reason: 'wrong_shape',
+    });
+  });
+
+  it('lets an eligible code accept only an item shaped like its material', () => {
+    const eligible = { '8991002101234': 'pet' };
+    const unsure = (box: [number, number, number, number]) => at(box, 'unknown_thing', 0.5);
+    expect(
+      decide(new VerdictAggregator(shaped, eligible), unsure([400, 300, 500, 550]), '8991002101234'),
+    ).toMatchObject({ accepted: true, material: 'pet' });
+    expect(
+      decide(new VerdictAggregator(shaped, eligible), unsure([490, 490, 510, 530]), '8991002101234'),
+    ).toMatchObject({ accepted: false, reason: 'unknown_item', barcode: '8991002101234' });
+  });
+
+  it('refuses a manifest with a backwards range', () => {
+    const bad = ManifestSchema.safeParse({
+      model: 'x.onnx',
+      classes: { mineral: { material: 'pet', shape: { area: [0.5, 0.1] } } },
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toMatch(/a range is \[lowest, highest\]/);
   });
 });
 

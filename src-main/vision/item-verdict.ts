@@ -1,9 +1,25 @@
 import type { ItemVerdict, RejectReason } from '../../src-preload/contract';
 import type { Box } from '../image/letterbox';
-import type { Manifest } from './model-manifest';
+import type { ClassRule, Manifest } from './model-manifest';
 import type { Detection } from './yolo-decode';
 
 type Vote = { readonly key: string; readonly best: Detection | undefined };
+
+/** The camera picture's size, for the shape check (detections are in its pixels). */
+export interface Picture {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface AggregatorOptions {
+  /** An item still undecided this long after it was first seen is answered unknown_item (ms). */
+  readonly undecidedMs?: number;
+  /**
+   * Barcodes count (an eligibility list or prices by barcode): a verdict waits for the item's first
+   * barcode read, at most this long after the item was first seen (ms). 0: verdicts never wait.
+   */
+  readonly waitForBarcodeMs?: number;
+}
 
 /** How long an item may stay in the chamber undecided before it is answered "not recognised". */
 export const UNDECIDED_ITEM_MS = 3000;
@@ -24,6 +40,12 @@ export class VerdictAggregator {
   /** Frame time the item was first seen, and the best detection any of its frames had. */
   #firstAt: number | undefined;
   #bestSeen: Detection | undefined;
+  /** A verdict that waits for the item's barcode read. */
+  #held: ItemVerdict | undefined;
+  #barcodeRead = false;
+  #picture: Picture | undefined;
+  readonly #undecidedMs: number;
+  readonly #waitForBarcodeMs: number;
 
   /**
    * eligibleBarcodes (barcode → material): when not empty, an eligible barcode accepts an item the
@@ -32,17 +54,28 @@ export class VerdictAggregator {
   constructor(
     private readonly manifest: Manifest,
     private readonly eligibleBarcodes: Readonly<Record<string, string>> = {},
-    private readonly undecidedMs = UNDECIDED_ITEM_MS,
-  ) {}
+    options: AggregatorOptions = {},
+  ) {
+    this.#undecidedMs = options.undecidedMs ?? UNDECIDED_ITEM_MS;
+    this.#waitForBarcodeMs = options.waitForBarcodeMs ?? 0;
+  }
 
   /**
    * One frame (taken at `at`, ms) while something is in the chamber; returns the verdict when the votes
-   * agree, or `unknown_item` once the item has been undecided for too long.
+   * agree, or `unknown_item` once the item has been undecided for too long. `barcode`: a code read from
+   * this item (tests; the kiosk reports reads through onBarcode).
    */
-  onFrame(detections: readonly Detection[], barcode: string | null = null, at?: number): ItemVerdict | null {
-    if (this.#decided) return null;
-    this.#barcode = barcode ?? this.#barcode;
+  onFrame(
+    detections: readonly Detection[],
+    barcode: string | null = null,
+    at?: number,
+    picture?: Picture,
+  ): ItemVerdict | null {
     if (at !== undefined) this.#firstAt ??= at;
+    if (picture) this.#picture = picture;
+    if (barcode) this.#barcodeRead = true;
+    this.#barcode = barcode ?? this.#barcode;
+    if (this.#decided) return this.#release(at);
     for (const d of detections) if (!this.#bestSeen || d.score > this.#bestSeen.score) this.#bestSeen = d;
     const vote = this.#vote(detections);
     if (!vote) {
@@ -57,16 +90,57 @@ export class VerdictAggregator {
     }
     this.#streak.push(vote.best!);
     if (this.#streak.length < this.manifest.votes) return this.#undecided(at);
-    this.#decided = true;
-    const verdict =
-      vote.key === '*multiple*' ? this.#reject(this.#streak, 'multiple_items') : this.#classify(this.#streak);
-    return this.#withBarcode(verdict);
+    return this.#decide(
+      vote.key === '*multiple*' ? this.#reject(this.#streak, 'multiple_items') : this.#classify(this.#streak),
+      at,
+    );
   }
 
-  /** The chamber is empty again: an item seen but not decided left too early. Resets for the next item. */
+  /**
+   * A barcode read of this item's picture finished (`code` null: none found). A verdict waiting for it
+   * comes out now when a code was found; with none it waits on for a later read, up to the bound.
+   */
+  onBarcode(code: string | null, at?: number): ItemVerdict | null {
+    if (this.#firstAt === undefined && at !== undefined) this.#firstAt = at;
+    if (code) {
+      this.#barcode = code;
+      this.#barcodeRead = true;
+    }
+    return this.#decided ? this.#release(at) : null;
+  }
+
+  /** Whether a barcode read of the item in the chamber could still change its verdict. */
+  get wantsBarcode(): boolean {
+    return !this.#barcodeRead && (!this.#decided || this.#held !== undefined);
+  }
+
+  /** The votes decided: out now, or held for the barcode read when barcodes count. */
+  #decide(verdict: ItemVerdict, at: number | undefined): ItemVerdict | null {
+    this.#decided = true;
+    this.#held = verdict;
+    return this.#release(at);
+  }
+
+  #release(at: number | undefined): ItemVerdict | null {
+    const held = this.#held;
+    if (!held) return null;
+    const waited = at !== undefined && this.#firstAt !== undefined ? at - this.#firstAt : Infinity;
+    if (this.#waitForBarcodeMs > 0 && !this.#barcodeRead && waited < this.#waitForBarcodeMs) return null;
+    this.#held = undefined;
+    return this.#withBarcode(held);
+  }
+
+  /**
+   * The chamber is empty again: an item seen but not decided left too early; a verdict still waiting
+   * for its barcode comes out as it is. Resets for the next item.
+   */
   onEmpty(): ItemVerdict | null {
     const movedOut = this.#seenSomething && !this.#decided && this.#streak.length > 0;
-    const verdict = movedOut ? this.#reject(this.#streak, 'moved_out') : null;
+    const verdict = movedOut
+      ? this.#reject(this.#streak, 'moved_out')
+      : this.#held
+        ? this.#withBarcode(this.#held)
+        : null;
     this.#streakKey = undefined;
     this.#streak = [];
     this.#seenSomething = false;
@@ -74,13 +148,14 @@ export class VerdictAggregator {
     this.#barcode = null;
     this.#firstAt = undefined;
     this.#bestSeen = undefined;
+    this.#held = undefined;
+    this.#barcodeRead = false;
     return verdict;
   }
 
   /** Never silence: an item seen for undecidedMs without agreeing votes is not recognised. */
   #undecided(at: number | undefined): ItemVerdict | null {
-    if (at === undefined || this.#firstAt === undefined || at - this.#firstAt < this.undecidedMs) return null;
-    this.#decided = true;
+    if (at === undefined || this.#firstAt === undefined || at - this.#firstAt < this.#undecidedMs) return null;
     const seen = this.#bestSeen;
     const verdict: ItemVerdict = seen
       ? this.#reject([seen], 'unknown_item')
@@ -92,7 +167,7 @@ export class VerdictAggregator {
           reason: 'unknown_item',
           box: [0, 0, 0, 0],
         };
-    return this.#withBarcode(verdict);
+    return this.#decide(verdict, at);
   }
 
   #withBarcode(verdict: ItemVerdict): ItemVerdict {
@@ -107,9 +182,28 @@ export class VerdictAggregator {
         : withCode;
     }
     if (!verdict.accepted && (verdict.reason === 'low_confidence' || verdict.reason === 'unknown_item')) {
+      // The code says what it is; the item must still look like one: something the model outlined,
+      // within the shape range of a class of that material when the manifest gives one.
+      if (!verdict.box.some((v) => v !== 0) || this.#shapeProblem(verdict, material)) return withCode;
       return { ...withCode, accepted: true, reason: null, material };
     }
     return withCode;
+  }
+
+  /**
+   * Outside the shape range the manifest gives for the class (or, for a barcode, for every class of
+   * that material): a crushed can, a toy, a picture of a bottle. No range, or no picture size: no check.
+   */
+  #shapeProblem(item: Pick<Detection, 'box' | 'mask'>, material: string, rule?: ClassRule): boolean {
+    if (!this.#picture) return false;
+    const ranges = rule
+      ? [rule]
+      : Object.values(this.manifest.classes).filter((r) => 'material' in r && r.material === material);
+    const shapes = ranges.flatMap((r) => ('shape' in r && r.shape ? [r.shape] : []));
+    if (shapes.length === 0) return false;
+    const { area, aspect } = shapeOf(item, this.#picture);
+    const within = (v: number, range?: readonly [number, number]) => !range || (v >= range[0] && v <= range[1]);
+    return !shapes.some((shape) => within(area, shape.area) && within(aspect, shape.aspect));
   }
 
   #vote(detections: readonly Detection[]): Vote | undefined {
@@ -128,6 +222,7 @@ export class VerdictAggregator {
     const confidence = mean(frames.map((f) => f.score));
     if (confidence < (rule.minConfidence ?? this.manifest.minConfidence))
       return this.#reject(frames, 'low_confidence', rule.material);
+    if (this.#shapeProblem(best, rule.material, rule)) return this.#reject(frames, 'wrong_shape', rule.material);
     return {
       className: best.name,
       material: rule.material,
@@ -151,6 +246,28 @@ export class VerdictAggregator {
       ...outline(best),
     };
   }
+}
+
+/** The item's share of the picture (its outline's area where the model has masks, else its box) and its long/short side ratio. */
+export function shapeOf(
+  item: { readonly box: readonly number[]; readonly mask?: ReadonlyArray<readonly [number, number]> },
+  picture: Picture,
+): { area: number; aspect: number } {
+  const [x1, y1, x2, y2] = item.box as [number, number, number, number];
+  const w = Math.max(0, x2 - x1);
+  const h = Math.max(0, y2 - y1);
+  let area = w * h;
+  if (item.mask && item.mask.length >= 3) {
+    let twice = 0;
+    for (let i = 0; i < item.mask.length; i++) {
+      const [ax, ay] = item.mask[i]!;
+      const [bx, by] = item.mask[(i + 1) % item.mask.length]!;
+      twice += ax * by - bx * ay;
+    }
+    area = Math.abs(twice) / 2;
+  }
+  const short = Math.min(w, h);
+  return { area: area / (picture.width * picture.height), aspect: short > 0 ? Math.max(w, h) / short : Infinity };
 }
 
 /** A segmentation model's outline of the item, at most 200 points (evenly kept): what the platform is told. */

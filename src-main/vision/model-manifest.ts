@@ -3,12 +3,27 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { REJECT_REASONS } from '../../src-preload/contract';
 
+const Range = (min: number, max: number) =>
+  z
+    .tuple([z.number().min(min).max(max), z.number().min(min).max(max)])
+    .refine(([lo, hi]) => lo <= hi, 'a range is [lowest, highest]');
+
 const ClassRule = z.union([
   z
     .object({
       material: z.string().regex(/^[a-z][a-z0-9_]*$/, 'material names are lower_snake_case'),
       /** Below this the item is rejected as low confidence (default: the manifest's). */
       minConfidence: z.number().min(0).max(1).optional(),
+      /**
+       * What a real item of this class looks like in the chamber: `area`, its share of the camera
+       * picture (the mask's area where the model has masks, else the box's), and `aspect`, its long
+       * side over its short side. Outside the range it is rejected as wrong_shape; an eligible barcode
+       * accepts only an item within the range of a class of its material.
+       */
+      shape: z
+        .object({ area: Range(0, 1).optional(), aspect: Range(1, 100).optional() })
+        .strict()
+        .optional(),
     })
     .strict(),
   z.object({ reject: z.enum(REJECT_REASONS) }).strict(),

@@ -17,6 +17,7 @@ import { PresenceGate } from './presence-gate';
 import { PreviewStream } from './preview-stream';
 import { VisionPipeline, type PipelineDeps } from './vision.pipeline';
 import { forkLauncher, type WorkerLauncher } from './worker-host';
+import { BarcodeScanner, type BarcodeLauncher } from './barcode-scanner';
 
 export interface VisionModuleDeps {
   readonly config: Config['vision'];
@@ -27,6 +28,8 @@ export interface VisionModuleDeps {
   readonly logger: Logger;
   /** How the worker process is started (fork in headless mode, utilityProcess in Electron). */
   readonly launcher?: WorkerLauncher;
+  /** How the barcode worker starts (the same two ways). */
+  readonly barcodeLauncher?: BarcodeLauncher;
   /** A verdict and the frame it was made on (the platform gets that frame as evidence). */
   readonly onVerdict: (verdict: ItemVerdict, frame: Frame) => void;
   readonly onChamberEmpty: () => void;
@@ -37,8 +40,10 @@ export interface VisionModuleDeps {
   readonly outOfService: (key: 'vision' | 'camera', reason: string | null) => void;
 }
 
-/** The built worker sits next to the built main bundle (dist/main/inference-worker.js). */
+/** The built workers sit next to the built main bundle (dist/main/inference-worker.js, barcode-worker.js). */
 const defaultLauncher = () => forkLauncher(fileURLToPath(new URL('./inference-worker.js', import.meta.url)));
+const defaultBarcodeLauncher = (): BarcodeLauncher =>
+  forkLauncher(fileURLToPath(new URL('./barcode-worker.js', import.meta.url)));
 
 /** Camera → presence gate → worker → verdicts, with every failure turned into an out-of-service reason. */
 export class VisionModule {
@@ -56,6 +61,8 @@ export class VisionModule {
   #manifestPath: string | undefined;
   #starting: Promise<void> | undefined;
   #stopped = false;
+  /** Reads barcodes from the camera's full-resolution pictures when barcodes count. */
+  #scanner: BarcodeScanner | undefined;
 
   constructor(deps: VisionModuleDeps) {
     this.#d = deps;
@@ -162,7 +169,6 @@ export class VisionModule {
         iou: manifest.iou,
         threads: config.threads,
         integerConvs: config.integerConvs,
-        barcodes: this.#d.readBarcodes,
       },
       clock: this.#d.clock,
       logger: this.#d.logger.scope('vision'),
@@ -197,6 +203,7 @@ export class VisionModule {
       gate: new PresenceGate({ region: config.region }),
       eligibleBarcodes: config.eligibleBarcodes,
       undecidedItemMs: config.undecidedItemMs,
+      ...(this.#d.readBarcodes && { barcodes: this.#barcodeScanner(log), waitForBarcodeMs: config.barcodeWaitMs }),
       onVerdict: (verdict, latencyMs, frame) => {
         this.#verdictLatencyMs = latencyMs;
         this.#d.onVerdict(verdict, frame);
@@ -311,6 +318,17 @@ export class VisionModule {
     this.#pipeline?.stop();
     this.#camera?.stop();
     this.#supervisor?.stop();
+    this.#scanner?.stop();
+  }
+
+  /** One barcode worker for the module's life (a model swap keeps it). */
+  #barcodeScanner(log: Logger): BarcodeScanner {
+    this.#scanner ??= new BarcodeScanner({
+      launch: this.#d.barcodeLauncher ?? defaultBarcodeLauncher(),
+      clock: this.#d.clock,
+      logger: log,
+    });
+    return this.#scanner;
   }
 
   #refuse(reason: string): void {
@@ -327,6 +345,7 @@ export class VisionModule {
       source,
       size,
       logger,
+      greyFps: this.#d.config.barcodeFps,
       onState: (state, reason) => {
         if (state === 'lost') this.#d.outOfService('camera', `camera lost: ${reason}`);
         else if (state === 'streaming') this.#d.outOfService('camera', null);

@@ -1,7 +1,8 @@
 import type { ItemVerdict } from '../../src-preload/contract';
-import type { Camera, Frame } from '../camera/camera';
+import type { Camera, Frame, GreyFrame } from '../camera/camera';
 import { FrameQueue } from '../camera/frame-queue';
 import type { Logger } from '../log/logger';
+import type { BarcodeScanner } from './barcode-scanner';
 import type { InferenceSupervisor } from './inference.supervisor';
 import { VerdictAggregator } from './item-verdict';
 import type { Manifest } from './model-manifest';
@@ -22,6 +23,12 @@ export interface PipelineDeps {
   readonly eligibleBarcodes?: Readonly<Record<string, string>>;
   /** An item undecided this long after it was first seen is answered unknown_item (ms). */
   readonly undecidedItemMs?: number;
+  /**
+   * Reads barcodes from the camera's full-resolution pictures while an item is in the chamber,
+   * whatever the model sees; verdicts then wait up to waitForBarcodeMs for the item's code.
+   */
+  readonly barcodes?: Pick<BarcodeScanner, 'scan'>;
+  readonly waitForBarcodeMs?: number;
   /** Grey thumbnail sampling step for the presence gate. */
   readonly thumbStep?: number;
   /** Every camera frame as it arrives (the customer's live view). */
@@ -52,11 +59,17 @@ export class VisionPipeline {
   #running = false;
   /** When the empty chamber was last shown to the detector (frame time); undefined: due now. */
   #emptyCheckedAt: number | undefined;
+  /** Counts items: a barcode read that finishes after its item left is not the next item's. */
+  #item = 0;
+  #lastFrame: Frame | undefined;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
     this.#gate = deps.gate ?? new PresenceGate();
-    this.#verdicts = new VerdictAggregator(deps.manifest, deps.eligibleBarcodes ?? {}, deps.undecidedItemMs);
+    this.#verdicts = new VerdictAggregator(deps.manifest, deps.eligibleBarcodes ?? {}, {
+      ...(deps.undecidedItemMs !== undefined && { undecidedMs: deps.undecidedItemMs }),
+      ...(deps.barcodes && { waitForBarcodeMs: deps.waitForBarcodeMs ?? 1500 }),
+    });
   }
 
   get droppedFrames(): number {
@@ -69,7 +82,7 @@ export class VisionPipeline {
 
   start(): void {
     this.#running = true;
-    this.#d.camera.start(this.#onCameraFrame);
+    this.#startCamera();
     void this.#loop();
   }
 
@@ -84,8 +97,27 @@ export class VisionPipeline {
     // Whatever was in the chamber is now part of the learnt view: the next item may count.
     this.#chamberEmpty(undefined);
     this.#d.camera.stop();
-    this.#d.camera.start(this.#onCameraFrame);
+    this.#startCamera();
   }
+
+  #startCamera(): void {
+    this.#d.camera.start(this.#onCameraFrame, this.#d.barcodes && this.#onGreyFrame);
+  }
+
+  /**
+   * A full-resolution picture: read for a barcode while an item is in the chamber whose verdict a code
+   * could still change (a picture arriving while one is read is skipped).
+   */
+  readonly #onGreyFrame = (frame: GreyFrame): void => {
+    if (this.#itemSince === undefined || !this.#verdicts.wantsBarcode) return;
+    const item = this.#item;
+    void this.#d.barcodes?.scan(frame)?.then((code) => {
+      if (item !== this.#item || !this.#running) return;
+      if (code) this.#gate.somethingDetected();
+      const verdict = this.#verdicts.onBarcode(code, frame.at);
+      if (verdict && this.#lastFrame) this.#d.onVerdict(verdict, Date.now() - this.#itemSince!, this.#lastFrame);
+    });
+  };
 
   readonly #onCameraFrame = (frame: Frame): void => {
     this.#d.onFrame?.(frame);
@@ -114,6 +146,7 @@ export class VisionPipeline {
     const late = this.#verdicts.onEmpty();
     if (late && frame) this.#d.onVerdict(late, frame.at - (this.#itemSince ?? frame.at), frame);
     this.#itemSince = undefined;
+    this.#item++;
     this.#d.onChamberEmpty();
   }
 
@@ -123,6 +156,7 @@ export class VisionPipeline {
     if (presence.event === 'left') return this.#chamberEmpty(frame);
     if (!presence.present) return this.#checkEmptyView(frame);
     this.#itemSince ??= frame.at;
+    this.#lastFrame = frame;
     let result;
     try {
       result = await this.#d.supervisor.detect({ kind: 'rgb', data: frame.rgb, letterbox: frame.letterbox });
@@ -132,7 +166,7 @@ export class VisionPipeline {
       return;
     }
     this.#d.onDetections?.(result.detections, frame.at);
-    if (result.detections.length > 0 || result.barcode) this.#gate.somethingDetected();
+    if (result.detections.length > 0) this.#gate.somethingDetected();
     else if (this.#gate.nothingDetected()) {
       // Present for a long time, nothing moving and nothing seen: a change of light, not an item (or an
       // item left behind after its "not recognised"): it becomes part of the empty chamber.
@@ -140,7 +174,8 @@ export class VisionPipeline {
       this.#emptyCheckedAt = undefined;
       return this.#chamberEmpty(frame);
     }
-    const verdict = this.#verdicts.onFrame(result.detections, result.barcode, frame.at);
+    const picture = { width: frame.letterbox.srcWidth, height: frame.letterbox.srcHeight };
+    const verdict = this.#verdicts.onFrame(result.detections, null, frame.at, picture);
     if (verdict) this.#d.onVerdict(verdict, Date.now() - this.#itemSince, frame);
   }
 

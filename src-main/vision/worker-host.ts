@@ -1,27 +1,27 @@
-import { fork } from 'node:child_process';
+import { fork, type Serializable } from 'node:child_process';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
-/** One running worker process, whichever way it was started. */
-export interface WorkerHandle {
+/** One running worker process, whichever way it was started (the inference worker's protocol unless told). */
+export interface WorkerHandle<In = ToWorker, Out = FromWorker> {
   readonly pid: number | undefined;
-  send(message: ToWorker): void;
-  onMessage(listener: (message: FromWorker) => void): void;
+  send(message: In): void;
+  onMessage(listener: (message: Out) => void): void;
   onExit(listener: (reason: string) => void): void;
   kill(): void;
 }
 
-export type WorkerLauncher = () => WorkerHandle;
+export type WorkerLauncher<In = ToWorker, Out = FromWorker> = () => WorkerHandle<In, Out>;
 
 /** Headless mode and tests: a Node child process (typed arrays travel by structured clone). */
-export function forkLauncher(entry: string): WorkerLauncher {
+export function forkLauncher<In = ToWorker, Out = FromWorker>(entry: string): WorkerLauncher<In, Out> {
   return () => {
     const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return {
       pid: child.pid,
       send: (message) => {
-        if (child.connected) child.send(message);
+        if (child.connected) child.send(message as Serializable);
       },
-      onMessage: (listener) => child.on('message', (m) => listener(m as FromWorker)),
+      onMessage: (listener) => child.on('message', (m) => listener(m as Out)),
       onExit: (listener) =>
         child.once('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exited with code ${code}`)),
       kill: () => {

@@ -22,14 +22,11 @@ export interface LoadOptions {
   readonly iou: number;
   readonly threads: number;
   readonly integerConvs?: IntegerConvMode;
-  /** Also read EAN/UPC barcodes from each frame (only when the kiosk uses them). */
-  readonly barcodes?: boolean;
 }
 
 /** What one frame yields. */
 export interface FrameResult {
   readonly detections: Detection[];
-  readonly barcode: string | null;
   /** The worker's own times for this frame (ms): the whole of it, and session.run alone. */
   readonly workerMs?: { readonly total: number; readonly run: number };
 }
@@ -41,3 +38,15 @@ export type FromWorker =
   | { type: 'load-failed'; message: string }
   | { type: 'detections'; id: number; result: FrameResult; ms: { total: number; run: number } }
   | { type: 'detect-failed'; id: number; message: string };
+
+/** A full-resolution greyscale picture for the barcode worker, in a RAM slot or (no tmpfs) in the message. */
+export type GreyInput = { readonly width: number; readonly height: number } & (
+  | { readonly kind: 'slot'; readonly file: string; readonly offset: number; readonly length: number }
+  | { readonly kind: 'grey'; readonly data: Uint8Array }
+);
+
+export type ToBarcodeWorker = { type: 'read'; id: number; frame: GreyInput };
+
+export type FromBarcodeWorker =
+  | { type: 'barcode'; id: number; code: string | null; ms: number }
+  | { type: 'read-failed'; id: number; message: string };

@@ -9,6 +9,8 @@ export const REJECT_REASONS = [
   'reject_class',
   'moved_out',
   'ineligible_barcode',
+  /** Not the size or shape of a real item of its class (the manifest's shape range): a toy, a crushed can. */
+  'wrong_shape',
   'weight_out_of_range',
   'credit_cap',
   /** Accepted, but the machine could not take it in (refused or no answer): handed back, no points. */

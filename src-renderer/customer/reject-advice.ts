@@ -15,6 +15,7 @@ const BY_REASON: Readonly<Record<RejectReason, RejectAdvice>> = {
   reject_class: { key: 'advice.material', pictogram: 'material' },
   moved_out: { key: 'advice.wait', pictogram: 'wait' },
   ineligible_barcode: { key: 'advice.barcode', pictogram: 'barcode' },
+  wrong_shape: { key: 'advice.material', pictogram: 'material' },
   weight_out_of_range: { key: 'advice.empty', pictogram: 'empty' },
   credit_cap: { key: 'advice.limit', pictogram: 'limit' },
   not_taken: { key: 'advice.takeBack', pictogram: 'hand' },

@@ -51,6 +51,8 @@ describe('electron-builder.yml', () => {
       ).toBe(true);
     }
     expect(config.npmRebuild).toBe(false);
+    // The barcode reader's WebAssembly is built beside the worker and read as a plain file.
+    expect(unpack.some((p) => minimatch('dist/main/zxing_reader.wasm', p))).toBe(true);
   });
 
   it.each(['x64', 'arm64'])('packs only the linux/%s onnxruntime binary', (arch) => {
