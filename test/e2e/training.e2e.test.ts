@@ -18,23 +18,23 @@ const CHAMBER = resolve('..', 'shared', 'images', 'rvm-chamber');
 const NEW_CLASS = 'pet_bottle_e2e';
 
 /**
- * A looping chamber of one size: empty floor, a bottle lying down (the 320 COCO model calls it "remote",
- * ≈ 0.38), empty, a bottle standing (it calls that "sink", ≈ 0.28). The manifest takes both as PET.
+ * A looping chamber of one size: empty floor, a clear water bottle (the 320 COCO model calls it "remote",
+ * ≈ 0.38), empty, a yellow bottle on the chamber floor (it calls that "sink", ≈ 0.28). The manifest takes both.
  */
 async function chamber(dir: string): Promise<string> {
   const folder = join(dir, 'frames');
   mkdirSync(folder);
-  const standing = join(CHAMBER, 'bottle-4.png');
-  const { width, height } = await sharp(standing).metadata();
+  const yellow = join(CHAMBER, 'bottle-4.png');
+  const { width, height } = await sharp(yellow).metadata();
   const empty = join(dir, 'empty.png');
-  await sharp(standing).blur(30).png().toFile(empty);
-  const lying = join(dir, 'lying.png');
-  await sharp(join(CHAMBER, 'bottle-2.png')).resize(width, height, { fit: 'cover' }).png().toFile(lying);
+  await sharp(yellow).blur(30).png().toFile(empty);
+  const water = join(dir, 'water.png');
+  await sharp(join(CHAMBER, 'bottle-2.png')).resize(width, height, { fit: 'cover' }).png().toFile(water);
   const sequence = [
     ...Array(12).fill(empty),
-    ...Array(10).fill(lying),
+    ...Array(10).fill(water),
     ...Array(12).fill(empty),
-    ...Array(10).fill(standing),
+    ...Array(10).fill(yellow),
   ];
   sequence.forEach((file, i) => copyFileSync(file, join(folder, `${String(i).padStart(3, '0')}.png`)));
   return folder;
