@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/test-core';
 import { createLogger } from '../log/logger';
 import { letterboxFor, letterboxRgb } from '../image/letterbox';
-import type { CameraState, Frame } from './camera';
+import { chamberWithCode } from '../../test/support/barcode-picture';
+import { readBarcode } from '../vision/barcode-reader';
+import type { CameraState, Frame, GreyFrame } from './camera';
 import { FfmpegCamera } from './ffmpeg.camera';
 
 const CHAMBER = join('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
@@ -55,6 +57,44 @@ describe('ffmpeg camera (real ffmpeg reading a file)', () => {
     expect(diff / still.rgb.length).toBeLessThan(6);
     // Padding rows are the letterbox grey.
     expect([...frame.rgb.subarray(0, 3)]).toEqual([114, 114, 114]);
+  });
+
+  it('gives the full picture in grey on a second output, a few times a second, beside the model frames', async () => {
+    // A 720p recording of a small code turned 90° on the bottle: unreadable at 320, read at full size.
+    const coded = join(t.dir, 'coded.mp4');
+    const still = join(t.dir, 'coded.png');
+    await (await chamberWithCode('ean13', '8991002101234', 90)).png().toFile(still);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      still,
+      '-t',
+      '2',
+      '-r',
+      '10',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '2',
+      coded,
+    ]);
+    const frames: Frame[] = [];
+    const greys: GreyFrame[] = [];
+    const camera = new FfmpegCamera({ source: { kind: 'stream', url: coded }, size: [320, 320], logger, greyFps: 4 });
+    cameras.push(camera);
+    camera.start(
+      (f) => frames.push(f),
+      (g) => greys.push(g),
+    );
+    await expect.poll(() => greys.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(greys[0]).toMatchObject({ width: 1280, height: 720 });
+    expect(greys[0]!.grey).toHaveLength(1280 * 720);
+    // Fewer grey pictures than model frames (4 against 10 a second).
+    expect(frames.length).toBeGreaterThan(greys.length);
+    expect(await readBarcode(greys[0]!.grey, 1280, 720)).toBe('8991002101234');
   });
 
   it('reports a lost camera and recovers by itself when the source returns', async () => {
