@@ -240,13 +240,19 @@ describe('first-boot setup fits every kiosk display', () => {
   async function keyboardOn(page: Page, testId: string) {
     await page.getByTestId(testId).click();
     await page.getByTestId('osk').waitFor();
-    return async () => {
+    const covered = async () => {
       const field = await page.getByTestId(testId).boundingBox();
       const keyboard = await page.getByTestId('osk').boundingBox();
       return field && keyboard && field.y >= 0 && field.y + field.height <= keyboard.y + 1
         ? []
         : [`the keyboard covers ${testId} (${JSON.stringify(field)} over ${JSON.stringify(keyboard)})`];
     };
+    // After a resize the page brings the field back into view on its next frame.
+    return () =>
+      expect
+        .poll(covered, { timeout: 1500, interval: 100 })
+        .toEqual([])
+        .then(() => [], covered);
   }
 
   /** The form; its fields in error; the keyboard on a text field and the numeric pad on the PIN. */
