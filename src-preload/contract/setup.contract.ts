@@ -73,6 +73,10 @@ export const setupContract = {
   ),
   /** One handshake (v1) or login (v2) with what was entered; nothing is saved. */
   testConnection: call(PlatformSetupSchema, z.object({ detail: z.string() })),
-  /** Saves everything, marks the machine set up and restarts the kiosk on it. */
+  /**
+   * Saves everything, marks the machine set up and restarts the kiosk on it. `restarting`: false where
+   * this runtime cannot restart itself (the screen then says to restart it by hand). A value refused is
+   * a BAD_REQUEST whose `path` names its place in this request.
+   */
   complete: call(SetupRequestSchema, z.object({ restarting: z.boolean() })),
 } as const;
