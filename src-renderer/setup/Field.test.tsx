@@ -1,7 +1,9 @@
 import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useKioskStore } from '../stores/kiosk.store';
 import { Field } from './Field';
-import { SetupResult } from './SetupResult';
+import { RESTART_PATIENCE_MS, SetupDone, SetupResult } from './SetupResult';
 
 describe('setup form field', () => {
   afterEach(cleanup);
@@ -57,5 +59,22 @@ describe('setup result', () => {
   it('shows a success the same way, styled as one', () => {
     render(<SetupResult message={{ ok: true, text: 'Setup saved.' }} />);
     expect(screen.getByRole('status').className).toBe('setup-ok');
+  });
+
+  it('says to restart by hand when the restarted kiosk has not come back in time', () => {
+    vi.useFakeTimers();
+    try {
+      useKioskStore.setState({ locale: 'en', link: 'open' });
+      render(<SetupDone restarting reload={() => {}} />);
+      expect(screen.queryByText(/has not come back/)).toBeNull();
+      act(() => vi.advanceTimersByTime(RESTART_PATIENCE_MS));
+      const late = screen.getByText(/has not come back/);
+      expect([...late.querySelectorAll('code')].map((c) => c.textContent)).toEqual([
+        'npm start',
+        'systemctl restart rvm-kiosk',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
