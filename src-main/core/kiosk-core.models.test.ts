@@ -3,17 +3,20 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformDouble } from '../../test/platform-double/double';
+import { renamedModel } from '../../test/support/renamed-model';
 import { useWorkerLauncher } from '../../test/support/worker-launcher';
 import { tempDir } from '../../test/support/test-core';
 import { loadConfig } from '../config/config.loader';
 import { KioskCore } from './kiosk-core';
 import { createLogger } from '../log/logger';
+import { packModel } from '../vision/model-package';
 import { parseSha256 } from '../vision/model-updater';
 import { activeModel } from '../vision/vision.module';
 
 const MODEL_640 = resolve('..', 'shared', 'models', 'yolov8n-det-int8-640.onnx');
 const MODEL_320 = resolve('..', 'shared', 'models', 'yolov8n-det-int8-320.onnx');
 const CHAMBER = resolve('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
+const BUS = resolve('..', 'shared', 'images', 'coco', 'bus.jpg');
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -98,6 +101,39 @@ describe('model updates from the v1 handshake', () => {
       url: `${double.url}/storage/models/yolov8n-320.onnx`,
     });
     expect(core.vision!.modelVersion).toBe('1');
+  }, 60_000);
+
+  it('installs a retrained model that brings its own classes and rules (packed), and uses them', async () => {
+    // The fixture's classes renamed as a chamber model's would be, and its manifest packed inside it.
+    const t = tempDir('rvm-packed-');
+    cleanups.push(t.cleanup);
+    const renamed = renamedModel(MODEL_320, { 0: 'hand', 5: 'mineral' });
+    writeFileSync(join(t.dir, 'chamber.onnx'), renamed);
+    const rules = {
+      classes: { mineral: { material: 'pet' }, hand: { reject: 'reject_class' } },
+      labels: { mineral: { id: 'Botol air mineral', en: 'Mineral water bottle' } },
+    };
+    writeFileSync(
+      join(t.dir, 'manifest.json'),
+      JSON.stringify({ model: 'chamber.onnx', sha256: sha256(Buffer.from(renamed)), ...rules }),
+    );
+    const bytes = Buffer.from(packModel(t.dir).bytes);
+    const { core, dir } = await kiosk((d) => ({
+      target_version: '5',
+      hash: sha256(bytes),
+      update_source_url: d.serveFile('/storage/models/chamber-v5.onnx', bytes),
+    }));
+    await expect.poll(() => settled(core), { timeout: 30_000 }).toBe(true);
+    expect(core.models!.status).toMatchObject({ state: 'installed', version: '5' });
+    // Its own rules replace the running model's (which named bottle and toothbrush, classes it lacks).
+    expect(JSON.parse(readFileSync(join(dir, 'models', 'updates', '5', 'manifest.json'), 'utf8'))).toEqual({
+      ...rules,
+      model: 'model.onnx',
+      version: '5',
+    });
+    expect(core.vision!.supervisor!.info!.names).toContain('mineral');
+    const found = await core.vision!.supervisor!.detect({ kind: 'encoded', data: new Uint8Array(readFileSync(BUS)) });
+    expect(new Set(found.detections.map((d) => d.name))).toEqual(new Set(['mineral', 'hand']));
   }, 60_000);
 
   it('refuses a download whose SHA-256 does not match; the old model keeps running', async () => {

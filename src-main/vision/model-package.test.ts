@@ -3,7 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/test-core';
+import { renamedModel } from '../../test/support/renamed-model';
 import { loadManifest } from './model-manifest';
+import { embeddedManifest } from './model-package';
+import { readOnnxMetadata, writeOnnxMetadata } from './onnx-metadata';
 import { runModelCli } from './model.cli';
 import { activeModel } from './vision.module';
 
@@ -83,6 +86,45 @@ describe('model packages', () => {
     expect(install.text()).toMatch(reason);
     expect(activeModel(s.data)).toBeUndefined();
     expect(existsSync(join(s.data, 'models', 'packages'))).toBe(false);
+  });
+
+  it('packs a package into one ONNX file that carries its manifest, for an update over the air', () => {
+    // A retrained model: class 5 (COCO "bus") is now "mineral", class 0 ("person") is "hand".
+    const s = setup({});
+    writeFileSync(join(s.pkg, 'chamber.onnx'), renamedModel(MODEL, { 0: 'hand', 5: 'mineral' }));
+    const manifest = {
+      model: 'chamber.onnx',
+      version: 'chamber-v5',
+      sha256: createHash('sha256')
+        .update(readFileSync(join(s.pkg, 'chamber.onnx')))
+        .digest('hex'),
+      classes: { mineral: { material: 'pet', shape: { aspect: [1.2, 5] } }, hand: { reject: 'reject_class' } },
+      labels: { mineral: { id: 'Botol air mineral', en: 'Mineral water bottle' } },
+    };
+    writeFileSync(join(s.pkg, 'manifest.json'), JSON.stringify(manifest));
+    const out = join(s.data, 'chamber-v5.onnx');
+    const packed = s.run('pack', s.pkg, out);
+    expect(packed.code).toBe(0);
+    const bytes = readFileSync(out);
+    expect(packed.text()).toContain(`sha256: ${createHash('sha256').update(bytes).digest('hex')}`);
+    // The graph and names are the model's; the manifest rides in its metadata, without file name or hash.
+    const meta = readOnnxMetadata(bytes);
+    expect(meta.names).toMatch(/^\{0: 'hand', 1: 'bicycle', .*5: 'mineral'/);
+    expect(embeddedManifest(bytes, out)).toEqual({
+      version: 'chamber-v5',
+      classes: manifest.classes,
+      labels: manifest.labels,
+    });
+    expect(embeddedManifest(readFileSync(MODEL), MODEL)).toBeUndefined();
+    // A carried manifest that names classes the model lacks is refused, naming them.
+    const wrong = writeOnnxMetadata(bytes, {
+      rvm_manifest: JSON.stringify({ classes: { soda: { material: 'pet' } } }),
+    });
+    expect(() => embeddedManifest(wrong, 'm.onnx')).toThrow(
+      /m\.onnx carries a manifest naming classes it does not have: soda/,
+    );
+    expect(() => embeddedManifest(writeOnnxMetadata(bytes, { rvm_manifest: '{' }), 'm.onnx')).toThrow(/not JSON/);
+    expect(s.run('pack', s.pkg).code).toBe(2);
   });
 
   it('says what a folder lacks', () => {

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../fs/atomic-file';
 import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import type { ModelTarget } from '../platform/profile';
+import { embeddedManifest } from './model-package';
 import { activeModel, type ActiveModel } from './vision.module';
 
 /** A model bigger than this is not a YOLO detector for a kiosk: the download stops. */
@@ -82,9 +83,16 @@ export class ModelUpdater {
       }
       const manifestPath = join(dir, 'manifest.json');
       const current = this.d.current();
+      let carried: Record<string, unknown> | undefined;
       try {
-        // The class rules stay the running manifest's; the new model and its version replace the old.
-        const base = JSON.parse(readFileSync(current.manifestPath, 'utf8')) as Record<string, unknown>;
+        carried = embeddedManifest(readFileSync(modelFile), `model ${target.version}`);
+      } catch (error) {
+        return this.#refuse(target.version, key, (error as Error).message);
+      }
+      try {
+        // A packed model (npm run model -- pack) brings its own classes and rules; a bare one keeps the
+        // running manifest's (the model's classes are checked against them when it loads).
+        const base = carried ?? (JSON.parse(readFileSync(current.manifestPath, 'utf8')) as Record<string, unknown>);
         writeFileAtomic(
           manifestPath,
           `${JSON.stringify({ ...base, model: 'model.onnx', version: target.version }, null, 2)}\n`,

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, resolveDataDir } from '../config/config.loader';
 import { writeFileAtomic } from '../fs/atomic-file';
-import { installModelPackage } from './model-package';
+import { installModelPackage, packModel } from './model-package';
 import { activeModel } from './vision.module';
 
 const USAGE = `usage: npm run model -- <command>
@@ -11,11 +12,15 @@ const USAGE = `usage: npm run model -- <command>
                        ONNX it names), checked, copied into <data>/models/packages/<version>/ and made current;
                        the previous one is kept for rollback. Restart the kiosk to load it (systemctl restart rvm-kiosk)
   rollback             back to the previous manifest (restart the kiosk to load it)
+  pack <folder> <out.onnx>
+                       the package as one ONNX file carrying its manifest (class rules, labels, thresholds): what
+                       the platform serves for an update over the air; prints the SHA-256 to give the platform
 README: Bring your own chamber model.`;
 
 /** `npm run model -- …` (rvm-kiosk model …); the exit code. */
 export function runModelCli(argv: readonly string[], out: (line: string) => void, env = process.env): number {
   const [command, arg] = argv;
+  if (command === 'pack') return pack(argv.slice(1), out);
   if (command !== 'status' && command !== 'install' && command !== 'rollback') {
     out(USAGE);
     return command === undefined || command === '--help' ? 0 : 2;
@@ -58,6 +63,25 @@ export function runModelCli(argv: readonly string[], out: (line: string) => void
     return 0;
   } catch (error) {
     out(`not installed, nothing changed: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function pack([folder, output]: readonly string[], out: (line: string) => void): number {
+  if (!folder || !output) {
+    out('usage: npm run model -- pack <package folder> <out.onnx>');
+    return 2;
+  }
+  try {
+    const packed = packModel(resolve(folder));
+    writeFileAtomic(resolve(output), packed.bytes, 0o644);
+    out(
+      `packed ${packed.version ?? 'the model'} (${packed.classes} classes) with its manifest into ${resolve(output)}`,
+    );
+    out(`sha256: ${createHash('sha256').update(packed.bytes).digest('hex')}`);
+    return 0;
+  } catch (error) {
+    out(`not packed: ${(error as Error).message}`);
     return 1;
   }
 }

@@ -1,4 +1,5 @@
-import { ProtoReader } from './onnx-proto';
+import { fieldsOf } from './onnx-graph';
+import { ProtoReader, ProtoWriter } from './onnx-proto';
 
 /**
  * Reads `metadata_props` (ModelProto field 14) from an ONNX file. onnxruntime-node exposes no
@@ -32,4 +33,23 @@ export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
     }
   }
   return props;
+}
+
+/**
+ * The same model with `metadata_props` entries set (a string) or removed (undefined); every other field,
+ * the graph included, is copied through byte for byte.
+ */
+export function writeOnnxMetadata(bytes: Uint8Array, set: Readonly<Record<string, string | undefined>>): Uint8Array {
+  const out = new ProtoWriter();
+  for (const field of fieldsOf(bytes)) {
+    if (field.field === 14 && field.payload) {
+      const entry = readOnnxMetadata(bytes.subarray(field.start, field.end));
+      if (Object.keys(entry).some((k) => Object.hasOwn(set, k))) continue;
+    }
+    out.raw(bytes.subarray(field.start, field.end));
+  }
+  for (const [key, value] of Object.entries(set)) {
+    if (value !== undefined) out.bytesField(14, new ProtoWriter().stringField(1, key).stringField(2, value).bytes());
+  }
+  return out.bytes();
 }
