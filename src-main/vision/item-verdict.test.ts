@@ -62,6 +62,19 @@ describe('VerdictAggregator', () => {
     expect(run(frames as Detection[][])).toEqual([expect.objectContaining({ accepted: false, reason })]);
   });
 
+  it('says "moved out" for an item looked at that left unanswered, even one the model never saw', () => {
+    const agg = new VerdictAggregator(manifest);
+    agg.onFrame([], null, 1000);
+    agg.onFrame([], null, 1100);
+    // Two looks (fewer than the 3 votes): a flicker of the gate, not an item: nothing to say.
+    expect(agg.onEmpty()).toBeNull();
+    for (const at of [2000, 2100, 2200]) agg.onFrame([], null, at);
+    expect(agg.onEmpty()).toMatchObject({ accepted: false, reason: 'moved_out', className: 'unknown' });
+    agg.onFrame([det('mineral')], null, 3000);
+    agg.onFrame([], null, 3100);
+    expect(agg.onEmpty()).toMatchObject({ reason: 'moved_out', className: 'mineral' });
+  });
+
   it('says "moved out" when an item leaves before a verdict, and starts over for the next', () => {
     const agg = new VerdictAggregator(manifest);
     agg.onFrame([det('mineral')]);

@@ -35,6 +35,8 @@ export class VerdictAggregator {
   #streakKey: string | undefined;
   #streak: Detection[] = [];
   #seenSomething = false;
+  /** Frames of this item the detector looked at. */
+  #looked = 0;
   #decided = false;
   #barcode: string | null = null;
   /** Frame time the item was first seen, and the best detection any of its frames had. */
@@ -72,6 +74,7 @@ export class VerdictAggregator {
     picture?: Picture,
   ): ItemVerdict | null {
     if (at !== undefined) this.#firstAt ??= at;
+    this.#looked++;
     if (picture) this.#picture = picture;
     if (barcode) this.#barcodeRead = true;
     this.#barcode = barcode ?? this.#barcode;
@@ -135,12 +138,10 @@ export class VerdictAggregator {
    * for its barcode comes out as it is. Resets for the next item.
    */
   onEmpty(): ItemVerdict | null {
-    const movedOut = this.#seenSomething && !this.#decided && this.#streak.length > 0;
-    const verdict = movedOut
-      ? this.#reject(this.#streak, 'moved_out')
-      : this.#held
-        ? this.#withBarcode(this.#held)
-        : null;
+    // Left before its answer: seen by the model, or looked at long enough to have been (never silence).
+    const movedOut = !this.#decided && (this.#seenSomething || this.#looked >= this.manifest.votes);
+    const verdict = movedOut ? this.#best('moved_out') : this.#held ? this.#withBarcode(this.#held) : null;
+    this.#looked = 0;
     this.#streakKey = undefined;
     this.#streak = [];
     this.#seenSomething = false;
@@ -156,18 +157,14 @@ export class VerdictAggregator {
   /** Never silence: an item seen for undecidedMs without agreeing votes is not recognised. */
   #undecided(at: number | undefined): ItemVerdict | null {
     if (at === undefined || this.#firstAt === undefined || at - this.#firstAt < this.#undecidedMs) return null;
-    const seen = this.#bestSeen;
-    const verdict: ItemVerdict = seen
-      ? this.#reject([seen], 'unknown_item')
-      : {
-          className: 'unknown',
-          material: null,
-          confidence: 0,
-          accepted: false,
-          reason: 'unknown_item',
-          box: [0, 0, 0, 0],
-        };
-    return this.#decide(verdict, at);
+    return this.#decide(this.#best('unknown_item', false), at);
+  }
+
+  /** A reject naming the current streak (when asked), else the best detection seen, else nothing the model saw. */
+  #best(reason: RejectReason, streakFirst = true): ItemVerdict {
+    if (streakFirst && this.#streak.length > 0) return this.#reject(this.#streak, reason);
+    if (this.#bestSeen) return this.#reject([this.#bestSeen], reason);
+    return { className: 'unknown', material: null, confidence: 0, accepted: false, reason, box: [0, 0, 0, 0] };
   }
 
   #withBarcode(verdict: ItemVerdict): ItemVerdict {
