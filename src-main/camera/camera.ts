@@ -10,7 +10,13 @@ export interface Frame {
   readonly letterbox: Letterbox;
 }
 
-/** The camera's own picture, full resolution, greyscale (one byte per pixel): what barcodes are read from. */
+/** Grey pictures wider than this are scaled down (a 4K camera's 8 MB frames would read no better). */
+export const GREY_MAX_WIDTH = 1920;
+
+/**
+ * The camera's own picture, full resolution, greyscale (one byte per pixel): what barcodes are read
+ * from. Its bytes are valid only during the callback (the camera reuses them); copy what you keep.
+ */
 export interface GreyFrame {
   readonly at: number;
   readonly grey: Uint8Array;

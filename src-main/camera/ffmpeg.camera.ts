@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { letterboxFor, type Letterbox } from '../image/letterbox';
 import type { Logger } from '../log/logger';
-import type { Camera, CameraState, Frame, GreyFrame } from './camera';
+import { GREY_MAX_WIDTH, type Camera, type CameraState, type Frame, type GreyFrame } from './camera';
 
 export type FfmpegSource =
   | {
@@ -31,9 +31,6 @@ export interface FfmpegCameraOptions {
   /** Full-resolution grey pictures per second for barcodes (when start() is given onGrey). */
   readonly greyFps?: number;
 }
-
-/** Grey pictures wider than this are scaled down (a 4K camera's 8 MB frames would read no better). */
-const GREY_MAX_WIDTH = 1920;
 
 /**
  * One owner of the camera device: ffmpeg decodes, scales and letterboxes (grey 114) to the model's
@@ -124,9 +121,14 @@ export class FfmpegCamera implements Camera {
       const onGrey = this.#onGrey!;
       (child.stdio[3] as NodeJS.ReadableStream).on(
         'data',
-        fixedFrames(grey.width * grey.height, (bytes) => {
-          if (this.#child === child) onGrey({ at: Date.now(), grey: bytes, ...grey });
-        }),
+        // One buffer for every grey picture: the reader copies what it reads (into its RAM slot).
+        fixedFrames(
+          grey.width * grey.height,
+          (bytes) => {
+            if (this.#child === child) onGrey({ at: Date.now(), grey: bytes, ...grey });
+          },
+          true,
+        ),
       );
     }
     let stderr = '';
@@ -250,8 +252,11 @@ function greySize(lb: Letterbox): { width: number; height: number } {
   return { width: Math.round(lb.srcWidth * scale), height: Math.round(lb.srcHeight * scale) };
 }
 
-/** A pipe of back-to-back raw frames → one buffer per frame, each copied once whatever the chunk sizes. */
-function fixedFrames(frameBytes: number, onFrame: (bytes: Uint8Array) => void): (chunk: Buffer) => void {
+/**
+ * A pipe of back-to-back raw frames → one buffer per frame, each copied once whatever the chunk sizes
+ * (`reuse`: the same buffer each time, for a consumer that copies during the call).
+ */
+function fixedFrames(frameBytes: number, onFrame: (bytes: Uint8Array) => void, reuse = false): (chunk: Buffer) => void {
   let frame = Buffer.allocUnsafeSlow(frameBytes);
   let filled = 0;
   return (chunk) => {
@@ -262,7 +267,7 @@ function fixedFrames(frameBytes: number, onFrame: (bytes: Uint8Array) => void): 
       offset += n;
       if (filled < frameBytes) continue;
       const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frameBytes);
-      frame = Buffer.allocUnsafeSlow(frameBytes);
+      if (!reuse) frame = Buffer.allocUnsafeSlow(frameBytes);
       filled = 0;
       onFrame(bytes);
     }

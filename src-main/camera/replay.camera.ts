@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { letterboxRgb } from '../image/letterbox';
-import type { Camera, CameraState, Frame, GreyFrame } from './camera';
+import { GREY_MAX_WIDTH, type Camera, type CameraState, type Frame, type GreyFrame } from './camera';
 
 const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
@@ -91,10 +91,10 @@ export class ReplayCamera implements Camera {
   }
 }
 
-/** The image itself in grey, at most 1920 wide (as the ffmpeg camera's second output). */
+/** The image itself in grey, at most GREY_MAX_WIDTH wide (as the ffmpeg camera's second output). */
 async function greyOf(file: string): Promise<GreyFrame> {
   const { data, info } = await sharp(file)
-    .resize({ width: 1920, withoutEnlargement: true })
+    .resize({ width: GREY_MAX_WIDTH, withoutEnlargement: true })
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { byGtin, GTIN_KEY, GTIN_RULE } from './gtin';
 import { cidr } from './cidr';
 import { MonitorSchema } from './monitor.schema';
 import { PrinterConfigSchema } from './printer.schema';
@@ -103,11 +104,9 @@ const DepositSchema = z
       }),
     /** Points for specific barcodes (EAN/UPC), overriding the material's. */
     barcodePoints: z
-      .record(
-        z.string().regex(/^\d{8,14}$/, 'keys are EAN/UPC barcodes (8–14 digits)'),
-        z.number().int().min(0).max(10_000),
-      )
-      .default({}),
+      .record(z.string().regex(GTIN_KEY, GTIN_RULE), z.number().int().min(0).max(10_000))
+      .default({})
+      .transform(byGtin),
     /**
      * Below this much free space in the data folder no new session starts ("storage full"): a session
      * must be able to commit its items and close. Checked at each Start and while out of service.

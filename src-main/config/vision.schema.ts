@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { byGtin, GTIN_KEY, GTIN_RULE } from './gtin';
 
 /** `vision`: the camera, the detector and what is kept of what it sees. */
 const CameraSchema = z.discriminatedUnion('kind', [
@@ -80,8 +81,6 @@ export const VisionSchema = z
       .strict()
       .prefault({}),
     /** Barcode → material. When not empty, an eligible barcode accepts an item the model is unsure of; others reject. */
-    eligibleBarcodes: z
-      .record(z.string().regex(/^\d{13}$/, 'keys are 13-digit EAN codes (UPC-A with a leading 0)'), z.string().min(1))
-      .default({}),
+    eligibleBarcodes: z.record(z.string().regex(GTIN_KEY, GTIN_RULE), z.string().min(1)).default({}).transform(byGtin),
   })
   .strict();

@@ -103,21 +103,25 @@ describe('model updates from the v1 handshake', () => {
     expect(core.vision!.modelVersion).toBe('1');
   }, 60_000);
 
-  it('installs a retrained model that brings its own classes and rules (packed), and uses them', async () => {
-    // The fixture's classes renamed as a chamber model's would be, and its manifest packed inside it.
+  /** The fixture renamed as a chamber model's (class 5 "mineral", class 0 "hand") with `rules` packed inside. */
+  function packed(rules: Record<string, unknown>): Buffer {
     const t = tempDir('rvm-packed-');
     cleanups.push(t.cleanup);
     const renamed = renamedModel(MODEL_320, { 0: 'hand', 5: 'mineral' });
     writeFileSync(join(t.dir, 'chamber.onnx'), renamed);
-    const rules = {
-      classes: { mineral: { material: 'pet' }, hand: { reject: 'reject_class' } },
-      labels: { mineral: { id: 'Botol air mineral', en: 'Mineral water bottle' } },
-    };
     writeFileSync(
       join(t.dir, 'manifest.json'),
       JSON.stringify({ model: 'chamber.onnx', sha256: sha256(Buffer.from(renamed)), ...rules }),
     );
-    const bytes = Buffer.from(packModel(t.dir).bytes);
+    return Buffer.from(packModel(t.dir).bytes);
+  }
+
+  it('installs a retrained model that brings its own classes and rules (packed), and uses them', async () => {
+    const rules = {
+      classes: { mineral: { material: 'pet' }, hand: { reject: 'reject_class' } },
+      labels: { mineral: { id: 'Botol air mineral', en: 'Mineral water bottle' } },
+    };
+    const bytes = packed(rules);
     const { core, dir } = await kiosk((d) => ({
       target_version: '5',
       hash: sha256(bytes),
@@ -134,6 +138,19 @@ describe('model updates from the v1 handshake', () => {
     expect(core.vision!.supervisor!.info!.names).toContain('mineral');
     const found = await core.vision!.supervisor!.detect({ kind: 'encoded', data: new Uint8Array(readFileSync(BUS)) });
     expect(new Set(found.detections.map((d) => d.name))).toEqual(new Set(['mineral', 'hand']));
+  }, 60_000);
+
+  it('refuses a packed model whose rules accept a material nobody priced; the old model keeps running', async () => {
+    const bytes = packed({ classes: { mineral: { material: 'glass' } } });
+    const { core } = await kiosk((d) => ({
+      target_version: '6',
+      hash: sha256(bytes),
+      update_source_url: d.serveFile('/storage/models/chamber-v6.onnx', bytes),
+    }));
+    await expect.poll(() => settled(core), { timeout: 30_000 }).toBe(true);
+    expect(core.models!.status).toMatchObject({ state: 'refused', version: '6' });
+    expect(JSON.stringify(core.models!.status)).toMatch(/accepts glass, which deposit\.materials does not price/);
+    expect(core.vision!.modelVersion).toBe('1');
   }, 60_000);
 
   it('refuses a download whose SHA-256 does not match; the old model keeps running', async () => {

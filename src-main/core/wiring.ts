@@ -68,6 +68,7 @@ export function createVision(core: CoreParts, deps: CoreDeps, clock: Clock): Vis
     clock,
     logger: deps.logger,
     readBarcodes: Object.keys({ ...config.vision.eligibleBarcodes, ...config.deposit.barcodePoints }).length > 0,
+    pricedMaterials: Object.keys(config.deposit.materials),
     ...(deps.visionLauncher ? { launcher: deps.visionLauncher } : {}),
     ...(deps.barcodeLauncher ? { barcodeLauncher: deps.barcodeLauncher } : {}),
     onVerdict: (verdict, frame) => {

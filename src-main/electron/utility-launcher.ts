@@ -14,6 +14,8 @@ export function utilityLauncher<In = ToWorker, Out = FromWorker>(
 ): WorkerLauncher<In, Out> {
   return () => {
     const child = utilityProcess.fork(entry, [], { serviceName });
+    // A fatal error in the child is reported here before its exit, which is what the supervisor acts on.
+    child.on('error', () => undefined);
     return {
       get pid() {
         return child.pid;

@@ -108,7 +108,11 @@ function removeOrphans(base: string): void {
   for (const name of names) {
     const pid = Number(/^rvm-frames-(\d+)-/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    rmSync(join(base, name), { recursive: true, force: true });
+    try {
+      rmSync(join(base, name), { recursive: true, force: true });
+    } catch {
+      // Another user's leftover in the shared tmpfs: not ours to remove, and no reason not to run.
+    }
   }
 }
 

@@ -68,7 +68,10 @@ describe('VerdictAggregator', () => {
     agg.onFrame([], null, 1100);
     // Two looks (fewer than the 3 votes): a flicker of the gate, not an item: nothing to say.
     expect(agg.onEmpty()).toBeNull();
+    // Three looks within a second: a passing shadow, still nothing to say.
     for (const at of [2000, 2100, 2200]) agg.onFrame([], null, at);
+    expect(agg.onEmpty()).toBeNull();
+    for (const at of [4000, 4500, 5000]) agg.onFrame([], null, at);
     expect(agg.onEmpty()).toMatchObject({ accepted: false, reason: 'moved_out', className: 'unknown' });
     agg.onFrame([det('mineral')], null, 3000);
     agg.onFrame([], null, 3100);
@@ -201,13 +204,14 @@ describe('waiting for the barcode read', () => {
     expect(agg.onFrame([det('dog', 0.3)], null, 1400)).toBeNull();
   });
 
-  it('lets the verdict out without a code once the wait is over, or when the item leaves', () => {
+  it('lets the verdict out without a code once the wait is over; an item gone meanwhile is moved out', () => {
     const agg = new VerdictAggregator(manifest, eligible, { waitForBarcodeMs: 1500 });
     for (const at of [1000, 1100, 1200]) expect(agg.onFrame([det('mineral')], null, at)).toBeNull();
     expect(agg.onFrame([det('mineral')], null, 2500)).toMatchObject({ accepted: true, className: 'mineral' });
     agg.onEmpty();
+    // Voted "accept", then taken out before its code was read: nothing to take in, so no credit.
     for (const at of [5000, 5100, 5200]) agg.onFrame([det('mineral')], null, at);
-    expect(agg.onEmpty()).toMatchObject({ accepted: true, className: 'mineral' });
+    expect(agg.onEmpty()).toMatchObject({ accepted: false, reason: 'moved_out', material: null });
   });
 
   it('never waits when barcodes do not count', () => {

@@ -21,6 +21,9 @@ export interface AggregatorOptions {
   readonly waitForBarcodeMs?: number;
 }
 
+/** Something the model never saw must stay this long before leaving counts as an item moved out (ms). */
+const LOOKED_LONG_MS = 1000;
+
 /** How long an item may stay in the chamber undecided before it is answered "not recognised". */
 export const UNDECIDED_ITEM_MS = 3000;
 
@@ -35,8 +38,9 @@ export class VerdictAggregator {
   #streakKey: string | undefined;
   #streak: Detection[] = [];
   #seenSomething = false;
-  /** Frames of this item the detector looked at. */
+  /** Frames of this item the detector looked at, and the last one's time. */
   #looked = 0;
+  #lastAt: number | undefined;
   #decided = false;
   #barcode: string | null = null;
   /** Frame time the item was first seen, and the best detection any of its frames had. */
@@ -74,6 +78,7 @@ export class VerdictAggregator {
     picture?: Picture,
   ): ItemVerdict | null {
     if (at !== undefined) this.#firstAt ??= at;
+    if (at !== undefined) this.#lastAt = at;
     this.#looked++;
     if (picture) this.#picture = picture;
     if (barcode) this.#barcodeRead = true;
@@ -138,10 +143,15 @@ export class VerdictAggregator {
    * for its barcode comes out as it is. Resets for the next item.
    */
   onEmpty(): ItemVerdict | null {
-    // Left before its answer: seen by the model, or looked at long enough to have been (never silence).
-    const movedOut = !this.#decided && (this.#seenSomething || this.#looked >= this.manifest.votes);
-    const verdict = movedOut ? this.#best('moved_out') : this.#held ? this.#withBarcode(this.#held) : null;
+    // Left before its answer (never silence): seen by the model, or looked at for a full vote and a
+    // second (a passing shadow or hand is neither). A verdict still waiting for its barcode cannot take
+    // in an item that is gone: it is handed back as moved out too.
+    const lookedLong =
+      this.#looked >= this.manifest.votes && (this.#lastAt ?? 0) - (this.#firstAt ?? 0) >= LOOKED_LONG_MS;
+    const movedOut = (!this.#decided && (this.#seenSomething || lookedLong)) || this.#held !== undefined;
+    const verdict = movedOut ? this.#best('moved_out') : null;
     this.#looked = 0;
+    this.#lastAt = undefined;
     this.#streakKey = undefined;
     this.#streak = [];
     this.#seenSomething = false;

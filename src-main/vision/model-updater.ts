@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from '../fs/atomic-file';
@@ -85,7 +86,8 @@ export class ModelUpdater {
       const current = this.d.current();
       let carried: Record<string, unknown> | undefined;
       try {
-        carried = embeddedManifest(readFileSync(modelFile), `model ${target.version}`);
+        // Read without holding the event loop (a model may be hundreds of MB).
+        carried = embeddedManifest(await readFile(modelFile), `model ${target.version}`);
       } catch (error) {
         return this.#refuse(target.version, key, (error as Error).message);
       }
@@ -95,7 +97,8 @@ export class ModelUpdater {
         const base = carried ?? (JSON.parse(readFileSync(current.manifestPath, 'utf8')) as Record<string, unknown>);
         writeFileAtomic(
           manifestPath,
-          `${JSON.stringify({ ...base, model: 'model.onnx', version: target.version }, null, 2)}\n`,
+          // The running manifest's sha256 is the old model's: the platform's hash was checked above.
+          `${JSON.stringify({ ...base, model: 'model.onnx', version: target.version, sha256: undefined }, null, 2)}\n`,
         );
       } catch (error) {
         return this.#refuse(target.version, key, `cannot write its manifest: ${(error as Error).message}`);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,9 @@ import type { Clock } from '../kernel/clock';
 import type { Logger } from '../log/logger';
 import { InferenceSupervisor, type VisionMetrics } from './inference.supervisor';
 import { workerLiveness } from './worker-liveness';
-import { classesMissingFromModel, loadManifest, type Manifest } from './model-manifest';
+import { loadManifest, type Manifest } from './model-manifest';
+import { checkClasses, checkPrices } from './manifest-checks';
+import { activeModel } from './active-model';
 import { PresenceGate } from './presence-gate';
 import { PreviewStream } from './preview-stream';
 import { VisionPipeline, type PipelineDeps } from './vision.pipeline';
@@ -23,6 +25,8 @@ export interface VisionModuleDeps {
   readonly config: Config['vision'];
   /** Read barcodes from frames (pricing by barcode or an eligibility list is configured). */
   readonly readBarcodes: boolean;
+  /** The materials deposit.materials prices: a model update whose rules accept another is refused. */
+  readonly pricedMaterials?: readonly string[];
   readonly dataDir: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -121,7 +125,7 @@ export class VisionModule {
       return this.#refuse(`the model cannot run: ${(error as Error).message}`);
     }
     try {
-      checkClasses(manifest, supervisor, path);
+      checkClasses(manifest, supervisor.info?.names, path);
     } catch (error) {
       supervisor.stop();
       return this.#refuse(`the model cannot run: ${(error as Error).message}`);
@@ -142,7 +146,8 @@ export class VisionModule {
     const candidate = this.#supervisorFor(manifest);
     try {
       await candidate.start();
-      checkClasses(manifest, candidate, manifestPath);
+      checkClasses(manifest, candidate.info?.names, manifestPath);
+      checkPrices(manifest, manifestPath, this.#d.pricedMaterials);
     } catch (error) {
       candidate.stop();
       throw new Error(`the new model does not load: ${(error as Error).message}`, { cause: error });
@@ -354,39 +359,4 @@ export class VisionModule {
   }
 }
 
-/** <data>/models/active.json: which manifest a model update made current, and the one before it. */
-export interface ActiveModel {
-  readonly manifest: string;
-  readonly previous: string | null;
-  /** Versions a technician rolled back from: not installed again when the platform names them. */
-  readonly rolledBack?: readonly string[];
-}
-
-export function activeModel(dataDir: string): ActiveModel | undefined {
-  const path = join(dataDir, 'models', 'active.json');
-  if (!existsSync(path)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<ActiveModel>;
-    return typeof value.manifest === 'string'
-      ? {
-          manifest: value.manifest,
-          previous: typeof value.previous === 'string' ? value.previous : null,
-          rolledBack: Array.isArray(value.rolledBack) ? value.rolledBack.filter((v) => typeof v === 'string') : [],
-        }
-      : undefined;
-  } catch {
-    return undefined; // unreadable: the configured manifest is used
-  }
-}
-
-/** Refuses a manifest that names classes the model does not have (its names come from the loaded model). */
-function checkClasses(manifest: Manifest, supervisor: InferenceSupervisor, path: string): void {
-  const names = supervisor.info?.names;
-  if (!names) return;
-  const missing = classesMissingFromModel(manifest, names);
-  if (missing.length) {
-    throw new Error(
-      `${path} names classes the model does not have (${missing.join(', ')}); the model's are ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}: install the model with its own manifest (a model package)`,
-    );
-  }
-}
+export { activeModel, type ActiveModel } from './active-model';

@@ -16,6 +16,8 @@ export type WorkerLauncher<In = ToWorker, Out = FromWorker> = () => WorkerHandle
 export function forkLauncher<In = ToWorker, Out = FromWorker>(entry: string): WorkerLauncher<In, Out> {
   return () => {
     const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A send racing a dying child reports here: its exit is what the supervisor acts on.
+    child.on('error', () => undefined);
     return {
       pid: child.pid,
       send: (message) => {
