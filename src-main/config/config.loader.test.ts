@@ -127,6 +127,7 @@ describe('loadConfig', () => {
       }),
     );
     const keys = error.problems.map((p) => p.key).sort();
+    expect(error.problems.find((p) => p.key === 'deposit.barcodePoints.abc')?.rule).toMatch(/product numbers/);
     expect(keys).toEqual([
       'deposit.barcodePoints.abc',
       'deposit.materials.Glass Bottle',
@@ -135,6 +136,21 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/deposit\.materials\.pet\.points = -5: .*>=0/);
     const empty = loadError(folder({ deposit: { materials: {} } }));
     expect(empty.problems[0]).toMatchObject({ key: 'deposit.materials', rule: 'must price at least one material' });
+  });
+
+  it('keys product codes by the number the barcode reader gives, however they are written', () => {
+    const { config } = loadConfig(
+      folder({
+        deposit: { barcodePoints: { '036000291452': 20, '96385074': 5 } },
+        vision: { eligibleBarcodes: { '08991002101234': 'pet', '8991002109999': 'aluminium' } },
+      }),
+      {},
+    );
+    expect(config.deposit.barcodePoints).toEqual({ '0036000291452': 20, '96385074': 5 });
+    expect(config.vision.eligibleBarcodes).toEqual({ '8991002101234': 'pet', '8991002109999': 'aluminium' });
+    const error = loadError(folder({ vision: { eligibleBarcodes: { '1234567': 'pet' } } }));
+    expect(error.problems[0]).toMatchObject({ key: 'vision.eligibleBarcodes.1234567' });
+    expect(error.message).toMatch(/keys are product numbers: EAN-8, UPC-A, EAN-13 or GTIN-14/);
   });
 
   it('keeps a copy of the last valid file and points to it when the file breaks', () => {

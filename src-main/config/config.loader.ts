@@ -282,7 +282,9 @@ function describeIssues(error: z.ZodError, input: unknown, sources: Map<string, 
       };
     }
     const value = SECRET_PATHS.includes(key) ? '(secret, hidden)' : show(getPath(input, issue.path.map(String)));
-    return { key, value, rule: issue.message, source: sources.get(key) ?? file };
+    // A bad record key ("Invalid key in record") carries the key's own rule inside.
+    const rule = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return { key, value, rule, source: sources.get(key) ?? file };
   });
 }
 
