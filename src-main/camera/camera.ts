@@ -1,4 +1,4 @@
-import type { Letterbox } from '../image/letterbox';
+import { regionInPicture, type Fractions, type Letterbox } from '../image/letterbox';
 
 /** One camera frame, already letterboxed to the model's input size (RGB, HWC bytes). */
 export interface Frame {
@@ -12,6 +12,23 @@ export interface Frame {
 
 /** Grey pictures wider than this are scaled down (a 4K camera's 8 MB frames would read no better). */
 export const GREY_MAX_WIDTH = 1920;
+
+/**
+ * The grey picture's geometry: the chamber region (fractions of the letterboxed model frame, as the
+ * presence gate uses it) cut out of the camera picture, then scaled to at most GREY_MAX_WIDTH wide.
+ * Codes outside the chamber (signage, the next bottle in the customer's hand) are never read.
+ */
+export function greyGeometry(lb: Letterbox, size: readonly [number, number], region: Fractions = WHOLE) {
+  const crop = regionInPicture(region, lb, size);
+  const scale = Math.min(1, GREY_MAX_WIDTH / crop.width);
+  return {
+    crop,
+    width: Math.max(1, Math.round(crop.width * scale)),
+    height: Math.max(1, Math.round(crop.height * scale)),
+  };
+}
+
+const WHOLE: Fractions = { x: 0, y: 0, w: 1, h: 1 };
 
 /**
  * The camera's own picture, full resolution, greyscale (one byte per pixel): what barcodes are read

@@ -100,6 +100,31 @@ describe('ffmpeg camera (real ffmpeg reading a file)', () => {
     let diff = 0;
     for (let i = 0; i < data.length; i++) diff += Math.abs(data[i]! - greys[1]!.grey[i]!);
     expect(diff / data.length).toBeLessThan(4);
+    camera.stop();
+
+    // With a chamber region, only that part of the picture: its right half here (the frame has no side bars).
+    const cut: GreyFrame[] = [];
+    const right = new FfmpegCamera({
+      source: { kind: 'stream', url: coded },
+      size: [320, 320],
+      logger,
+      greyRegion: { x: 0.5, y: 0, w: 0.5, h: 1 },
+    });
+    cameras.push(right);
+    right.start(
+      () => undefined,
+      (g) => cut.push({ ...g, grey: Uint8Array.from(g.grey) }),
+    );
+    await expect.poll(() => cut.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(cut[1]).toMatchObject({ width: 640, height: 720 });
+    const half = await sharp(still)
+      .extract({ left: 640, top: 0, width: 640, height: 720 })
+      .greyscale()
+      .raw()
+      .toBuffer();
+    let halfDiff = 0;
+    for (let i = 0; i < half.length; i++) halfDiff += Math.abs(half[i]! - cut[1]!.grey[i]!);
+    expect(halfDiff / half.length).toBeLessThan(4);
   });
 
   it('reports a lost camera and recovers by itself when the source returns', async () => {

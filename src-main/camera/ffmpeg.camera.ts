@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { letterboxFor, type Letterbox } from '../image/letterbox';
+import { letterboxFor, type Fractions, type Letterbox } from '../image/letterbox';
 import type { Logger } from '../log/logger';
-import { GREY_MAX_WIDTH, type Camera, type CameraState, type Frame, type GreyFrame } from './camera';
+import { greyGeometry, type Camera, type CameraState, type Frame, type GreyFrame } from './camera';
 
 export type FfmpegSource =
   | {
@@ -30,6 +30,8 @@ export interface FfmpegCameraOptions {
   readonly onState?: (state: CameraState, reason: string) => void;
   /** Full-resolution grey pictures per second for barcodes (when start() is given onGrey). */
   readonly greyFps?: number;
+  /** The chamber region (fractions of the model frame): the grey picture is cut to it. */
+  readonly greyRegion?: Fractions;
 }
 
 /**
@@ -101,7 +103,7 @@ export class FfmpegCamera implements Camera {
 
   #run(letterbox: Letterbox, onFrame: (frame: Frame) => void): void {
     const [h, w] = this.#o.size;
-    const grey = this.#onGrey && greySize(letterbox);
+    const grey = this.#onGrey && greyGeometry(letterbox, this.#o.size, this.#o.greyRegion);
     const child = spawn(this.#o.ffmpegPath ?? 'ffmpeg', this.#args(letterbox, grey), {
       stdio: ['ignore', 'pipe', 'pipe', ...(grey ? (['pipe'] as const) : [])],
     });
@@ -125,7 +127,7 @@ export class FfmpegCamera implements Camera {
         fixedFrames(
           grey.width * grey.height,
           (bytes) => {
-            if (this.#child === child) onGrey({ at: Date.now(), grey: bytes, ...grey });
+            if (this.#child === child) onGrey({ at: Date.now(), grey: bytes, width: grey.width, height: grey.height });
           },
           true,
         ),
@@ -196,7 +198,7 @@ export class FfmpegCamera implements Camera {
     return letterboxFor(width, height, this.#o.size);
   }
 
-  #args(lb: Letterbox, grey: { width: number; height: number } | undefined): string[] {
+  #args(lb: Letterbox, grey: ReturnType<typeof greyGeometry> | undefined): string[] {
     const [h, w] = this.#o.size;
     const newW = Math.round(lb.srcWidth * lb.scale);
     const newH = Math.round(lb.srcHeight * lb.scale);
@@ -207,7 +209,8 @@ export class FfmpegCamera implements Camera {
       ? [
           '-filter_complex',
           `[0:v]split=2[a][b];[a]${filter}[model];` +
-            `[b]fps=${this.#o.greyFps ?? 4},scale=${grey.width}:${grey.height},format=gray[grey]`,
+            `[b]fps=${this.#o.greyFps ?? 4},crop=${grey.crop.width}:${grey.crop.height}:${grey.crop.left}:${grey.crop.top},` +
+            `scale=${grey.width}:${grey.height},format=gray[grey]`,
           '-map',
           '[model]',
           '-pix_fmt',
@@ -244,12 +247,6 @@ export class FfmpegCamera implements Camera {
           : [...streamOptions(source.url), '-i', source.url];
     return ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input, '-an', ...outputs];
   }
-}
-
-/** The grey picture's size: the camera's own, at most GREY_MAX_WIDTH wide. */
-function greySize(lb: Letterbox): { width: number; height: number } {
-  const scale = Math.min(1, GREY_MAX_WIDTH / lb.srcWidth);
-  return { width: Math.round(lb.srcWidth * scale), height: Math.round(lb.srcHeight * scale) };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { letterboxRgb } from '../image/letterbox';
-import { GREY_MAX_WIDTH, type Camera, type CameraState, type Frame, type GreyFrame } from './camera';
+import { letterboxRgb, type Fractions } from '../image/letterbox';
+import { greyGeometry, type Camera, type CameraState, type Frame, type GreyFrame } from './camera';
 
 const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
@@ -12,6 +12,8 @@ export interface ReplayOptions {
   /** Model input [height, width]. */
   readonly size: readonly [number, number];
   readonly loop: boolean;
+  /** The chamber region (fractions of the model frame): grey pictures are cut to it. */
+  readonly greyRegion?: Fractions;
 }
 
 /** Plays a folder of images (sorted by name) as a camera: demo mode and tests. */
@@ -60,10 +62,8 @@ export class ReplayCamera implements Camera {
       let frame: Frame;
       let grey: GreyFrame | undefined;
       try {
-        [frame, grey] = await Promise.all([
-          this.#load(this.#files[index]!, seq++),
-          onGrey && greyOf(this.#files[index]!),
-        ]);
+        frame = await this.#load(this.#files[index]!, seq++);
+        if (onGrey) grey = await this.#grey(this.#files[index]!, frame);
       } catch (error) {
         // Stopped meanwhile (its folder may be gone): nothing to report. Else an unreadable image ends the replay.
         if (this.#state !== 'streaming' || generation !== this.#generation) return;
@@ -84,24 +84,21 @@ export class ReplayCamera implements Camera {
     clearTimeout(this.#timer);
   }
 
+  /** The image itself in grey, cut and scaled as the ffmpeg camera's second output (greyGeometry). */
+  async #grey(file: string, frame: Frame): Promise<GreyFrame> {
+    const { crop, width, height } = greyGeometry(frame.letterbox, this.options.size, this.options.greyRegion);
+    const { data } = await sharp(file)
+      .extract(crop)
+      .resize(width, height, { fit: 'fill' })
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { at: Date.now(), grey: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+  }
+
   async #load(file: string, seq: number): Promise<Frame> {
     const { rgb, letterbox } = await letterboxRgb(file, this.options.size);
     const [height, width] = this.options.size;
     return { seq, at: Date.now(), rgb, width, height, letterbox };
   }
-}
-
-/** The image itself in grey, at most GREY_MAX_WIDTH wide (as the ffmpeg camera's second output). */
-async function greyOf(file: string): Promise<GreyFrame> {
-  const { data, info } = await sharp(file)
-    .resize({ width: GREY_MAX_WIDTH, withoutEnlargement: true })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    at: Date.now(),
-    grey: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-  };
 }

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { letterboxFor, letterboxImage, toSource, type Box } from './letterbox';
+import { letterboxFor, letterboxImage, regionInPicture, toSource, type Box } from './letterbox';
 
 /** A grey image of w×h with one pure-red rectangle at `rect` (x1, y1, x2, y2, exclusive ends). */
 async function imageWithRect(w: number, h: number, [x1, y1, x2, y2]: Box): Promise<Buffer> {
@@ -64,5 +64,23 @@ describe('letterbox geometry', () => {
   it('clips mapped boxes to the source image', () => {
     const lb = letterboxFor(1280, 720, [640, 640]);
     expect(toSource([-10, 100, 700, 600], lb)).toEqual([0, 0, 1280, 720]);
+  });
+
+  it('maps a region of the letterboxed frame into the camera picture, bars left out', () => {
+    const lb = letterboxFor(1280, 720, [320, 320]); // scale 0.25, bars of 70 px above and below
+    expect(regionInPicture({ x: 0, y: 0, w: 1, h: 1 }, lb, [320, 320])).toEqual({
+      left: 0,
+      top: 0,
+      width: 1280,
+      height: 720,
+    });
+    expect(regionInPicture({ x: 0.25, y: 0.5, w: 0.5, h: 0.25 }, lb, [320, 320])).toEqual({
+      left: 320,
+      top: 360,
+      width: 640,
+      height: 320,
+    });
+    // A region inside a bar still cuts at least one pixel of the picture.
+    expect(regionInPicture({ x: 0, y: 0, w: 1, h: 0.1 }, lb, [320, 320])).toMatchObject({ top: 0, height: 1 });
   });
 });

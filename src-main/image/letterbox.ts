@@ -102,3 +102,32 @@ export function pictureRegion(
     height: Math.min(Math.round(lb.srcHeight * lb.scale), frameHeight - top),
   };
 }
+
+/** A part of a picture as fractions of it (x, y: top left; w, h: size). */
+export interface Fractions {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/**
+ * A region given as fractions of the letterboxed model frame ([h, w]), in the camera picture's own
+ * pixels: the bars left out, clamped to the picture, at least 1×1.
+ */
+export function regionInPicture(
+  region: Fractions,
+  lb: Letterbox,
+  [h, w]: readonly [number, number],
+): { left: number; top: number; width: number; height: number } {
+  const toX = (f: number) => Math.min(lb.srcWidth, Math.max(0, (f * w - lb.padX) / lb.scale));
+  const toY = (f: number) => Math.min(lb.srcHeight, Math.max(0, (f * h - lb.padY) / lb.scale));
+  const left = Math.floor(toX(region.x));
+  const top = Math.floor(toY(region.y));
+  return {
+    left: Math.min(left, lb.srcWidth - 1),
+    top: Math.min(top, lb.srcHeight - 1),
+    width: Math.max(1, Math.ceil(toX(region.x + region.w)) - left),
+    height: Math.max(1, Math.ceil(toY(region.y + region.h)) - top),
+  };
+}

@@ -344,13 +344,20 @@ export class VisionModule {
   #createCamera(size: readonly [number, number], logger: Logger): Camera {
     const { camera } = this.#d.config;
     if (camera.kind === 'replay')
-      return new ReplayCamera({ folder: camera.folder, fps: camera.fps, size, loop: camera.loop });
+      return new ReplayCamera({
+        folder: camera.folder,
+        fps: camera.fps,
+        size,
+        loop: camera.loop,
+        greyRegion: this.#d.config.region,
+      });
     const source = camera.kind === 'v4l2' ? camera : { kind: 'stream' as const, url: camera.url };
     return new FfmpegCamera({
       source,
       size,
       logger,
       greyFps: this.#d.config.barcodeFps,
+      greyRegion: this.#d.config.region,
       onState: (state, reason) => {
         if (state === 'lost') this.#d.outOfService('camera', `camera lost: ${reason}`);
         else if (state === 'streaming') this.#d.outOfService('camera', null);
