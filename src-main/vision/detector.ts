@@ -103,9 +103,17 @@ export class Detector {
   }
 
   /** Raw session.run on a ready tensor: the benchmark's baseline. */
+  /** How long the last session.run took (ms): the model alone, without preparing or decoding. */
+  lastRunMs = 0;
+
   async run(tensor: Float32Array): Promise<ort.InferenceSession.ReturnType> {
     const [h, w] = this.info.imgsz;
-    return this.session.run({ [this.session.inputNames[0]!]: new ort.Tensor('float32', tensor, [1, 3, h, w]) });
+    const started = performance.now();
+    const outputs = await this.session.run({
+      [this.session.inputNames[0]!]: new ort.Tensor('float32', tensor, [1, 3, h, w]),
+    });
+    this.lastRunMs = performance.now() - started;
+    return outputs;
   }
 
   /** Letterboxed CHW tensor → detections in source pixels after class-aware NMS. */

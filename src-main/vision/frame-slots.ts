@@ -78,9 +78,14 @@ export class FrameSlots {
   }
 }
 
-/** The worker's side: reads a frame out of its slot (the file opened once, reopened when main makes a new one). */
+/**
+ * The worker's side: reads a frame out of its slot (the file opened once, reopened when main makes a
+ * new one) into one buffer reused frame after frame: the bytes are valid until the next read, so use
+ * them before the first await.
+ */
 export class SlotReader {
   #open: { file: string; fd: number } | undefined;
+  #buffer = Buffer.alloc(0);
 
   read(slot: Omit<FrameSlot, 'slot'>): Uint8Array {
     if (this.#open?.file !== slot.file) {
@@ -88,7 +93,8 @@ export class SlotReader {
       this.#open = undefined;
       this.#open = { file: slot.file, fd: openSync(slot.file, 'r') };
     }
-    const bytes = Buffer.allocUnsafe(slot.length);
+    if (this.#buffer.length !== slot.length) this.#buffer = Buffer.allocUnsafeSlow(slot.length);
+    const bytes = this.#buffer;
     const read = readSync(this.#open.fd, bytes, 0, slot.length, slot.offset);
     if (read !== slot.length) {
       throw new Error(`frame slot at ${slot.offset} of ${slot.file}: ${read} of ${slot.length} bytes`);

@@ -39,7 +39,6 @@ async function detect(id: number, frame: WorkerFrame): Promise<void> {
         : frame.kind === 'slot'
           ? { rgb: slots.read(frame), letterbox: frame.letterbox }
           : await letterboxRgb(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), [h, w]);
-    const runStarted = performance.now();
     const tensor = hwcToChw(rgb, w, h, spareTensor);
     spareTensor = undefined;
     const detections = await detector.detect(tensor, letterbox).finally(() => (spareTensor = tensor));
@@ -48,7 +47,7 @@ async function detect(id: number, frame: WorkerFrame): Promise<void> {
       type: 'detections',
       id,
       result: { detections },
-      ms: { total: done - started, run: done - runStarted },
+      ms: { total: done - started, run: detector.lastRunMs },
     });
   } catch (error) {
     port.postMessage({ type: 'detect-failed', id, message: (error as Error).message });

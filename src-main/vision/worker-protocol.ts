@@ -27,7 +27,7 @@ export interface LoadOptions {
 /** What one frame yields. */
 export interface FrameResult {
   readonly detections: Detection[];
-  /** The worker's own times for this frame (ms): the whole of it, and session.run alone. */
+  /** The worker's own times for this frame (ms): the whole of it, and the model's session.run alone. */
   readonly workerMs?: { readonly total: number; readonly run: number };
 }
 
