@@ -1,9 +1,9 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { act, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useOnScreenKeyboard } from '../setup/use-on-screen-keyboard';
 import { useKioskStore } from '../stores/kiosk.store';
 import { applyKey, OnScreenKeyboard } from './OnScreenKeyboard';
+import { useOnScreenKeyboard } from './use-on-screen-keyboard';
 
 describe('a key applied to a field', () => {
   it('types at the caret, replaces a selection, and deletes before the caret', () => {

@@ -1,4 +1,5 @@
 import { useState, type MouseEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useT } from '../i18n/use-t';
 
 /** What a key does to the field being edited. */
@@ -106,6 +107,22 @@ export function OnScreenKeyboard({ mode, onPress }: { mode: KeyboardMode; onPres
       </Row>
     </div>
   );
+}
+
+/**
+ * The keyboard for a part of a screen that does not own the screen's layout (a maintenance tab): at the
+ * foot of the screen its field is on (`[data-screen]`), after the screen's scroll region, so the region
+ * shrinks and the field is brought into view above the keys, never under them. Outside a screen: in place.
+ */
+export function DockedKeyboard({
+  keyboard,
+}: {
+  keyboard: { mode: KeyboardMode | null; field: Element | null; press: (press: KeyPress) => void };
+}) {
+  if (!keyboard.mode) return null;
+  const view = <OnScreenKeyboard mode={keyboard.mode} onPress={keyboard.press} />;
+  const screen = keyboard.field?.closest('[data-screen]');
+  return screen ? createPortal(view, screen) : view;
 }
 
 function Row({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
-import { applyKey, type KeyboardMode, type KeyPress } from '../components/OnScreenKeyboard';
+import { applyKey, type KeyboardMode, type KeyPress } from './OnScreenKeyboard';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 
@@ -19,10 +19,11 @@ function selectionOf(el: TextControl): [number | null, number | null] {
 }
 
 /**
- * The on-screen keyboard of a form: it opens when one of its text fields (each with a `name`) gets the
- * focus, numeric for `inputMode="numeric"`, and closes on Done or when the focus leaves the fields.
- * A key changes the field's value through `write(name, value)` (the form's own state) and puts the
- * caret after what it typed; a physical keyboard types as always.
+ * The on-screen keyboard of a form (the element given `onFocus`/`onBlur`): it opens when one of its text
+ * fields (each with a `name`) gets the focus, numeric for `inputMode="numeric"`, and closes on Done or
+ * when the focus leaves its fields (for another form's too: that one opens its own). A key changes the
+ * field's value through `write(name, value)` (the form's own state) and puts the caret after what it
+ * typed; a physical keyboard types as always. `field`: the field typed into, null while closed.
  */
 export function useOnScreenKeyboard(write: (name: string, value: string) => void) {
   const [target, setTarget] = useState<{ el: TextControl; mode: KeyboardMode } | null>(null);
@@ -33,7 +34,8 @@ export function useOnScreenKeyboard(write: (name: string, value: string) => void
     if (isTextControl(el)) setTarget({ el, mode: el.getAttribute('inputmode') === 'numeric' ? 'numeric' : 'text' });
   };
   const onBlur = (event: FocusEvent) => {
-    if (!isTextControl(event.relatedTarget)) setTarget(null);
+    const next = event.relatedTarget;
+    if (!isTextControl(next) || !event.currentTarget.contains(next)) setTarget(null);
   };
   const press = (key: KeyPress) => {
     if (!target) return;
@@ -70,5 +72,5 @@ export function useOnScreenKeyboard(write: (name: string, value: string) => void
     return () => window.removeEventListener('resize', show);
   }, [target]);
 
-  return { mode: target?.mode ?? null, onFocus, onBlur, press };
+  return { mode: target?.mode ?? null, field: target?.el ?? null, onFocus, onBlur, press };
 }

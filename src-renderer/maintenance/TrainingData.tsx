@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import { SAMPLE_LABELS, type DatasetStatsSchema } from '../../src-preload/contract';
+import { SAMPLE_LABELS, type AppError, type DatasetStatsSchema } from '../../src-preload/contract';
 import type { z } from 'zod';
 import { useApi } from '../api-context';
 import { useT } from '../i18n/use-t';
+import { useErrorText } from './actions';
 import { TrainingExport } from './TrainingExport';
 import { TrainingReview } from './TrainingReview';
 
 type Stats = z.infer<typeof DatasetStatsSchema>;
-type Loaded = { readonly stats: Stats } | { readonly off: true } | { readonly error: string };
+type Loaded = { readonly stats: Stats } | { readonly off: true } | { readonly error: AppError };
 
 /**
  * Training data (#21): the frames behind the machine's verdicts, reviewed one at a time by a technician
@@ -16,15 +17,14 @@ type Loaded = { readonly stats: Stats } | { readonly off: true } | { readonly er
 export function TrainingData() {
   const t = useT();
   const api = useApi();
+  const errorText = useErrorText();
   const [loaded, setLoaded] = useState<Loaded | undefined>();
   const load = useCallback(
     () =>
       api.dataset
         .stats()
         .then((r) =>
-          setLoaded(
-            r.ok ? { stats: r.value } : r.error.code === 'UNAVAILABLE' ? { off: true } : { error: r.error.message },
-          ),
+          setLoaded(r.ok ? { stats: r.value } : r.error.code === 'UNAVAILABLE' ? { off: true } : { error: r.error }),
         ),
     [api],
   );
@@ -37,7 +37,7 @@ export function TrainingData() {
       {loaded && 'off' in loaded && <p data-testid="training-off">{t('mt.training.off')}</p>}
       {loaded && 'error' in loaded && (
         <p role="alert" className="outcome outcome--error">
-          {t('mt.failed', { detail: loaded.error })}
+          {t('mt.failed', { detail: errorText(loaded.error) })}
         </p>
       )}
       {loaded && 'stats' in loaded && (

@@ -1,8 +1,10 @@
 import { useId, useState } from 'react';
-import type { ExportTarget } from '../../src-preload/contract';
+import type { AppError, ExportTarget } from '../../src-preload/contract';
 import { useApi } from '../api-context';
+import { DockedKeyboard } from '../components/OnScreenKeyboard';
+import { useOnScreenKeyboard } from '../components/use-on-screen-keyboard';
 import { useT } from '../i18n/use-t';
-import { useCall } from './actions';
+import { useCall, useErrorText } from './actions';
 
 type Exported = {
   readonly folder: string;
@@ -11,10 +13,14 @@ type Exported = {
   readonly skipped: number;
 };
 
-/** The reviewed samples as an Ultralytics YOLO dataset in a folder on a USB drive (the first one found, by default). */
+/**
+ * The reviewed samples as an Ultralytics YOLO dataset in a folder on a USB drive (the first one found, by
+ * default; another folder typed in, on screen on a touchscreen).
+ */
 export function TrainingExport() {
   const t = useT();
   const api = useApi();
+  const errorText = useErrorText();
   const id = useId();
   const [targets] = useCall(api.maintenance.exportTargets, [] as ExportTarget[]);
   /** What the technician typed; until then the first drive found. */
@@ -23,23 +29,25 @@ export function TrainingExport() {
   const [includeUnreviewed, setIncludeUnreviewed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Exported | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<AppError | undefined>();
+  const keyboard = useOnScreenKeyboard((_field, value) => setTyped(value));
   const exportNow = async () => {
     setBusy(true);
     setError(undefined);
     const r = await api.dataset.export({ target: target.trim(), includeUnreviewed });
     setBusy(false);
     if (r.ok) setResult(r.value);
-    else setError(t('mt.failed', { detail: r.error.message }));
+    else setError(r.error);
   };
 
   return (
     <section className="training-export" data-testid="training-export" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('mt.training.export')}</h2>
-      <div className="training-export__form">
+      <div className="training-export__form" onFocus={keyboard.onFocus} onBlur={keyboard.onBlur}>
         <label htmlFor={`${id}-target`}>{t('mt.training.target')}</label>
         <input
           id={`${id}-target`}
+          name="target"
           data-testid="export-target"
           value={target}
           placeholder="/media/usb0"
@@ -63,10 +71,11 @@ export function TrainingExport() {
         >
           {t('mt.training.exportNow')}
         </button>
+        <DockedKeyboard keyboard={keyboard} />
       </div>
       {error && (
         <p role="alert" data-testid="export-error" className="outcome outcome--error">
-          {error}
+          {t('mt.failed', { detail: errorText(error) })}
         </p>
       )}
       {result && !error && (

@@ -1,16 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
-import { REJECT_REASONS, SAMPLE_LABELS, type RejectReason, type TrainingSample } from '../../src-preload/contract';
+import {
+  REJECT_REASONS,
+  SAMPLE_LABELS,
+  type AppError,
+  type RejectReason,
+  type TrainingSample,
+} from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useFormatTime } from '../i18n/format';
 import { useT } from '../i18n/use-t';
 import { BoxEditor, type NormBox } from './BoxEditor';
-import { Action } from './actions';
+import { Action, useErrorText } from './actions';
 import { ClassPicker } from './TrainingClassPicker';
 
 export type SampleFilter = (typeof SAMPLE_LABELS)[number] | 'all';
 type Verdict = 'confirmed' | 'corrected' | 'no_item' | 'bad_image';
-type Outcome = { readonly ok: boolean; readonly text: string };
-type Page = { readonly list: TrainingSample[]; readonly more: boolean; readonly error?: string };
+/** A refusal kept as main's error, put in words when shown (in the screen's language of the moment). */
+type Outcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: AppError };
+type Page = { readonly list: TrainingSample[]; readonly more: boolean; readonly error?: AppError };
 
 const FILTERS: readonly SampleFilter[] = [...SAMPLE_LABELS, 'all'];
 const PAGE = 20;
@@ -23,23 +30,21 @@ const matches = (s: TrainingSample, filter: SampleFilter) => filter === 'all' ||
 export function TrainingReview({ classes, onLabelled }: { classes: readonly string[]; onLabelled: () => void }) {
   const t = useT();
   const api = useApi();
+  const errorText = useErrorText();
   const [filter, setFilter] = useState<SampleFilter>('unreviewed');
   /** The samples loaded for the filter, in the store's order; undefined while the first page loads. */
   const [list, setList] = useState<TrainingSample[] | undefined>();
   const [index, setIndex] = useState(0);
   const [more, setMore] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
-  const failed = useCallback(
-    (message: string) => setOutcome({ ok: false, text: t('mt.failed', { detail: message }) }),
-    [t],
-  );
+  const failed = useCallback((error: AppError) => setOutcome({ ok: false, error }), []);
 
   /** The next page after what is loaded (those that left the filter by a review no longer count). */
   const fetchPage = useCallback(
     async (loaded: readonly TrainingSample[]): Promise<Page> => {
       const offset = loaded.filter((s) => matches(s, filter)).length;
       const r = await api.dataset.samples({ label: filter, limit: PAGE, offset });
-      if (!r.ok) return { list: [...loaded], more: false, error: r.error.message };
+      if (!r.ok) return { list: [...loaded], more: false, error: r.error };
       const seen = new Set(loaded.map((s) => s.id));
       return { list: [...loaded, ...r.value.filter((s) => !seen.has(s.id))], more: r.value.length === PAGE };
     },
@@ -86,7 +91,7 @@ export function TrainingReview({ classes, onLabelled }: { classes: readonly stri
       ...(cls !== undefined ? { className: cls } : {}),
       ...(drawn && (label === 'corrected' || label === 'confirmed') ? { box: drawn } : {}),
     });
-    if (!r.ok) return failed(r.error.message);
+    if (!r.ok) return failed(r.error);
     const done = `#${r.value.id} ${t(`mt.training.label.${r.value.label}`)}${r.value.labelClass ? ` (${r.value.labelClass})` : ''}`;
     setOutcome({ ok: true, text: t('mt.done', { detail: done }) });
     const next = (list ?? []).map((s) => (s.id === r.value.id ? r.value : s));
@@ -114,7 +119,7 @@ export function TrainingReview({ classes, onLabelled }: { classes: readonly stri
       </div>
       {outcome && (
         <p role="status" data-testid="training-outcome" className={outcome.ok ? 'outcome' : 'outcome outcome--error'}>
-          {outcome.text}
+          {outcome.ok ? outcome.text : t('mt.failed', { detail: errorText(outcome.error) })}
         </p>
       )}
       {sample ? (
@@ -151,7 +156,7 @@ function SampleView({
   classes: readonly string[];
   onAnswer: (verdict: Verdict, drawn: NormBox | undefined, className?: string) => void;
   onMove: (step: 1 | -1) => void;
-  onFailed: (message: string) => void;
+  onFailed: (error: AppError) => void;
 }) {
   const t = useT();
   const api = useApi();
@@ -164,7 +169,7 @@ function SampleView({
     void api.dataset.image({ id: sample.id }).then((r) => {
       if (!live) return;
       if (r.ok) setDataUrl(r.value.dataUrl);
-      else onFailed(r.error.message);
+      else onFailed(r.error);
     });
     return () => {
       live = false;

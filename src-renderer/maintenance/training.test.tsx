@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApi, contract, ok, type Result, type TrainingSample } from '../../src-preload/contract';
+import { buildApi, contract, err, ok, type Result, type TrainingSample } from '../../src-preload/contract';
 import { ApiContext } from '../api-context';
 import { useKioskStore } from '../stores/kiosk.store';
 import { TrainingData } from './TrainingData';
@@ -26,8 +26,11 @@ const sample = (id: number, over: Partial<TrainingSample> = {}): TrainingSample 
   ...over,
 });
 
-/** Main's dataset side: three unreviewed samples, one confirmed, a drive; records each call. */
-function fakeMain({ off = false, exportFails = false } = {}) {
+/**
+ * Main's dataset side: three unreviewed samples, one confirmed, a drive; records each call. `forbidden`:
+ * the technician lacks the permissions of review (view_status) and export (view_logs).
+ */
+function fakeMain({ off = false, exportFails = false, forbidden = false } = {}) {
   const calls: Array<[string, unknown]> = [];
   const samples = [
     sample(11, { barcode: '8991234567890', accepted: true, reason: null, score: 0.91 }),
@@ -55,6 +58,10 @@ function fakeMain({ off = false, exportFails = false } = {}) {
       }
       if (channel === 'dataset.image')
         return ok({ dataUrl: `data:image/jpeg;base64,${(payload as { id: number }).id}` });
+      const refused = (permission: 'view_status' | 'view_logs') =>
+        err('FORBIDDEN', `technician Rina lacks the ${permission} permission`, { permission });
+      if (forbidden && channel === 'dataset.label') return refused('view_status');
+      if (forbidden && channel === 'dataset.export') return refused('view_logs');
       if (channel === 'dataset.label') {
         const { id, label, className, box } = payload as {
           id: number;
@@ -269,6 +276,91 @@ describe('training data tab', () => {
     await tap('Export');
     expect(failing.calls('dataset.export')).toEqual([{ target: '/tmp', includeUnreviewed: false }]);
     expect(screen.getByTestId('export-error').textContent).toBe('Failed: /tmp is not below a removable drive');
+  });
+
+  it('types a new class name and another export folder on the on-screen keyboard, one keyboard at a time', async () => {
+    const main = await renderTraining();
+    await tap('Correct class');
+    const input = screen.getByLabelText('New class name') as HTMLInputElement;
+    expect(screen.queryByTestId('osk')).toBeNull();
+    act(() => input.focus());
+    const keyboard = () => within(screen.getByTestId('osk'));
+    const type = (text: string) => {
+      for (const char of text) {
+        const key = keyboard().getByRole('button', { name: char });
+        // As a finger does: the key never takes the focus from the field.
+        expect(fireEvent.mouseDown(key)).toBe(false);
+        act(() => fireEvent.click(key));
+      }
+    };
+    type('pet_can');
+    expect(input.value).toBe('pet_can');
+    expect(document.activeElement).toBe(input);
+    act(() => fireEvent.click(keyboard().getByRole('button', { name: 'Delete' })));
+    type('n2');
+    expect(input.value).toBe('pet_can2');
+
+    // Another field: its own keyboard, the first one gone.
+    const target = screen.getByTestId('export-target') as HTMLInputElement;
+    act(() => target.focus());
+    expect(screen.getAllByTestId('osk')).toHaveLength(1);
+    target.setSelectionRange(target.value.length, target.value.length);
+    act(() => fireEvent.click(keyboard().getByRole('button', { name: 'Delete' })));
+    type('1');
+    expect(target.value).toBe('/media/usb1');
+    act(() => fireEvent.click(keyboard().getByRole('button', { name: 'Done' })));
+    expect(screen.queryByTestId('osk')).toBeNull();
+    await tap('Export');
+    expect(main.calls('dataset.export')).toEqual([{ target: '/media/usb1', includeUnreviewed: false }]);
+
+    act(() => input.focus());
+    await tap('Use this name');
+    expect(main.calls('dataset.label')).toEqual([{ id: 11, label: 'corrected', className: 'pet_can2' }]);
+  });
+
+  it('puts the keyboard at the foot of the maintenance screen, below its scroll region, not over the tab', async () => {
+    const main = fakeMain();
+    render(
+      <ApiContext.Provider value={main.api}>
+        <main className="screen maintenance" data-screen="maintenance">
+          <section className="maintenance__body" data-scroll-region>
+            <TrainingData />
+          </section>
+        </main>
+      </ApiContext.Provider>,
+    );
+    await act(async () => undefined);
+    act(() => screen.getByTestId('export-target').focus());
+    const keyboard = screen.getByTestId('osk');
+    expect(keyboard.parentElement).toBe(document.querySelector('[data-screen="maintenance"]'));
+    expect(keyboard.closest('[data-scroll-region]')).toBeNull();
+    expect(keyboard.previousElementSibling).toBe(document.querySelector('[data-scroll-region]'));
+    // Its keys still type into the field (the keyboard is the field's, wherever it stands).
+    act(() => fireEvent.click(within(keyboard).getByRole('button', { name: 'Delete' })));
+    expect((screen.getByTestId('export-target') as HTMLInputElement).value).toBe('/media/usb');
+  });
+
+  it('says a missing permission in the screen’s words, for a review and an export', async () => {
+    useKioskStore.setState({ locale: 'id' });
+    const main = await renderTraining({ forbidden: true });
+    await act(async () =>
+      fireEvent.click(within(screen.getByTestId('training-sample')).getByRole('button', { name: 'Benar' })),
+    );
+    expect(main.calls('dataset.label')).toHaveLength(1);
+    expect(screen.getByTestId('training-outcome').textContent).toBe(
+      'Gagal: Tidak diizinkan: perlu izin “lihat status”.',
+    );
+    await tap('Ekspor');
+    expect(screen.getByTestId('export-error').textContent).toBe('Gagal: Tidak diizinkan: perlu izin “lihat log”.');
+    // Kept as main's refusal: the words follow the language toggle.
+    act(() => useKioskStore.setState({ locale: 'en' }));
+    expect(screen.getByTestId('training-outcome').textContent).toBe(
+      'Failed: Not allowed: this needs the “view status” permission.',
+    );
+    expect(screen.getByTestId('export-error').textContent).toBe(
+      'Failed: Not allowed: this needs the “view logs” permission.',
+    );
+    expect(screen.queryByText(/lacks the/)).toBeNull();
   });
 
   it('says in plain words when the machine keeps no training data', async () => {

@@ -3,6 +3,7 @@ import type { AppError } from '../../src-preload/contract';
 import { useApi } from '../api-context';
 import { LanguageToggle } from '../components/LanguageToggle';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
+import { useOnScreenKeyboard } from '../components/use-on-screen-keyboard';
 import type { MessageKey } from '../i18n/i18n';
 import { useT } from '../i18n/use-t';
 import {
@@ -20,7 +21,6 @@ import { PlatformFieldset } from './PlatformFieldset';
 import { SetupDone, SetupResult } from './SetupResult';
 import { TechnicianFieldset } from './TechnicianFieldset';
 import { UnlockStep } from './UnlockStep';
-import { useOnScreenKeyboard } from './use-on-screen-keyboard';
 import { FIELD_ORDER, fieldOfError, formErrors, platformErrors, type FieldErrors } from './validate';
 
 /** A line under the form: words of ours (translated when shown), or main's own for what we cannot name. */

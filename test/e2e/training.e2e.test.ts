@@ -106,6 +106,50 @@ async function layoutAtSizes(page: Page, what: string, scrollTo?: Locator): Prom
   return problems;
 }
 
+/**
+ * The on-screen keyboard open on `field` at three kiosk sizes: the field in view above the keys, and the
+ * screen's layout and axe checks with the keyboard docked at its foot.
+ */
+async function keyboardAtSizes(page: Page, what: string, field: Locator): Promise<string[]> {
+  const problems: string[] = [];
+  const keyboard = page.getByTestId('osk');
+  const covered = async () => {
+    const [f, k] = [await field.boundingBox(), await keyboard.boundingBox()];
+    return f && k && f.y >= 0 && f.y + f.height <= k.y + 1
+      ? []
+      : [`the keyboard covers the field (${JSON.stringify(f)} over ${JSON.stringify(k)})`];
+  };
+  for (const [width, height] of [
+    [800, 480],
+    [1080, 1920],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    // After a resize the page brings the field back into view on its next frame.
+    const found = await expect
+      .poll(async () => [...(await covered()), ...(await layoutProblems(page))], { timeout: 1500, interval: 100 })
+      .toEqual([])
+      .then(
+        () => [],
+        async () => [...(await covered()), ...(await layoutProblems(page))],
+      );
+    problems.push(...found.map((p) => `${what} ${width}x${height}: ${p}`));
+    problems.push(...(await axeViolations(page)).map((v) => `${what} ${width}x${height}: axe ${v}`));
+    await kioskUi(page).screenshot(`training-${what}-${width}x${height}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return problems;
+}
+
+/** Types on the on-screen keyboard (letters, digits, _ - . / :), key by key as a finger does. */
+async function typeOnScreen(page: Page, text: string) {
+  const keyboard = page.getByTestId('osk');
+  for (const char of text) {
+    if (/[A-Z]/.test(char)) await keyboard.getByRole('button', { name: 'Capitals' }).click();
+    await keyboard.getByRole('button', { name: char, exact: true }).click();
+  }
+}
+
 describe('training data in Chromium', () => {
   const data = tempDir('rvm-e2e-training-');
   const images = join(data.dir, 'dataset', 'images');
@@ -175,6 +219,8 @@ describe('training data in Chromium', () => {
     await customer.tapLanguageToggle();
     await tech.openTab(/^Training data$/);
     await expect.poll(() => training.count('samples').then(Number)).toBeGreaterThanOrEqual(3);
+    // The review list as it stands now (the tab may have loaded it while the last sample was being kept).
+    await page.locator('[data-filter="unreviewed"]').click();
 
     // Confirm the first sample the model named; a swipe back shows it confirmed, a swipe on returns.
     let first = await training.current();
@@ -201,7 +247,15 @@ describe('training data in Chromium', () => {
     await training.answer(/^Correct class$/);
     await page.getByTestId('class-picker').waitFor();
     expect(await layoutAtSizes(page, 'correct', page.getByTestId('class-picker'))).toEqual([]);
-    await page.getByLabel('New class name').fill(NEW_CLASS);
+    // The new name on the on-screen keyboard, docked below the tab: the field stays in view above it.
+    const newClass = page.getByLabel('New class name');
+    await newClass.click();
+    await page.getByTestId('osk').waitFor();
+    expect(await keyboardAtSizes(page, 'keyboard', newClass)).toEqual([]);
+    await typeOnScreen(page, NEW_CLASS);
+    await expect.poll(() => newClass.inputValue()).toBe(NEW_CLASS);
+    await page.getByTestId('osk').getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => page.getByTestId('osk').count()).toBe(0);
     await page.getByRole('button', { name: 'Use this name' }).click();
     await training.expectMovedOn(second.id);
     await expect.poll(() => page.getByTestId('training-outcome').textContent()).toContain(NEW_CLASS);
@@ -217,6 +271,15 @@ describe('training data in Chromium', () => {
 
     // Export to the drive (the field offers it), reviewed samples only.
     await expect(page.getByTestId('export-target').inputValue()).resolves.toBe(join(data.dir, 'media', 'usb0'));
+    // The folder typed on screen over what was offered: the field at the foot of the tab stays above the keyboard.
+    const target = page.getByTestId('export-target');
+    await target.click();
+    await page.getByTestId('osk').waitFor();
+    expect(await keyboardAtSizes(page, 'export-keyboard', target)).toEqual([]);
+    await target.selectText();
+    await typeOnScreen(page, join(data.dir, 'media', 'usb0'));
+    await page.getByTestId('osk').getByRole('button', { name: 'Done' }).click();
+    await expect(target.inputValue()).resolves.toBe(join(data.dir, 'media', 'usb0'));
     await page.getByRole('button', { name: /^Export$/ }).click();
     const result = page.getByTestId('export-result');
     await result.waitFor({ timeout: 15_000 });
