@@ -304,7 +304,8 @@ export const en = {
   'st.connectionWorks': 'Connection works: {detail}',
   'st.pinsDiffer': 'The two PINs differ: enter the same 6 digits twice.',
   'st.savedRestarting': 'The kiosk is restarting with it; this screen reloads when the kiosk is back.',
-  'st.saved': 'This kiosk cannot restart itself: restart it by hand ({start} or {systemctl}) to use it.',
+  'st.saved':
+    'This kiosk cannot restart itself. To use it, restart it by hand: {systemctl} (installed kiosk), or start it again the way it was started ({start} / {serve}).',
   'st.tech.legend': 'First technician',
   'st.tech.name': 'Name',
   'st.tech.pin': 'PIN (6 digits)',
@@ -341,7 +342,8 @@ export const en = {
   'st.apiKey': 'Machine API key (optional)',
   'st.test': 'Test connection',
   'st.done.title': 'Setup saved',
-  'st.notBack': 'The kiosk has not come back yet. If it stays like this, restart it by hand ({start} or {systemctl}).',
+  'st.notBack':
+    'The kiosk has not come back yet. If it stays like this, restart it by hand: {systemctl} (installed kiosk), or start it again the way it was started ({start} / {serve}).',
   'st.unlock.wrong': 'Wrong code: it is the 8 digits after “setup code” in the log.',
   'st.unlock.rateLimited': 'Too many codes tried: wait a moment, then enter it again.',
   'st.err.fields': 'Some fields need a fix: see the red words under them.',

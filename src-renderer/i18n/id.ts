@@ -304,7 +304,7 @@ export const id = {
   'st.pinsDiffer': 'Kedua PIN berbeda: masukkan 6 angka yang sama dua kali.',
   'st.savedRestarting': 'Kios dimulai ulang dengan penyiapan ini; layar ini dimuat ulang begitu kios kembali.',
   'st.saved':
-    'Kios ini tidak dapat memulai ulang sendiri: mulai ulang secara manual ({start} atau {systemctl}) untuk memakainya.',
+    'Kios ini tidak dapat memulai ulang sendiri. Untuk memakainya, mulai ulang secara manual: {systemctl} (kios terpasang), atau jalankan lagi dengan cara ia dijalankan ({start} / {serve}).',
   'st.tech.legend': 'Teknisi pertama',
   'st.tech.name': 'Nama',
   'st.tech.pin': 'PIN (6 angka)',
@@ -341,7 +341,8 @@ export const id = {
   'st.apiKey': 'Kunci API mesin (opsional)',
   'st.test': 'Uji koneksi',
   'st.done.title': 'Penyiapan disimpan',
-  'st.notBack': 'Kios belum kembali. Jika tetap begini, mulai ulang secara manual ({start} atau {systemctl}).',
+  'st.notBack':
+    'Kios belum kembali. Jika tetap begini, mulai ulang secara manual: {systemctl} (kios terpasang), atau jalankan lagi dengan cara ia dijalankan ({start} / {serve}).',
   'st.unlock.wrong': 'Kode salah: kode itu 8 angka setelah “setup code” di log.',
   'st.unlock.rateLimited': 'Terlalu banyak kode dicoba: tunggu sebentar, lalu masukkan lagi.',
   'st.err.fields': 'Beberapa isian perlu diperbaiki: lihat pesan merah di bawah isian itu.',

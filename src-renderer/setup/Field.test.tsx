@@ -61,6 +61,16 @@ describe('setup result', () => {
     expect(screen.getByRole('status').className).toBe('setup-ok');
   });
 
+  it('names every way a kiosk is restarted by hand, in Indonesian too', () => {
+    useKioskStore.setState({ locale: 'id' });
+    render(<SetupDone restarting={false} reload={() => {}} />);
+    const done = screen.getByTestId('setup-done-text');
+    expect(done.textContent).toBe(
+      'Kios ini tidak dapat memulai ulang sendiri. Untuk memakainya, mulai ulang secara manual: systemctl restart rvm-kiosk (kios terpasang), atau jalankan lagi dengan cara ia dijalankan (npm start / npm run serve).',
+    );
+    expect(done.querySelectorAll('code')).toHaveLength(3);
+  });
+
   it('says to restart by hand when the restarted kiosk has not come back in time', () => {
     vi.useFakeTimers();
     try {
@@ -70,9 +80,11 @@ describe('setup result', () => {
       act(() => vi.advanceTimersByTime(RESTART_PATIENCE_MS));
       const late = screen.getByText(/has not come back/);
       expect([...late.querySelectorAll('code')].map((c) => c.textContent)).toEqual([
-        'npm start',
         'systemctl restart rvm-kiosk',
+        'npm start',
+        'npm run serve',
       ]);
+      expect(late.textContent).toMatch(/\(installed kiosk\), or start it again the way it was started/);
     } finally {
       vi.useRealTimers();
     }

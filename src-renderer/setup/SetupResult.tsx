@@ -19,7 +19,8 @@ export function withCommands(text: string, commands: Readonly<Record<string, str
   });
 }
 
-const BY_HAND = { start: 'npm start', systemctl: 'systemctl restart rvm-kiosk' };
+/** An installed kiosk is a systemd service; one started from a checkout runs in Electron or headless. */
+const BY_HAND = { systemctl: 'systemctl restart rvm-kiosk', start: 'npm start', serve: 'npm run serve' };
 /** How long a restart may take before the screen says to restart by hand. */
 export const RESTART_PATIENCE_MS = 120_000;
 

@@ -272,11 +272,12 @@ describe('first-boot setup screen', () => {
     fireEvent.click(screen.getByTestId('setup-finish'));
     const done = await screen.findByTestId('setup-done-text');
     expect(done.textContent).toBe(
-      'This kiosk cannot restart itself: restart it by hand (npm start or systemctl restart rvm-kiosk) to use it.',
+      'This kiosk cannot restart itself. To use it, restart it by hand: systemctl restart rvm-kiosk (installed kiosk), or start it again the way it was started (npm start / npm run serve).',
     );
     expect([...done.querySelectorAll('code')].map((c) => c.textContent)).toEqual([
-      'npm start',
       'systemctl restart rvm-kiosk',
+      'npm start',
+      'npm run serve',
     ]);
   });
 
