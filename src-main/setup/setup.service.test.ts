@@ -227,6 +227,28 @@ describe('the camera setup saves', () => {
 });
 
 describe('a refusal names the field it concerns', () => {
+  it('a connection test names its place in its own request, the platform entered', async () => {
+    const s = setup();
+    s.unlock(s.codes()[0]!);
+    const test = async (credentialsJson: string) => {
+      try {
+        return await s.service
+          .handlers()
+          .testConnection({ profile: 'v1', baseUrl: 'http://127.0.0.1:9', credentialsJson }, {
+            client: 'ws:1',
+            transport: 'ws',
+          } as CallContext);
+      } catch (error) {
+        if (error instanceof AppFailure) return `${error.code} @${JSON.stringify(error.detail.path)}`;
+        throw error;
+      }
+    };
+    // As the screen sent it ({"profile", "baseUrl", "credentialsJson"}): no "platform" before it.
+    expect(await test('{"serial_number": ')).toBe('BAD_REQUEST @["credentialsJson"]');
+    expect(await test('{"serial_number": "S1"}')).toBe('BAD_REQUEST @["credentialsJson"]');
+    s.service.stop();
+  });
+
   it('maps config.json paths to the setup request, and leaves the rest unnamed', () => {
     expect(requestPathOf(['platform', 'baseUrl'])).toEqual(['platform', 'baseUrl']);
     expect(requestPathOf(['platform', 'v2', 'email'])).toEqual(['platform', 'email']);

@@ -79,6 +79,25 @@ export function setupRequired(loaded: LoadedConfig, dataDir: string): boolean {
   return config.platform.profile === 'none' && config.maintenance.technicians.length === 0;
 }
 
+/**
+ * A connection test's request is the platform alone: a refusal names its place there, as the contract's
+ * own check of that request does (['credentialsJson'], not ['platform', 'credentialsJson']), and names
+ * none when it is about something outside it (config.json as it stands).
+ */
+async function inPlatform<T>(test: () => Promise<T>): Promise<T> {
+  try {
+    return await test();
+  } catch (error) {
+    if (!(error instanceof AppFailure) || !error.detail.path) throw error;
+    const { path, ...detail } = error.detail;
+    throw new AppFailure(
+      error.code,
+      error.message,
+      path[0] === 'platform' ? { ...detail, path: path.slice(1) } : detail,
+    );
+  }
+}
+
 export class SetupService {
   readonly required: boolean;
   #code: string | undefined;
@@ -141,7 +160,7 @@ export class SetupService {
       },
       testConnection: async (platform, ctx) => {
         this.#guard(ctx.client);
-        return { detail: await this.#test(platform) };
+        return { detail: await inPlatform(() => this.#test(platform)) };
       },
       complete: async (request, ctx) => this.#complete(request, ctx.client),
     };

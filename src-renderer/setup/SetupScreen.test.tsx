@@ -21,7 +21,11 @@ const OPTIONS: Options = {
 };
 
 /** Main's side of setup: the code 12345678 unlocks it; every call is recorded. */
-function fakeMain(options: Options = OPTIONS, complete: Result<unknown> = ok({ restarting: true })) {
+function fakeMain(
+  options: Options = OPTIONS,
+  complete: Result<unknown> = ok({ restarting: true }),
+  test: Result<unknown> = ok({ detail: 'linked as RVM 7' }),
+) {
   const calls: Array<{ channel: string; payload: unknown }> = [];
   let unlocked = false;
   const answer = (channel: string, payload: unknown): Result<unknown> => {
@@ -31,7 +35,7 @@ function fakeMain(options: Options = OPTIONS, complete: Result<unknown> = ok({ r
       return unlocked ? ok({ unlocked: true }) : err('FORBIDDEN', 'wrong code');
     }
     if (channel === 'setup.options') return ok(options);
-    if (channel === 'setup.testConnection') return ok({ detail: 'linked as RVM 7' });
+    if (channel === 'setup.testConnection') return test;
     if (channel === 'setup.complete') return complete;
     return err('UNAVAILABLE', 'not in this test');
   };
@@ -265,6 +269,26 @@ describe('first-boot setup screen', () => {
     await screen.findByTestId('field-error');
     expect(fieldError('setup-timezone')).toBe('Choose a time zone from the list, like Asia/Jakarta');
     expect(screen.queryByText(/Too small/)).toBeNull();
+  });
+
+  it('puts a connection test’s refusal on the field it names inside the platform, in words', async () => {
+    // What main says of a credentials file that is JSON but not the platform's: its place in the test's request.
+    const refusal = err('BAD_REQUEST', 'rvm-credentials.json: api_key Required; download it again from the platform', {
+      path: ['credentialsJson'],
+    });
+    const main = fakeMain(OPTIONS, ok({ restarting: true }), refusal);
+    await openSetup(main);
+    change('setup-base-url', 'https://rvm.example');
+    change('setup-credentials', '{"serial_number":"S1"}');
+    fireEvent.click(screen.getByTestId('setup-test'));
+    await screen.findByTestId('field-error');
+    expect(main.calls.filter((c) => c.channel === 'setup.testConnection')).toHaveLength(1);
+    expect(fieldError('setup-credentials')).toMatch(/^This is not a valid rvm-credentials\.json/);
+    expect(fieldError('setup-base-url')).toBeNull();
+    expect(screen.getByTestId('setup-result').textContent).toBe(
+      'Some fields need a fix: see the red words under them.',
+    );
+    expect(screen.queryByText(/api_key Required/)).toBeNull();
   });
 
   it('says to restart by hand when the kiosk cannot restart itself', async () => {

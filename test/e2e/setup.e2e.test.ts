@@ -121,6 +121,14 @@ describe.each(['v1', 'v2'] as const)('first-boot setup (%s)', (profile) => {
       await expect
         .poll(() => fieldError(page, 'setup-credentials').textContent())
         .toMatch(/^This is not a valid rvm-credentials\.json/);
+      // JSON, but not the platform's file: main refuses it, and the screen puts that on the field too.
+      await page.getByTestId('setup-credentials').fill('{"serial_number": "S1"}');
+      await expect.poll(() => fieldError(page, 'setup-credentials').count()).toBe(0);
+      await page.getByTestId('setup-test').click();
+      await expect
+        .poll(() => fieldError(page, 'setup-credentials').textContent())
+        .toMatch(/^This is not a valid rvm-credentials\.json/);
+      expect(await page.getByTestId('setup-result').textContent()).not.toContain('download it again');
       // The file an admin downloaded, from a "USB stick".
       const file = join(data.dir, 'rvm-credentials-download.json');
       writeFileSync(
