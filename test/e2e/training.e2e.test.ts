@@ -198,15 +198,17 @@ describe('training data in Chromium', () => {
     const tech = maintenanceUi(page);
     const training = trainingUi(page);
 
-    // A guest puts in bottles until the machine has kept three frames.
+    // A guest puts in bottles until the machine has kept five frames.
     await customer.expectScreen('attract');
     await page.locator('[data-availability="ready"]').waitFor({ timeout: 30_000 });
     await customer.tapStart();
     await customer.continueWithout('guest');
     await customer.expectScreen('insert');
     await expect
-      .poll(() => (existsSync(images) ? readdirSync(images).length : 0), { timeout: 60_000, interval: 250 })
-      .toBeGreaterThanOrEqual(3);
+      .poll(() => (existsSync(images) ? readdirSync(images).length : 0), { timeout: 90_000, interval: 250 })
+      // The water bottle, which this model does not see, is kept too (moved out): five frames hold at
+      // least two the model named, one of each bottle.
+      .toBeGreaterThanOrEqual(5);
     await customer.tapFinish();
     await customer.expectScreen('receipt');
     await customer.tapDone();
@@ -218,17 +220,21 @@ describe('training data in Chromium', () => {
     await tech.expectMaintenance();
     await customer.tapLanguageToggle();
     await tech.openTab(/^Training data$/);
-    await expect.poll(() => training.count('samples').then(Number)).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => training.count('samples').then(Number)).toBeGreaterThanOrEqual(5);
     // The review list as it stands now (the tab may have loaded it while the last sample was being kept).
     await page.locator('[data-filter="unreviewed"]').click();
 
-    // Confirm the first sample the model named; a swipe back shows it confirmed, a swipe on returns.
+    // Items the model never saw (taken out unanswered: moved_out, no box) come first, being the most
+    // informative: each is marked a bad image here. Without one, the third sample is marked so below.
     let first = await training.current();
+    const bad: number[] = [];
     while (first.cls === 'unknown') {
-      await training.answer(/^Next$/);
+      bad.push(first.id);
+      await training.answer(/^Bad image$/);
       await training.expectMovedOn(first.id);
       first = await training.current();
     }
+    // Confirm the first sample the model named; a swipe back shows it confirmed, a swipe on returns.
     await training.answer(/^Confirm$/);
     await training.expectMovedOn(first.id);
     const second = await training.current();
@@ -260,13 +266,16 @@ describe('training data in Chromium', () => {
     await training.expectMovedOn(second.id);
     await expect.poll(() => page.getByTestId('training-outcome').textContent()).toContain(NEW_CLASS);
 
-    // Mark the next one a bad image.
-    const third = await training.current();
-    await training.answer(/^Bad image$/);
-    await training.expectMovedOn(third.id);
+    if (bad.length === 0) {
+      // Mark the next one a bad image.
+      const third = await training.current();
+      bad.push(third.id);
+      await training.answer(/^Bad image$/);
+      await training.expectMovedOn(third.id);
+    }
     await expect.poll(() => training.count('confirmed')).toBe('1');
     await expect.poll(() => training.count('corrected')).toBe('1');
-    await expect.poll(() => training.count('bad_image')).toBe('1');
+    await expect.poll(() => training.count('bad_image')).toBe(String(bad.length));
     await page.getByTestId('training-progress').locator(`li[data-class="${NEW_CLASS}"]`).waitFor();
 
     // Export to the drive (the field offers it), reviewed samples only.
@@ -304,7 +313,7 @@ describe('training data in Chromium', () => {
     const split = (id: number) => ['train', 'val'].filter((s) => existsSync(join(folder, 'labels', s, `${id}.txt`)));
     expect(split(first.id)).toHaveLength(1);
     expect(split(second.id)).toHaveLength(1);
-    expect(split(third.id)).toEqual([]);
+    for (const id of bad) expect(split(id)).toEqual([]);
     const labelOf = (id: number) => readFileSync(join(folder, 'labels', split(id)[0]!, `${id}.txt`), 'utf8');
     for (const id of [first.id, second.id])
       expect(existsSync(join(folder, 'images', split(id)[0]!, `${id}.jpg`))).toBe(true);
