@@ -33,10 +33,8 @@ export class BarcodeScanner {
   #notBefore = 0;
   #backoffMs = FIRST_BACKOFF_MS;
   #stopped = false;
-  /** Reads answered, codes found, failures (crash, hang, error): for the dashboard and tests. */
+  /** Reads answered, codes found, failures (crash, hang, error). */
   readonly counts = { reads: 0, found: 0, failures: 0 };
-  /** The last read's time in the worker (ms). */
-  lastReadMs: number | null = null;
 
   constructor(options: ScannerOptions) {
     this.#o = options;
@@ -91,7 +89,6 @@ export class BarcodeScanner {
       if (message.type === 'barcode') {
         this.counts.reads++;
         if (message.code) this.counts.found++;
-        this.lastReadMs = message.ms;
         this.#backoffMs = FIRST_BACKOFF_MS;
         this.#inFlight.done(message.code);
       } else {

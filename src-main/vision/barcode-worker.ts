@@ -12,12 +12,11 @@ const slots = new SlotReader();
 port.on('message', (message) => {
   if (message.type !== 'read') return;
   const { id, frame } = message;
-  const started = performance.now();
   void (async () => {
     try {
       const grey = frame.kind === 'slot' ? slots.read(frame) : frame.data;
       const code = await readBarcode(grey, frame.width, frame.height);
-      port.postMessage({ type: 'barcode', id, code, ms: performance.now() - started });
+      port.postMessage({ type: 'barcode', id, code });
     } catch (error) {
       port.postMessage({ type: 'read-failed', id, message: (error as Error).message });
     }

@@ -138,10 +138,7 @@ export class VerdictAggregator {
     return this.#withBarcode(held);
   }
 
-  /**
-   * The chamber is empty again: an item seen but not decided left too early; a verdict still waiting
-   * for its barcode comes out as it is. Resets for the next item.
-   */
+  /** The chamber is empty again: an item that left before its answer is moved out. Resets for the next item. */
   onEmpty(): ItemVerdict | null {
     // Left before its answer (never silence): seen by the model, or looked at for a full vote and a
     // second (a passing shadow or hand is neither). A verdict still waiting for its barcode cannot take

@@ -48,5 +48,4 @@ export type GreyInput = { readonly width: number; readonly height: number } & (
 export type ToBarcodeWorker = { type: 'read'; id: number; frame: GreyInput };
 
 export type FromBarcodeWorker =
-  | { type: 'barcode'; id: number; code: string | null; ms: number }
-  | { type: 'read-failed'; id: number; message: string };
+  { type: 'barcode'; id: number; code: string | null } | { type: 'read-failed'; id: number; message: string };

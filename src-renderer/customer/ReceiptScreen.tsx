@@ -40,7 +40,11 @@ export function ReceiptScreen() {
                   {t('receipt.value', { value: money(receipt.value, locale) })}
                 </span>
               )}
-              <span data-testid="receipt-items">{t('receipt.items', { count: String(receipt.acceptedCount) })}</span>
+              <span data-testid="receipt-items">
+                {receipt.acceptedCount === 1
+                  ? t('receipt.item')
+                  : t('receipt.items', { count: String(receipt.acceptedCount) })}
+              </span>
             </span>
           </div>
           <p className="receipt__whose" data-testid="receipt-whose">

@@ -58,6 +58,7 @@ export const en = {
   'receipt.guest': 'Thank you for recycling.',
   'receipt.voucher': 'Scan this voucher to redeem your points.',
   'receipt.willSync': 'The machine is offline: your points are sent automatically once it connects.',
+  'receipt.item': '1 item',
   'receipt.items': '{count} items',
   'receipt.points': '{points} points',
   'receipt.done': 'Done',

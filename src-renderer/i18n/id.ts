@@ -57,6 +57,7 @@ export const id = {
   'receipt.guest': 'Terima kasih telah mendaur ulang.',
   'receipt.voucher': 'Pindai voucher ini untuk menukar poin Anda.',
   'receipt.willSync': 'Mesin sedang offline: poin akan dikirim otomatis begitu terhubung.',
+  'receipt.item': '1 barang',
   'receipt.items': '{count} barang',
   'receipt.points': '{points} poin',
   'receipt.done': 'Selesai',
