@@ -13,29 +13,33 @@ import { FfmpegCamera } from './ffmpeg.camera';
 const CHAMBER = join('..', 'shared', 'images', 'rvm-chamber', 'pet-bottle-red.jpg');
 const logger = createLogger({ level: 'error', maxFileMb: 1, console: false });
 
+/** Two seconds of a still as an MJPEG-in-MP4 camera recording at 10 fps. */
+const record = (still: string, video: string) =>
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-loop',
+    '1',
+    '-i',
+    still,
+    '-t',
+    '2',
+    '-r',
+    '10',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '2',
+    video,
+  ]);
+
 describe('ffmpeg camera (real ffmpeg reading a file)', () => {
   const t = tempDir('rvm-ffmpeg-');
   const video = join(t.dir, 'chamber.mp4');
   const cameras: FfmpegCamera[] = [];
   beforeAll(() => {
-    // Two seconds of the chamber photo (864×480) as an MJPEG-in-MP4 camera recording.
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-loop',
-      '1',
-      '-i',
-      CHAMBER,
-      '-t',
-      '2',
-      '-r',
-      '10',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '2',
-      video,
-    ]);
+    // The chamber photo (864×480) as a camera recording.
+    record(CHAMBER, video);
   });
   afterEach(() => cameras.splice(0).forEach((c) => c.stop()));
   afterAll(() => t.cleanup());
@@ -64,23 +68,7 @@ describe('ffmpeg camera (real ffmpeg reading a file)', () => {
     const coded = join(t.dir, 'coded.mp4');
     const still = join(t.dir, 'coded.png');
     await (await chamberWithCode('ean13', '8991002101234', 90)).png().toFile(still);
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-loop',
-      '1',
-      '-i',
-      still,
-      '-t',
-      '2',
-      '-r',
-      '10',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '2',
-      coded,
-    ]);
+    record(still, coded);
     const frames: Frame[] = [];
     const greys: GreyFrame[] = [];
     const camera = new FfmpegCamera({ source: { kind: 'stream', url: coded }, size: [320, 320], logger, greyFps: 4 });

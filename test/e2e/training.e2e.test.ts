@@ -81,8 +81,16 @@ function trainingUi(page: Page) {
   };
 }
 
-/** Layout and axe problems of the screen now at three kiosk sizes (the layout test sees this tab only switched off). */
-async function layoutAtSizes(page: Page, what: string, scrollTo?: Locator): Promise<string[]> {
+/**
+ * Layout and axe problems of the screen now at three kiosk sizes (the layout test sees this tab only
+ * switched off), plus `extra` problems of the screen at each size; after a resize the page brings a field
+ * back into view on its next frame, so each size is polled briefly before it counts.
+ */
+async function problemsAtSizes(
+  page: Page,
+  what: string,
+  { scrollTo, extra = async () => [] }: { scrollTo?: Locator; extra?: () => Promise<string[]> } = {},
+): Promise<string[]> {
   const problems: string[] = [];
   for (const [width, height] of [
     [800, 480],
@@ -91,13 +99,11 @@ async function layoutAtSizes(page: Page, what: string, scrollTo?: Locator): Prom
   ] as const) {
     await page.setViewportSize({ width, height });
     await scrollTo?.scrollIntoViewIfNeeded();
+    const now = async () => [...(await extra()), ...(await layoutProblems(page))];
     const found = await expect
-      .poll(() => layoutProblems(page), { timeout: 1500, interval: 100 })
+      .poll(now, { timeout: 1500, interval: 100 })
       .toEqual([])
-      .then(
-        () => [],
-        () => layoutProblems(page),
-      );
+      .then(() => [], now);
     problems.push(...found.map((p) => `${what} ${width}x${height}: ${p}`));
     problems.push(...(await axeViolations(page)).map((v) => `${what} ${width}x${height}: axe ${v}`));
     await kioskUi(page).screenshot(`training-${what}-${width}x${height}`);
@@ -106,39 +112,15 @@ async function layoutAtSizes(page: Page, what: string, scrollTo?: Locator): Prom
   return problems;
 }
 
-/**
- * The on-screen keyboard open on `field` at three kiosk sizes: the field in view above the keys, and the
- * screen's layout and axe checks with the keyboard docked at its foot.
- */
-async function keyboardAtSizes(page: Page, what: string, field: Locator): Promise<string[]> {
-  const problems: string[] = [];
+/** The on-screen keyboard open on `field`: the field must stay in view above the keys. */
+function keyboardCovers(page: Page, field: Locator): () => Promise<string[]> {
   const keyboard = page.getByTestId('osk');
-  const covered = async () => {
+  return async () => {
     const [f, k] = [await field.boundingBox(), await keyboard.boundingBox()];
     return f && k && f.y >= 0 && f.y + f.height <= k.y + 1
       ? []
       : [`the keyboard covers the field (${JSON.stringify(f)} over ${JSON.stringify(k)})`];
   };
-  for (const [width, height] of [
-    [800, 480],
-    [1080, 1920],
-    [1920, 1080],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    // After a resize the page brings the field back into view on its next frame.
-    const found = await expect
-      .poll(async () => [...(await covered()), ...(await layoutProblems(page))], { timeout: 1500, interval: 100 })
-      .toEqual([])
-      .then(
-        () => [],
-        async () => [...(await covered()), ...(await layoutProblems(page))],
-      );
-    problems.push(...found.map((p) => `${what} ${width}x${height}: ${p}`));
-    problems.push(...(await axeViolations(page)).map((v) => `${what} ${width}x${height}: axe ${v}`));
-    await kioskUi(page).screenshot(`training-${what}-${width}x${height}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  return problems;
 }
 
 /** Types on the on-screen keyboard (letters, digits, _ - . / :), key by key as a finger does. */
@@ -243,7 +225,7 @@ describe('training data in Chromium', () => {
     await training.swipe(-200);
     await page.locator(`[data-testid="training-sample"][data-sample="${second.id}"]`).waitFor();
 
-    expect(await layoutAtSizes(page, 'review', training.sample)).toEqual([]);
+    expect(await problemsAtSizes(page, 'review', { scrollTo: training.sample })).toEqual([]);
 
     // Correct the next one to a class the model does not know, with a box drawn by touch.
     await training.drawBox([0.3, 0.2], [0.7, 0.9]);
@@ -252,12 +234,12 @@ describe('training data in Chromium', () => {
     for (const v of drawn) expect(v).toBeGreaterThan(0);
     await training.answer(/^Correct class$/);
     await page.getByTestId('class-picker').waitFor();
-    expect(await layoutAtSizes(page, 'correct', page.getByTestId('class-picker'))).toEqual([]);
+    expect(await problemsAtSizes(page, 'correct', { scrollTo: page.getByTestId('class-picker') })).toEqual([]);
     // The new name on the on-screen keyboard, docked below the tab: the field stays in view above it.
     const newClass = page.getByLabel('New class name');
     await newClass.click();
     await page.getByTestId('osk').waitFor();
-    expect(await keyboardAtSizes(page, 'keyboard', newClass)).toEqual([]);
+    expect(await problemsAtSizes(page, 'keyboard', { extra: keyboardCovers(page, newClass) })).toEqual([]);
     await typeOnScreen(page, NEW_CLASS);
     await expect.poll(() => newClass.inputValue()).toBe(NEW_CLASS);
     await page.getByTestId('osk').getByRole('button', { name: 'Done' }).click();
@@ -284,7 +266,7 @@ describe('training data in Chromium', () => {
     const target = page.getByTestId('export-target');
     await target.click();
     await page.getByTestId('osk').waitFor();
-    expect(await keyboardAtSizes(page, 'export-keyboard', target)).toEqual([]);
+    expect(await problemsAtSizes(page, 'export-keyboard', { extra: keyboardCovers(page, target) })).toEqual([]);
     await target.selectText();
     await typeOnScreen(page, join(data.dir, 'media', 'usb0'));
     await page.getByTestId('osk').getByRole('button', { name: 'Done' }).click();
@@ -292,7 +274,7 @@ describe('training data in Chromium', () => {
     await page.getByRole('button', { name: /^Export$/ }).click();
     const result = page.getByTestId('export-result');
     await result.waitFor({ timeout: 15_000 });
-    expect(await layoutAtSizes(page, 'exported', result)).toEqual([]);
+    expect(await problemsAtSizes(page, 'exported', { scrollTo: result })).toEqual([]);
 
     const [folderName] = readdirSync(join(data.dir, 'media', 'usb0')).filter((n) =>
       n.startsWith('rvm-dataset-RVM-E2E-'),
