@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { letterboxRgb, type Fractions } from '../image/letterbox';
@@ -62,8 +63,10 @@ export class ReplayCamera implements Camera {
       let frame: Frame;
       let grey: GreyFrame | undefined;
       try {
-        frame = await this.#load(this.#files[index]!, seq++);
-        if (onGrey) grey = await this.#grey(this.#files[index]!, frame);
+        // Read once: the model frame and, for barcodes, the grey picture come from the same bytes.
+        const bytes = await readFile(this.#files[index]!);
+        frame = await this.#load(bytes, seq++);
+        if (onGrey) grey = await this.#grey(bytes, frame);
       } catch (error) {
         // Stopped meanwhile (its folder may be gone): nothing to report. Else an unreadable image ends the replay.
         if (this.#state !== 'streaming' || generation !== this.#generation) return;
@@ -85,7 +88,7 @@ export class ReplayCamera implements Camera {
   }
 
   /** The image itself in grey, cut and scaled as the ffmpeg camera's second output (greyGeometry). */
-  async #grey(file: string, frame: Frame): Promise<GreyFrame> {
+  async #grey(file: Buffer, frame: Frame): Promise<GreyFrame> {
     const { crop, width, height } = greyGeometry(frame.letterbox, this.options.size, this.options.greyRegion);
     const { data } = await sharp(file)
       .extract(crop)
@@ -96,7 +99,7 @@ export class ReplayCamera implements Camera {
     return { at: Date.now(), grey: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
   }
 
-  async #load(file: string, seq: number): Promise<Frame> {
+  async #load(file: Buffer, seq: number): Promise<Frame> {
     const { rgb, letterbox } = await letterboxRgb(file, this.options.size);
     const [height, width] = this.options.size;
     return { seq, at: Date.now(), rgb, width, height, letterbox };
