@@ -95,6 +95,14 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A 1280×800 page on the kiosk's screen, page errors printed. */
+export async function openKioskPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(url);
+  return page;
+}
+
 /** The customer's view of the kiosk, in words a test script reads like a person would act. */
 export function kioskUi(page: Page) {
   return {

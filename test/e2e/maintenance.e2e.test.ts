@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/test-core';
 import { TECHNICIAN } from '../support/technician';
-import { kioskUi, launchChromium, maintenanceUi, startHeadlessKiosk } from './kiosk-ui';
+import { kioskUi, launchChromium, maintenanceUi, openKioskPage, startHeadlessKiosk } from './kiosk-ui';
 
 // The technician's journey in Chromium against the headless kiosk with the real inference worker:
 // the hidden gesture and PIN, live charts, a worker restart seen on the counter, an alert acknowledged.
@@ -54,9 +54,7 @@ describe('maintenance in Chromium', () => {
     );
     kiosk = await startHeadlessKiosk({ RVM_DATA_DIR: data.dir, RVM_MACHINE__NAME: 'RVM Bengkel 01' });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => console.error('page error:', error));
-    await page.goto(kiosk.url);
+    page = await openKioskPage(browser, kiosk.url);
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/test-core';
 import { TECHNICIAN } from '../support/technician';
 import { axeViolations, layoutProblems } from './layout-check';
-import { kioskUi, launchChromium, maintenanceUi, startHeadlessKiosk } from './kiosk-ui';
+import { kioskUi, launchChromium, maintenanceUi, openKioskPage, startHeadlessKiosk } from './kiosk-ui';
 
 // The data engine in Chromium (#21): a guest's items in a replayed chamber become training samples; the
 // technician reviews them on the Training data tab (confirm one, correct one to a new class with a box
@@ -165,9 +165,7 @@ describe('training data in Chromium', () => {
     );
     kiosk = await startHeadlessKiosk({ RVM_DATA_DIR: data.dir, RVM_MACHINE__ID: 'RVM-E2E' });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => console.error('page error:', error));
-    await page.goto(kiosk.url);
+    page = await openKioskPage(browser, kiosk.url);
   });
   afterAll(async () => {
     await browser?.close();
